@@ -1,0 +1,47 @@
+"""Shared building blocks of the stack config models: the strict base model and common field types."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+
+class Model(BaseModel):
+    """Every config model: unknown keys are errors, values are checked on assignment too."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+# Short names become the middle of AWS names (`<org>-<account>-<purpose>`), so they stay short and DNS-safe.
+NAME_PATTERN = r"^[a-z][a-z0-9-]*[a-z0-9]$"
+
+OrgName = Annotated[
+    str,
+    StringConstraints(pattern=NAME_PATTERN, min_length=2, max_length=12),
+    Field(description="Short lowercase name of the company; the first part of every AWS name (2-12 chars, a-z 0-9 -)."),
+]
+
+AccountName = Annotated[
+    str,
+    StringConstraints(pattern=NAME_PATTERN, min_length=2, max_length=16),
+    Field(description="Config name of an account (2-16 chars, a-z 0-9 -), e.g. `dev`, `ops`."),
+]
+
+AccountId = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{12}$"),
+    Field(description="A 12-digit AWS account id."),
+]
+
+# AWS Organizations accepts 6-64 characters; we also insist on one @ and a dotted domain.
+EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+IAM_NAME_PATTERN = r"^[A-Za-z0-9+=,.@_-]+$"
+
+IamRoleName = Annotated[
+    str,
+    StringConstraints(pattern=IAM_NAME_PATTERN, min_length=1, max_length=64),
+    Field(description="An IAM role name (1-64 chars of A-Z a-z 0-9 + = , . @ _ -)."),
+]

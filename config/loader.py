@@ -1,0 +1,132 @@
+"""Read the `landing-zone:` sections with pulumi.Config, validate them all, and report every problem at once."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, get_args, get_origin
+
+import pulumi
+import pulumi.runtime.config
+from pydantic import BaseModel, ValidationError, create_model
+from pydantic_core import ErrorDetails
+
+from config.base import Model
+from config.checks import Sections, run_checks
+from config.errors import NAMESPACE, ConfigError, Problem, join_path
+from config.stack import StackConfig
+
+
+def load() -> StackConfig:
+    """The validated config of the running stack; raises ConfigError listing every problem."""
+    raw = _read_sections()
+    region = pulumi.Config("aws").get("region")
+    config = validate(raw)
+    if region is not None and region != config.organization.region:
+        raise ConfigError([Problem("region", f"`{region}` differs from landing-zone:organization.region "
+                                             f"({config.organization.region}); make them the same", namespace="aws")])
+    return config
+
+
+def _read_sections() -> dict[str, Any]:
+    """Every `landing-zone:*` key, objects decoded from the JSON strings the engine hands over."""
+    prefix = f"{NAMESPACE}:"
+    raw: dict[str, Any] = {}
+    config = pulumi.Config(NAMESPACE)
+    # The engine passes config in the environment; set_all_config (tests, preview) puts it in CONFIG.
+    known = {**pulumi.runtime.config.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+    keys = sorted(key[len(prefix):] for key in known if key.startswith(prefix))
+    for key in keys:
+        text = config.get(key)
+        if text is None:
+            continue
+        try:
+            raw[key] = json.loads(text)
+        except json.JSONDecodeError:
+            raw[key] = text  # a plain string; the model says whether that is acceptable
+    return raw
+
+
+def validate(raw: dict[str, Any]) -> StackConfig:
+    """Validate each section on its own, then the checks across sections, and raise all problems together."""
+    problems: list[Problem] = []
+    fields = StackConfig.model_fields
+    for key in raw:
+        if key not in fields:
+            problems.append(Problem(key, f"unknown section; the sections are {sorted(fields)}"))
+    sections: Sections = {}
+    for name, field in fields.items():
+        if name not in raw:
+            if field.is_required():
+                problems.append(Problem(name, f"missing; add `{NAMESPACE}:{name}` to the stack file"))
+            else:
+                sections[name] = field.get_default(call_default_factory=True)
+            continue
+        wrapper = create_model(f"Section_{name}", __base__=Model, **{name: (field.annotation, field)})  # type: ignore[call-overload]
+        try:
+            sections[name] = getattr(wrapper.model_validate({name: raw[name]}), name)
+        except ValidationError as exc:
+            problems.extend(_problem(error) for error in exc.errors(include_url=False))
+    problems.extend(run_checks(sections))
+    if problems:
+        raise ConfigError(problems)
+    return StackConfig(**sections)
+
+
+def _problem(error: ErrorDetails) -> Problem:
+    loc = error["loc"]
+    path = join_path(*loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        hint = f"; expected one of {allowed}" if allowed else ""
+        return Problem(path, f"unknown key `{loc[-1]}`{hint}")
+    if kind == "missing":
+        description = _field_description(loc)
+        return Problem(path, "required" + (f": {description}" if description else ""))
+    message = error["msg"].removeprefix("Value error, ")
+    if kind not in ("value_error", "assertion_error"):
+        shown = repr(error.get("input"))
+        message += f" (got {shown[:60]})"
+    return Problem(path, message)
+
+
+def _walk(loc: tuple[int | str, ...]) -> Any:
+    """The type a config location holds, following models, lists and dicts from StackConfig."""
+    current: Any = StackConfig
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None
+            current = field.annotation
+        elif get_origin(current) in (list, tuple):
+            current = get_args(current)[0]
+        elif get_origin(current) is dict:
+            current = get_args(current)[1]
+        else:
+            return None
+    return _unwrap(current)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """`X | None` -> X, so the walk can step into optional sections."""
+    args = [arg for arg in get_args(annotation) if arg is not type(None)]
+    if get_origin(annotation) is not None and get_origin(annotation) not in (list, tuple, dict) and len(args) == 1:
+        return args[0]
+    return annotation
+
+
+def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
+    model = _walk(loc)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return sorted(model.model_fields)
+    return []
+
+
+def _field_description(loc: tuple[int | str, ...]) -> str | None:
+    model = _walk(loc[:-1])
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        field = model.model_fields.get(str(loc[-1]))
+        return field.description if field else None
+    return None

@@ -1,0 +1,111 @@
+"""`landing-zone:organization` and `landing-zone:accounts`: the organization, its OUs and its member accounts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+
+from config.base import EMAIL_PATTERN, AccountId, AccountName, IamRoleName, Model, OrgName
+
+OuName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9-]*$", min_length=2, max_length=32),
+    Field(description="Name of an organizational unit (lowercase, 2-32 chars)."),
+]
+
+TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class OrganizationalUnitConfig(Model):
+    name: OuName
+    parent: OuName | None = Field(None, description="Name of the parent OU; none means directly under the root.")
+
+
+class TagsConfig(Model):
+    """Tags every resource carries through its account provider's default_tags."""
+
+    owner: TagValue = Field(description="Team that owns the platform, e.g. `platform-team`.")
+    cost_center: TagValue = Field(description="Cost center the bill is charged to.")
+    extra: dict[Annotated[str, StringConstraints(min_length=1, max_length=128)], TagValue] = Field(
+        default_factory=dict, description="More tags for every resource (at most 40 so resources keep room for their own)."
+    )
+
+
+def _default_ous() -> list[OrganizationalUnitConfig]:
+    return [OrganizationalUnitConfig(name="infrastructure"), OrganizationalUnitConfig(name="workloads")]
+
+
+# Services later parts of the platform need trusted access for (trail, config, security hub, ...).
+DEFAULT_SERVICE_PRINCIPALS = [
+    "access-analyzer.amazonaws.com",
+    "account.amazonaws.com",
+    "backup.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+    "config.amazonaws.com",
+    "config-multiaccountsetup.amazonaws.com",
+    "guardduty.amazonaws.com",
+    "malware-protection.guardduty.amazonaws.com",
+    "ram.amazonaws.com",
+    "securityhub.amazonaws.com",
+    "sso.amazonaws.com",
+]
+
+
+class OrganizationConfig(Model):
+    name: OrgName
+    environment: Literal["sandbox", "production"] = Field(
+        description="`production` protects stateful resources and turns on deletion protection; `sandbox` rehearses changes."
+    )
+    region: str = Field("ap-northeast-2", description="Home region of every account's resources.")
+    availability_zones: list[str] = Field(
+        description="Availability zone names to spread networks over, e.g. [ap-northeast-2a, ap-northeast-2c]."
+    )
+    minimum_availability_zones: int | None = Field(
+        None, ge=2, le=6, description="Fewest AZs allowed; defaults to 3 in production and 2 in a sandbox."
+    )
+    management_account_id: AccountId = Field(description="Id of the management account the stack runs in.")
+    organizational_units: list[OrganizationalUnitConfig] = Field(
+        default_factory=_default_ous, description="OUs to create; accounts name the one they belong to."
+    )
+    service_access_principals: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_SERVICE_PRINCIPALS),
+        description="Services granted trusted access to the organization.",
+    )
+    tags: TagsConfig
+
+    @field_validator("service_access_principals")
+    @classmethod
+    def _principals_are_service_names(cls, value: list[str]) -> list[str]:
+        bad = [p for p in value if not p.endswith(".amazonaws.com")]
+        if bad:
+            raise ValueError(f"{bad} are not service principals; use names like `config.amazonaws.com`")
+        return value
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def min_azs(self) -> int:
+        if self.minimum_availability_zones is not None:
+            return self.minimum_availability_zones
+        return 3 if self.production else 2
+
+
+class AccountConfig(Model):
+    name: AccountName
+    email: str = Field(min_length=6, max_length=64, description="Root e-mail of the account (unique, 6-64 chars).")
+    ou: OuName = Field(description="Organizational unit the account sits in.")
+    role_name: IamRoleName = Field(
+        "OrganizationAccountAccessRole",
+        description="Role Organizations creates in the account; the stack's provider for the account assumes it.",
+    )
+    purpose: str = Field("", max_length=200, description="One line on what the account holds.")
+
+    @field_validator("email")
+    @classmethod
+    def _email_shape(cls, value: str) -> str:
+        if not EMAIL_PATTERN.match(value):
+            raise ValueError(f"`{value}` is not an e-mail address; write it like `aws+dev@example.com`")
+        return value

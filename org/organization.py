@@ -1,0 +1,76 @@
+"""The AWS Organization: all features, trusted service access, OUs, and one account per configured entry."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from config import StackConfig
+from config.naming import aws_name
+from config.organization import OrganizationalUnitConfig
+
+
+class Organization(pulumi.ComponentResource):
+    """The organization, its OUs (parents first) and its member accounts, which are protected and never closed."""
+
+    def __init__(self, name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("landing-zone:org:Organization", name, None, opts)
+        org_config = config.organization
+        organization = aws.organizations.Organization(
+            name,
+            feature_set="ALL",
+            aws_service_access_principals=sorted(org_config.service_access_principals),
+            enabled_policy_types=["SERVICE_CONTROL_POLICY", "TAG_POLICY"],
+            # Deleting the organization would orphan every account: never without a deliberate unprotect.
+            opts=pulumi.ResourceOptions(parent=self, protect=config.production, retain_on_delete=True),
+        )
+        self.organization = organization
+        self.root_id: pulumi.Output[str] = organization.roots.apply(lambda roots: roots[0].id)
+
+        self.units: dict[str, aws.organizations.OrganizationalUnit] = {}
+        for unit in _parents_first(org_config.organizational_units):
+            parent_id = self.units[unit.parent].id if unit.parent else self.root_id
+            self.units[unit.name] = aws.organizations.OrganizationalUnit(
+                f"ou-{unit.name}",
+                name=unit.name,
+                parent_id=parent_id,
+                opts=pulumi.ResourceOptions(parent=self, protect=config.production),
+            )
+
+        self.accounts: dict[str, aws.organizations.Account] = {}
+        for account in config.accounts:
+            self.accounts[account.name] = aws.organizations.Account(
+                account.name,
+                name=aws_name(org_config.name, account.name, kind="account"),
+                email=account.email,
+                role_name=account.role_name,
+                parent_id=self.units[account.ou].id,
+                close_on_deletion=False,
+                iam_user_access_to_billing="DENY",
+                tags={"Purpose": account.purpose} if account.purpose else None,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    # An account holds data and bills; removing it from the program must never close it.
+                    protect=True,
+                    retain_on_delete=True,
+                    # Organizations ignores these after creation; changing them would force a replacement.
+                    ignore_changes=["roleName", "iamUserAccessToBilling"],
+                ),
+            )
+
+        self.account_ids: dict[str, pulumi.Output[str]] = {name: acct.id for name, acct in self.accounts.items()}
+        self.register_outputs({"id": organization.id, "root_id": self.root_id, "account_ids": self.account_ids})
+
+
+def _parents_first(units: list[OrganizationalUnitConfig]) -> list[OrganizationalUnitConfig]:
+    ordered: list[OrganizationalUnitConfig] = []
+    placed: set[str] = set()
+    pending = list(units)
+    while pending:
+        ready = [unit for unit in pending if unit.parent is None or unit.parent in placed]
+        if not ready:  # config checks reject cycles and unknown parents; stop rather than spin
+            raise ValueError(f"organizational units without a reachable parent: {[u.name for u in pending]}")
+        ordered.extend(ready)
+        placed.update(unit.name for unit in ready)
+        pending = [unit for unit in pending if unit not in ready]
+    return ordered

@@ -1,0 +1,47 @@
+"""One aws.Provider per account: the management account's own, and one that assumes each member's role."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from config import MANAGEMENT, StackConfig
+
+MANAGED_BY = "pulumi/landing-zone"
+
+
+def account_tags(config: StackConfig, account: str) -> dict[str, str]:
+    """The tags every resource in `account` carries through its provider's default_tags."""
+    org = config.organization
+    return {
+        "Organization": org.name,
+        "Environment": org.environment,
+        "Account": account,
+        "Owner": org.tags.owner,
+        "CostCenter": org.tags.cost_center,
+        "ManagedBy": MANAGED_BY,
+        **org.tags.extra,
+    }
+
+
+def management_provider(config: StackConfig) -> aws.Provider:
+    """The management account's provider; pinned to its id so a wrong credential cannot touch another account."""
+    return aws.Provider(
+        MANAGEMENT,
+        region=config.organization.region,
+        allowed_account_ids=[config.organization.management_account_id],
+        default_tags=aws.ProviderDefaultTagsArgs(tags=account_tags(config, MANAGEMENT)),
+    )
+
+
+def member_provider(config: StackConfig, account: str, account_id: pulumi.Input[str]) -> aws.Provider:
+    """A provider that assumes the account's organization access role from the management account."""
+    role_name = config.account(account).role_name
+    role_arn = pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", role_name)
+    return aws.Provider(
+        account,
+        region=config.organization.region,
+        allowed_account_ids=[account_id],
+        assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=role_arn, session_name=f"landing-zone-{pulumi.get_stack()}")],
+        default_tags=aws.ProviderDefaultTagsArgs(tags=account_tags(config, account)),
+    )

@@ -1,0 +1,45 @@
+"""`python -m preview STACK [--json FILE]`: what `pulumi preview` would create, offline.
+
+Exit status: 0 clean, 1 a mandatory policy violation, 2 invalid config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from config.errors import ConfigError
+from policy import rules
+from preview.inventory import Inventory
+from preview.render import render
+from preview.run import run
+from preview.stackfile import StackFileError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m preview", description=__doc__.splitlines()[0])
+    parser.add_argument("stack", help="stack name; reads Pulumi.STACK.yaml")
+    parser.add_argument("--json", metavar="FILE", type=Path, help="write the inventory as JSON to FILE")
+    parser.add_argument("--stack-file", metavar="PATH", type=Path, help="read this stack file instead")
+    args = parser.parse_args(argv)
+    try:
+        result = run(args.stack, stack_file=args.stack_file)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except StackFileError as error:
+        print(f"invalid stack file: {error}", file=sys.stderr)
+        return 2
+    inventory = Inventory(result)
+    violations = rules.evaluate(inventory.policy_resources())
+    print(render(inventory, violations))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(inventory.document(violations), indent=2) + "\n")
+    return 1 if any(v.level == "mandatory" for v in violations) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""The inventory: every registered resource with its account, region, options and inputs (DESIGN.md contract)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policy import rules
+from preview.mocks import Registration
+from preview.run import Run
+
+MANAGEMENT = "management"
+
+
+class Inventory:
+    """Registrations of one run, each resolved to the account and region whose provider it uses."""
+
+    def __init__(self, run: Run):
+        self.run = run
+        self.by_urn = {r.urn: r for r in run.registrations}
+        self.default_region = run.config.get("aws:region")
+        self._account_cache: dict[str, str | None] = {}
+
+    def _provider(self, ref: str | None) -> Registration | None:
+        if not ref:
+            return None
+        return self.by_urn.get(ref.rsplit("::", 1)[0])
+
+    def _provider_account(self, provider: Registration) -> str:
+        default_tags = rules.decode(provider.inputs.get("defaultTags")) or {}
+        return (default_tags.get("tags") or {}).get("Account") or provider.name
+
+    def account(self, registration: Registration) -> str | None:
+        if registration.urn in self._account_cache:
+            return self._account_cache[registration.urn]
+        account: str | None
+        if registration.type == "pulumi:providers:aws":
+            account = self._provider_account(registration)
+        elif registration.custom:
+            provider = self._provider(registration.provider)
+            if provider is not None and provider.type == "pulumi:providers:aws":
+                account = self._provider_account(provider)
+            else:
+                account = MANAGEMENT if registration.type.startswith("aws:") else None
+        else:
+            provider = self._provider(registration.providers.get("aws"))
+            if provider is not None:
+                account = self._provider_account(provider)
+            elif registration.parent and registration.parent in self.by_urn:
+                account = self.account(self.by_urn[registration.parent])
+            else:
+                account = None
+        self._account_cache[registration.urn] = account
+        return account
+
+    def region(self, registration: Registration) -> str | None:
+        if registration.type == "pulumi:providers:aws":
+            return registration.inputs.get("region") or self.default_region
+        if not registration.custom or not registration.type.startswith("aws:"):
+            return None
+        provider = self._provider(registration.provider)
+        if provider is not None:
+            return provider.inputs.get("region") or self.default_region
+        return self.default_region
+
+    def policy_resources(self) -> list[rules.Resource]:
+        """Custom resources as the policy rules see them."""
+        resources = []
+        for registration in self.run.registrations:
+            if not registration.custom or registration.type.startswith("pulumi:providers:"):
+                continue
+            provider = self._provider(registration.provider)
+            resources.append(rules.Resource(
+                urn=registration.urn, type=registration.type, name=registration.name, inputs=registration.inputs,
+                protect=registration.protect, provider_inputs=provider.inputs if provider else None,
+                parent=registration.parent,
+            ))
+        return resources
+
+    def resources_json(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "urn": r.urn,
+                "id": r.id if r.custom else None,
+                "type": r.type,
+                "name": r.name,
+                "parent": r.parent,
+                "custom": r.custom,
+                "account": self.account(r),
+                "region": self.region(r),
+                "protect": r.protect,
+                "retainOnDelete": r.retain_on_delete,
+                "inputs": r.inputs,
+            }
+            for r in self.run.registrations
+        ]
+
+    def document(self, violations: list[rules.Violation]) -> dict[str, Any]:
+        return {
+            "project": self.run.project,
+            "stack": self.run.stack,
+            "resources": self.resources_json(),
+            "policy": {"violations": [
+                {"policy": v.policy, "urn": v.urn, "level": v.level, "message": v.message} for v in violations
+            ]},
+            "outputs": self.run.outputs,
+        }

@@ -1,0 +1,181 @@
+"""The SDK mocks the preview runs under: unique ids and ARNs per resource, and a monitor that records options."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime.mocks import MockMonitor, Mocks
+from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
+
+# Sentinels the SDK writes into serialized properties.
+_SIG = "4dabf18193072939515e22adb298388d"
+_SECRET = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE_REF = "5cf8f73096256a8f31e491e813e4eb8e"
+_ASSET = "c44067f5952c0a294b673a41bacd8c17"
+_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7"
+_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+SECRET_SHOWN = "[secret]"
+
+
+@dataclass
+class Registration:
+    """One RegisterResource call as the engine would receive it, options included."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str | None
+    provider: str | None  # "urn::id" of the explicit provider, None for the default one
+    providers: dict[str, str]
+    protect: bool
+    retain_on_delete: bool
+    ignore_changes: list[str]
+    aliases: list[str]
+    dependencies: list[str]
+    inputs: dict[str, Any]
+    id: str = ""
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+def _stable_digits(text: str, digits: int) -> str:
+    return str(int(hashlib.sha256(text.encode()).hexdigest(), 16) % 10**digits).zfill(digits)
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+class LandingZoneMocks(Mocks):
+    """Answers registrations with ids and ARNs that are unique per resource and name the right account."""
+
+    def __init__(self, region: str, management_account_id: str):
+        self.region = region
+        self.management_account_id = management_account_id
+        self.provider_accounts: dict[str, tuple[str, str]] = {}  # provider id -> (account id, region)
+        self._lock = threading.Lock()
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
+        token = args.typ
+        inputs = dict(args.inputs)
+        if token.startswith("pulumi:providers:"):
+            resource_id = f"{args.name}-provider-{_short_hash(args.name + token)}"
+            if token == "pulumi:providers:aws":
+                allowed = _decode(inputs.get("allowedAccountIds")) or [self.management_account_id]
+                region = inputs.get("region") or self.region
+                with self._lock:
+                    self.provider_accounts[resource_id] = (str(allowed[0]), region)
+            return resource_id, inputs
+        account_id, region = self._account_of(args.provider)
+        identity = f"{token}|{args.name}|{account_id}"
+        resource_id = f"{args.name}-{_short_hash(identity)}"
+        service = token.split(":")[1].split("/")[0]
+        state: dict[str, Any] = {"arn": f"arn:aws:{service}:{region}:{account_id}:{args.name}/{resource_id}"}
+        state.update(_type_outputs(token, args.name, resource_id, identity, account_id, region))
+        state.update(inputs)
+        resource_id = state.pop("id", resource_id)
+        if token == "aws:organizations/account:Account":
+            resource_id = _stable_digits(identity, 12)
+            state["arn"] = f"arn:aws:organizations::{self.management_account_id}:account/o-mock/{resource_id}"
+        return resource_id, state
+
+    def call(self, args: MockCallArgs) -> tuple[dict, list | None]:
+        account_id, region = self._account_of(args.provider)
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": account_id, "arn": f"arn:aws:iam::{account_id}:user/preview",
+                    "userId": "AIDAPREVIEW", "id": account_id}, None
+        if args.token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, None
+        if args.token == "aws:index/getRegion:getRegion":
+            return {"name": region, "region": region, "id": region}, None
+        return {}, None
+
+    def _account_of(self, provider_ref: str | None) -> tuple[str, str]:
+        if provider_ref:
+            provider_id = provider_ref.split("::")[-1]
+            with self._lock:
+                if provider_id in self.provider_accounts:
+                    return self.provider_accounts[provider_id]
+        return self.management_account_id, self.region
+
+
+def _type_outputs(token: str, name: str, resource_id: str, identity: str, account_id: str,
+                  region: str) -> dict[str, Any]:
+    """Outputs the engine would compute that the program reads back."""
+    if token == "aws:organizations/organization:Organization":
+        root = f"r-{_short_hash(identity)[:4]}"
+        return {"id": f"o-{_short_hash(identity)}", "roots": [{"id": root, "arn": f"arn:aws:organizations::"
+                f"{account_id}:root/o-mock/{root}", "name": "Root", "policyTypes": []}],
+                "masterAccountId": account_id}
+    if token == "aws:organizations/organizationalUnit:OrganizationalUnit":
+        return {"id": f"ou-{_short_hash(identity)[:4]}-{_short_hash(identity)[4:]}"}
+    return {}
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def plain(value: Any) -> Any:
+    """A serialized property as the inventory shows it: secrets hidden, references as URNs, unknowns marked."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG)
+        if sig == _SECRET:
+            return SECRET_SHOWN
+        if sig == _RESOURCE_REF:
+            return value.get("urn")
+        if sig == _ASSET or sig == _ARCHIVE:
+            return {key: plain(item) for key, item in value.items() if key != _SIG}
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if value == _UNKNOWN:
+        return "[unknown]"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # protobuf carries every number as a double
+    return value
+
+
+class RecordingMonitor(MockMonitor):
+    """A MockMonitor that keeps every registration with its options (protect, retainOnDelete, providers, ...)."""
+
+    def __init__(self, mocks: LandingZoneMocks):
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+        self._lock = threading.Lock()
+
+    def RegisterResource(self, request):  # noqa: N802 (the gRPC method name)
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        registration = Registration(
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            custom=bool(request.custom),
+            parent=request.parent or None,
+            provider=request.provider or None,
+            providers=dict(request.providers),
+            protect=bool(request.protect),
+            retain_on_delete=bool(request.retainOnDelete),
+            ignore_changes=list(request.ignoreChanges),
+            aliases=[spec.urn or spec.spec.name for spec in request.aliases] if request.aliases else [],
+            dependencies=list(request.dependencies),
+            inputs=plain(json_format.MessageToDict(request.object)),
+            id=response.id,
+            outputs=plain(json_format.MessageToDict(response.object)),
+        )
+        with self._lock:
+            self.registrations.append(registration)
+        return response

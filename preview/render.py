@@ -1,0 +1,79 @@
+"""The text a person reads: per account, the component tree with resource counts, then the policy verdict."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from policy import rules
+from preview.inventory import MANAGEMENT, Inventory
+from preview.mocks import Registration
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+class _Node:
+    def __init__(self, label: str):
+        self.label = label
+        self.children: dict[str, _Node] = {}
+        self.types: Counter[str] = Counter()
+
+    def total(self) -> int:
+        return sum(self.types.values()) + sum(child.total() for child in self.children.values())
+
+
+def render(inventory: Inventory, violations: list[rules.Violation]) -> str:
+    run = inventory.run
+    custom = [r for r in run.registrations if r.custom]
+    lines = [f"Previewing {run.project}/{run.stack} offline: {len(custom)} resources to create "
+             f"({len(run.registrations) - len(custom)} components)", ""]
+    per_account: dict[str | None, _Node] = {}
+    for registration in custom:
+        account = inventory.account(registration)
+        node = per_account.setdefault(account, _Node(account or "(not AWS)"))
+        for ancestor in _component_ancestors(inventory, registration):
+            node = node.children.setdefault(ancestor.urn, _Node(f"{ancestor.type} {ancestor.name}"))
+        node.types[registration.type] += 1
+    order = sorted(per_account, key=lambda a: (a != MANAGEMENT, a is None, a or ""))
+    for account in order:
+        root = per_account[account]
+        region = next((inventory.region(r) for r in custom if inventory.account(r) == account), None)
+        heading = f"account {root.label}" + (f" ({region})" if region and account else "")
+        lines.append(f"{heading}: {root.total()} resources")
+        lines.extend(_render_node(root, depth=1))
+        lines.append("")
+    lines.extend(_verdict(violations))
+    return "\n".join(lines)
+
+
+def _component_ancestors(inventory: Inventory, registration: Registration) -> list[Registration]:
+    chain = []
+    parent = registration.parent
+    while parent and parent in inventory.by_urn:
+        ancestor = inventory.by_urn[parent]
+        if ancestor.type == STACK_TYPE:
+            break
+        chain.append(ancestor)
+        parent = ancestor.parent
+    return list(reversed(chain))
+
+
+def _render_node(node: _Node, depth: int) -> list[str]:
+    pad = "  " * depth
+    lines = [f"{pad}{count:>4} x {token}" for token, count in sorted(node.types.items())]
+    for child in node.children.values():
+        lines.append(f"{pad}{child.label}  [{child.total()}]")
+        lines.extend(_render_node(child, depth + 1))
+    return lines
+
+
+def _verdict(violations: list[rules.Violation]) -> list[str]:
+    mandatory = [v for v in violations if v.level == "mandatory"]
+    advisory = [v for v in violations if v.level == "advisory"]
+    total_rules = len(rules.RESOURCE_RULES) + len(rules.STACK_RULES)
+    if not violations:
+        return [f"Policy: {total_rules} rules, no violations."]
+    lines = [f"Policy: {total_rules} rules, {len(mandatory)} mandatory and {len(advisory)} advisory violations."]
+    for violation in mandatory + advisory:
+        lines.append(f"  [{violation.level}] {violation.policy}: {violation.message}")
+        lines.append(f"      {violation.urn}")
+    return lines
