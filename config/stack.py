@@ -80,7 +80,8 @@ def _organizational_units(sections: Sections) -> Iterator[Problem]:
                           f"`{ou.parent}` is not a configured OU; use one of {names}")
     parents = {ou.name: ou.parent for ou in org.organizational_units}
     for name in names:
-        seen, current = set(), name
+        seen: set[str] = set()
+        current: str | None = name
         while current is not None and current in parents:
             if current in seen:
                 yield Problem("organization.organizational_units", f"`{name}` is its own ancestor; break the cycle")

@@ -12,7 +12,7 @@ import importlib
 import inspect
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Level = Literal["mandatory", "advisory"]

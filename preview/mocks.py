@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf import json_format
-from pulumi.runtime.mocks import MockMonitor, Mocks
-from pulumi.runtime.mocks import MockCallArgs, MockResourceArgs
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 
 # Sentinels the SDK writes into serialized properties.
 _SIG = "4dabf18193072939515e22adb298388d"
@@ -135,7 +134,7 @@ def plain(value: Any) -> Any:
             return SECRET_SHOWN
         if sig == _RESOURCE_REF:
             return value.get("urn")
-        if sig == _ASSET or sig == _ARCHIVE:
+        if sig in (_ASSET, _ARCHIVE):
             return {key: plain(item) for key, item in value.items() if key != _SIG}
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -5,6 +5,7 @@ The preview and the tests both come through here: one way to run the program off
 
 from __future__ import annotations
 
+import json
 import runpy
 import sys
 from dataclasses import dataclass, field
@@ -76,8 +77,6 @@ def run(stack: str, stack_file: Path | None = None, overrides: dict[str, str] | 
 
 
 def _management_account_id(values: dict[str, str]) -> str:
-    import json
-
     try:
         return str(json.loads(values.get(f"{PROJECT}:organization", "{}")).get("management_account_id", "000000000000"))
     except (ValueError, AttributeError):

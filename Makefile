@@ -1,0 +1,37 @@
+# make preview STACK=dev | make test | make bench | make schema
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STACK ?= dev
+STAMP := $(VENV)/.installed
+
+.PHONY: preview test lint typecheck pytest bench schema clean
+
+# Build .venv from the pinned requirements when it is missing or requirements.txt changed.
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+preview: $(STAMP)
+	$(PY) -m preview $(STACK) --json out/$(STACK).json
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+pytest: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+schema: $(STAMP)
+	$(PY) -m config.schema > schema/landing-zone.schema.json
+
+clean:
+	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""ComponentResources, one concern each; they know nothing of stacks or YAML."""

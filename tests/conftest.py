@@ -1,0 +1,36 @@
+"""Fixtures: the program run offline per stack, through the same runner the preview uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from preview.inventory import Inventory
+from preview.run import Run, run
+
+STACKS = ("dev", "prod")
+
+
+@pytest.fixture(scope="session")
+def runs() -> dict[str, Run]:
+    return {stack: run(stack) for stack in STACKS}
+
+
+@pytest.fixture(scope="session")
+def dev(runs: dict[str, Run]) -> Run:
+    return runs["dev"]
+
+
+@pytest.fixture(scope="session")
+def prod(runs: dict[str, Run]) -> Run:
+    return runs["prod"]
+
+
+@pytest.fixture(scope="session", params=STACKS)
+def stack_run(request: pytest.FixtureRequest, runs: dict[str, Run]) -> Run:
+    """Each stack in turn, for assertions that hold in both."""
+    return runs[request.param]
+
+
+@pytest.fixture(scope="session")
+def inventories(runs: dict[str, Run]) -> dict[str, Inventory]:
+    return {stack: Inventory(result) for stack, result in runs.items()}

@@ -1,0 +1,56 @@
+"""Write variants of a stack file for tests: deep-merge a patch, or set values at dotted paths."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+_DELETE = object()
+
+
+def base_config(stack: str) -> dict[str, Any]:
+    return yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+
+
+def merge(base: Any, patch: Any) -> Any:
+    """Deep-merge `patch` into `base`: mappings merge, `None` deletes a key, anything else replaces."""
+    if not isinstance(base, dict) or not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    merged = copy.deepcopy(base)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge(merged.get(key), value)
+    return merged
+
+
+def set_path(config: dict[str, Any], path: str, value: Any) -> None:
+    """`landing-zone:accounts[1].email` = value; a final `~` value deletes the key."""
+    key = re.match(r"[^.\[]+", path).group(0)  # type: ignore[union-attr]
+    parts: list[str | int] = [key]
+    tail = path[len(key):]
+    for match in re.finditer(r"\[(\d+)\]|\.([^.\[]+)", tail):
+        parts.append(int(match.group(1)) if match.group(1) is not None else match.group(2))
+    target: Any = config
+    for part in parts[:-1]:
+        target = target[part]
+    if value == "~":
+        del target[parts[-1]]
+    else:
+        target[parts[-1]] = value
+
+
+def write_stack_file(directory: Path, base: str, patch: dict[str, Any] | None = None,
+                     sets: dict[str, Any] | None = None, name: str = "variant") -> Path:
+    config = merge(base_config(base), patch or {})
+    for path, value in (sets or {}).items():
+        set_path(config, path, value)
+    target = directory / f"Pulumi.{name}.yaml"
+    target.write_text(yaml.safe_dump({"config": config}, sort_keys=False))
+    return target
