@@ -18,13 +18,7 @@ from config.stack import StackConfig
 
 def load() -> StackConfig:
     """The validated config of the running stack; raises ConfigError listing every problem."""
-    raw = _read_sections()
-    region = pulumi.Config("aws").get("region")
-    config = validate(raw)
-    if region is not None and region != config.organization.region:
-        raise ConfigError([Problem("region", f"`{region}` differs from landing-zone:organization.region "
-                                             f"({config.organization.region}); make them the same", namespace="aws")])
-    return config
+    return validate(_read_sections(), provider_region=pulumi.Config("aws").get("region"))
 
 
 def _read_sections() -> dict[str, Any]:
@@ -46,8 +40,11 @@ def _read_sections() -> dict[str, Any]:
     return raw
 
 
-def validate(raw: dict[str, Any]) -> StackConfig:
-    """Validate each section on its own, then the checks across sections, and raise all problems together."""
+def validate(raw: dict[str, Any], provider_region: str | None = None) -> StackConfig:
+    """Validate each section on its own, then the checks across sections, and raise all problems together.
+
+    `provider_region` is `aws:region`, the default provider's region, which must match the landing zone's.
+    """
     problems: list[Problem] = []
     fields = StackConfig.model_fields
     for key in raw:
@@ -67,6 +64,10 @@ def validate(raw: dict[str, Any]) -> StackConfig:
         except ValidationError as exc:
             problems.extend(_problem(error) for error in exc.errors(include_url=False))
     problems.extend(run_checks(sections))
+    organization = sections.get("organization")
+    if provider_region is not None and organization is not None and provider_region != organization.region:
+        problems.append(Problem("region", f"`{provider_region}` differs from landing-zone:organization.region "
+                                          f"({organization.region}); make them the same", namespace="aws"))
     if problems:
         raise ConfigError(problems)
     return StackConfig(**sections)
@@ -84,6 +85,13 @@ def _problem(error: ErrorDetails) -> Problem:
         description = _field_description(loc)
         return Problem(path, "required" + (f": {description}" if description else ""))
     message = error["msg"].removeprefix("Value error, ")
+    if kind == "string_pattern_mismatch":
+        description = _field_description(loc) or ""
+        return Problem(path, f"`{error.get('input')}` has characters or a shape not allowed here. {description}".strip())
+    if kind in ("string_too_long", "string_too_short"):
+        description = _field_description(loc)
+        message += f" (got {len(str(error.get('input')))})" + (f". {description}" if description else "")
+        return Problem(path, message)
     if kind not in ("value_error", "assertion_error"):
         shown = repr(error.get("input"))
         message += f" (got {shown[:60]})"

@@ -115,20 +115,31 @@ def _accounts(sections: Sections) -> Iterator[Problem]:
             yield Problem(join_path("accounts", index, "ou"), f"`{account.ou}` is not a configured OU; use one of {ous}")
 
 
-@check("organization", "accounts", "network")
-def _vpcs(sections: Sections) -> Iterator[Problem]:
-    org: OrganizationConfig = sections["organization"]
-    accounts = [account.name for account in sections["accounts"]]
+@check("network")
+def _vpc_ranges(sections: Sections) -> Iterator[Problem]:
     network: NetworkConfig = sections["network"]
     claimed: list[tuple[str, ipaddress.IPv4Network]] = []
     for name, vpc in network.vpcs.items():
-        path = f"network.vpcs.{name}"
-        if name not in accounts and name != MANAGEMENT:
-            yield Problem(path, f"`{name}` is not a configured account; use one of {accounts}")
         for other, other_network in claimed:
             if vpc.network.overlaps(other_network):
-                yield Problem(f"{path}.cidr", f"overlaps {other} ({other_network}); give each VPC its own range")
+                yield Problem(f"network.vpcs.{name}.cidr", f"overlaps {other} ({other_network}); give each VPC its own range")
         claimed.append((name, vpc.network))
+
+
+@check("accounts", "network")
+def _vpc_accounts(sections: Sections) -> Iterator[Problem]:
+    accounts = [account.name for account in sections["accounts"]]
+    for name in sections["network"].vpcs:
+        if name not in accounts and name != MANAGEMENT:
+            yield Problem(f"network.vpcs.{name}", f"`{name}` is not a configured account; use one of {accounts}")
+
+
+@check("organization", "network")
+def _vpc_zones_and_subnets(sections: Sections) -> Iterator[Problem]:
+    org: OrganizationConfig = sections["organization"]
+    network: NetworkConfig = sections["network"]
+    for name, vpc in network.vpcs.items():
+        path = f"network.vpcs.{name}"
         zones = vpc.availability_zones or org.availability_zones
         if vpc.availability_zones is not None:
             yield from _zone_problems(f"{path}.availability_zones", zones, org.region, org.min_azs, org.production)

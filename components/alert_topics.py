@@ -1,0 +1,80 @@
+"""Per-account SNS topics per severity (critical, warning, security), encrypted with the account's own key."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from components.policy_document import PolicyDocument, Statement
+from config.naming import aws_name
+
+SEVERITIES = ("critical", "warning", "security")
+
+# The services that publish alerts: alarms, EventBridge rules, Backup job events, SES bounce/complaint events.
+PUBLISHERS = ("cloudwatch.amazonaws.com", "events.amazonaws.com", "backup.amazonaws.com", "ses.amazonaws.com")
+
+
+class AlertTopics(pulumi.ComponentResource):
+    """The account's alert topics; alarms and rules in the account publish here, the notifier subscribes."""
+
+    def __init__(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str],
+                 organization_id: pulumi.Input[str], production: bool, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("landing-zone:monitoring:AlertTopics", name, None, opts)
+        root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+        key_policy = PolicyDocument([
+            Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [root]}, sid="AccountAdministers"),
+            Statement("Allow", ["kms:Decrypt", "kms:GenerateDataKey*"], ["*"], principals={"Service": list(PUBLISHERS)},
+                      conditions={"StringEquals": {"aws:SourceAccount": account_id}}, sid="PublishersEncrypt"),
+        ])
+        self.key = aws.kms.Key(
+            f"{name}-key",
+            description=f"{account} alert topics",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=key_policy.to_json(),
+            opts=pulumi.ResourceOptions(parent=self, protect=production),
+        )
+        aws.kms.Alias(f"{name}-key-alias", name=f"alias/{aws_name(org_name, account, 'alerts')}",
+                      target_key_id=self.key.key_id, opts=pulumi.ResourceOptions(parent=self))
+
+        self.topics: dict[str, aws.sns.Topic] = {}
+        for severity in SEVERITIES:
+            topic = aws.sns.Topic(
+                f"{name}-{severity}",
+                name=aws_name(org_name, account, f"alerts-{severity}", kind="sns-topic"),
+                kms_master_key_id=self.key.arn,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            aws.sns.TopicPolicy(
+                f"{name}-{severity}-policy",
+                arn=topic.arn,
+                policy=_topic_policy(topic.arn, root, account_id, organization_id).to_json(),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.topics[severity] = topic
+        self.arns: dict[str, pulumi.Output[str]] = {severity: topic.arn for severity, topic in self.topics.items()}
+        self.register_outputs({"topics": self.arns, "key_arn": self.key.arn})
+
+    @property
+    def critical(self) -> aws.sns.Topic:
+        return self.topics["critical"]
+
+    @property
+    def warning(self) -> aws.sns.Topic:
+        return self.topics["warning"]
+
+    @property
+    def security(self) -> aws.sns.Topic:
+        return self.topics["security"]
+
+
+def _topic_policy(topic_arn: pulumi.Input[str], root: pulumi.Input[str], account_id: pulumi.Input[str],
+                  organization_id: pulumi.Input[str]) -> PolicyDocument:
+    return PolicyDocument([
+        Statement("Allow", ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:Subscribe",
+                            "sns:SetTopicAttributes"], [topic_arn], principals={"AWS": [root]}, sid="OwnerManages"),
+        Statement("Allow", ["sns:Publish"], [topic_arn], principals={"Service": list(PUBLISHERS)},
+                  conditions={"StringEquals": {"aws:SourceOrgID": organization_id}}, sid="OrganizationServicesPublish"),
+        Statement("Deny", ["sns:Publish"], [topic_arn], principals="*",
+                  conditions={"Bool": {"aws:SecureTransport": "false"}}, sid="DenyInsecureTransport"),
+    ])
