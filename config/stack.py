@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+from config import network_checks  # noqa: F401  (registers the network section's checks)
 from config.base import Model
 from config.checks import Sections, check
 from config.errors import Problem, join_path
