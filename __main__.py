@@ -1,9 +1,13 @@
 """Composition root: load the stack config, build the organization, then each account's parts."""
 
 import pulumi
+import pulumi_aws as aws
 
 import config
 from components.alert_topics import AlertTopics
+from components.direct_connect import DirectConnect
+from components.hub_attachment import HubAttachment
+from components.transit_hub import TransitHub
 from components.vpc import Vpc
 from config.routing import routing_plan
 from org.organization import Organization
@@ -47,3 +51,20 @@ vpcs = {
     for name, spec in settings.network.vpcs.items()
 }
 pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
+
+# --- Transit hub (issue #4): shared to the organization, every VPC attached, Direct Connect when configured ----
+if settings.network.transit_gateway is not None and routing.hub_account is not None:
+    # RAM shares with the organization only after the management account turns organization sharing on.
+    ram_sharing = aws.ram.SharingWithOrganization("ram-sharing-with-organization", opts=on(config.MANAGEMENT))
+    hub = TransitHub("transit-hub", settings.network.transit_gateway, routing, org=org_name,
+                     organization_arn=organization.organization.arn, production=settings.production,
+                     organization_sharing=[ram_sharing], opts=on(routing.hub_account))
+    hub_attachments = {
+        name: HubAttachment(f"{name}-hub-attachment", vpc, hub, routing.spokes[name], org=org_name,
+                            hub_provider=providers[routing.hub_account], opts=on(name))
+        for name, vpc in vpcs.items()
+    }
+    if settings.network.direct_connect is not None:
+        DirectConnect("direct-connect", settings.network.direct_connect, hub, routing, org=org_name,
+                      production=settings.production, opts=on(routing.hub_account))
+    pulumi.export("transit_gateway_id", hub.transit_gateway.id)

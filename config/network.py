@@ -114,6 +114,8 @@ class NetworkConfig(Model):
     nacls: NaclsConfig = Field(default_factory=NaclsConfig)
     # AWS's default quota of rules per NACL direction; raise it with AWS first (at most 40), then here.
     nacl_rules_quota: int = Field(20, ge=20, le=40, description="Rules allowed per NACL and direction.")
+    # AWS's default quota of routes per VPC route table (gateway endpoint prefix lists count too).
+    route_table_quota: int = Field(50, ge=50, le=1000, description="Routes allowed per VPC route table.")
     security_groups: dict[GroupName, SecurityGroupConfig] = Field(
         default_factory=dict, description="Shared security groups created in every VPC of their segments."
     )

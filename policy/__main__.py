@@ -38,6 +38,7 @@ def _stack_validator(rule: rules.StackRule):
             rules.Resource(
                 urn=r.urn, type=r.resource_type, name=r.name, inputs=r.props, protect=r.opts.protect,
                 provider_inputs=r.provider.props if r.provider else None, parent=r.opts.parent,
+                dependencies=tuple(dependency.urn for dependency in r.dependencies),
             )
             for r in args.resources
         ]
