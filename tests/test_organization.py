@@ -63,15 +63,15 @@ def test_each_member_provider_assumes_its_role_in_its_own_account(stack_run: Run
 
 
 def test_management_provider_is_pinned_to_the_management_account(dev: Run, prod: Run) -> None:
-    for run, account_id in ((dev, "111111111111"), (prod, "222222222222")):
-        [management] = [p for p in run.of_type("pulumi:providers:aws") if p.name == "management"]
+    for result, account_id in ((dev, "111111111111"), (prod, "222222222222")):
+        [management] = [p for p in result.of_type("pulumi:providers:aws") if p.name == "management"]
         assert json.loads(management.inputs["allowedAccountIds"]) == [account_id]
         assert "assumeRoles" not in management.inputs
 
 
 def test_environment_tag_follows_the_stack(dev: Run, prod: Run) -> None:
-    for run, environment in ((dev, "sandbox"), (prod, "production")):
-        for provider in run.of_type("pulumi:providers:aws"):
+    for result, environment in ((dev, "sandbox"), (prod, "production")):
+        for provider in result.of_type("pulumi:providers:aws"):
             assert json.loads(provider.inputs["defaultTags"])["tags"]["Environment"] == environment
 
 
