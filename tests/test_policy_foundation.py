@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from pulumi_policy import PolicyResourceOptions, ResourceValidationArgs, ResourceValidationPolicy
+from pulumi_policy.policy import PolicyCustomTimeouts, PolicyProviderResource
 
-from policy import rules
+from policy import pack, rules
 from preview.inventory import Inventory
 
 PROVIDER_TAGS = {"defaultTags": json.dumps({"tags": {"Environment": "production", "Owner": "platform",
@@ -63,3 +65,20 @@ def test_prod_keys_are_protected_and_dev_keys_are_not(inventories: dict[str, Inv
     assert dev_keys and prod_keys
     assert not any(k.protect for k in dev_keys)
     assert all(k.protect for k in prod_keys)
+
+
+def test_policy_pack_adapts_every_rule_and_reports_through_crossguard() -> None:
+    built = pack.policies()
+    assert {p.name for p in built} == {r.name for r in rules.RESOURCE_RULES} | {r.name for r in rules.STACK_RULES}
+    [tags_policy] = [p for p in built if p.name == "required-tags"]
+    assert isinstance(tags_policy, ResourceValidationPolicy)
+    options = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
+    reported: list[str] = []
+    untagged = ResourceValidationArgs("aws:ec2/vpc:Vpc", {"cidrBlock": "10.0.0.0/16"}, "urn:vpc", "vpc", options, None)
+    tags_policy.validate(untagged, lambda message, urn=None: reported.append(message))
+    assert len(reported) == 1 and "lacks tags" in reported[0]
+    reported.clear()
+    provider = PolicyProviderResource("pulumi:providers:aws", PROVIDER_TAGS, "urn:p", "p")
+    tagged = ResourceValidationArgs("aws:ec2/vpc:Vpc", {"cidrBlock": "10.0.0.0/16"}, "urn:vpc", "vpc", options, provider)
+    tags_policy.validate(tagged, lambda message, urn=None: reported.append(message))
+    assert reported == []
