@@ -14,7 +14,7 @@ from pulumi_policy import (
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import rules  # noqa: E402  (the pack directory is the import root when the CLI runs it)
+import rules
 
 LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}
 
