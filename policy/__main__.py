@@ -7,6 +7,6 @@ from pulumi_policy import EnforcementLevel, PolicyPack
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import pack
+import pack  # the pack directory is the import root when the CLI runs it
 
 PolicyPack(name="landing-zone", enforcement_level=EnforcementLevel.MANDATORY, policies=pack.policies())
