@@ -10,8 +10,9 @@ Leaderboard record (`item` = `#popular`):
     {"item": "#popular", "version": 42, "reference": ..., "halfLife": ...,
      "standings": {"sku-1": {"score": 12.5, "version": 7}}, "updatedAt": ...}
 
-Numbers are written in plain decimal notation with 15 significant digits, well inside
-DynamoDB's range; scores below `scores.NEGLIGIBLE` are never stored.
+Numbers are written in plain decimal notation with every digit Python needs to read the
+same float back (at most 17 significant digits, DynamoDB keeps 38), so a stored score or
+reference time is exactly the one computed; scores below `scores.NEGLIGIBLE` are never stored.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ Attributes = dict[str, Any]
 
 
 def number(value: float) -> dict[str, str]:
-    """A DynamoDB number attribute in plain decimal notation."""
-    return {"N": format(Decimal(f"{value:.15g}"), "f")}
+    """A DynamoDB number attribute in plain decimal notation that reads back as the same float."""
+    return {"N": format(Decimal(repr(value)).normalize(), "f")}
 
 
 def _stamp(reference: float) -> dict[str, str]:

@@ -57,6 +57,8 @@ def test_records_survive_the_round_trip_through_dynamodb_attributes() -> None:
 
 
 @pytest.mark.parametrize(("value", "text"), [(0.0, "0"), (3.0, "3"), (1795773600.25, "1795773600.25"),
-                                             (1.0 / 3.0, "0.333333333333333")])
-def test_numbers_are_written_in_plain_decimal_notation(value: float, text: str) -> None:
+                                             (1.0 / 3.0, "0.3333333333333333"), (1.5e-9, "0.0000000015"),
+                                             (2.0**70, "1180591620717411300000")])
+def test_numbers_are_written_in_plain_decimal_notation_and_read_back_exactly(value: float, text: str) -> None:
     assert codec.number(value) == {"N": text}
+    assert float(text) == value
