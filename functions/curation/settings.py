@@ -74,6 +74,6 @@ def _whole(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 1000:
         raise ValueError(f"environment variable {name} must be a whole number from 1 to 1000, got {raw!r}")
     return int(raw)
