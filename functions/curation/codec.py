@@ -3,16 +3,18 @@
 Product record (partition key `item`, a string; no sort key):
 
     {"item": "sku-1", "version": 7, "reference": 1795773600.0, "halfLife": 604800,
-     "popularity": 12.5, "neighbours": {"sku-2": 9.0, "sku-7": 3.25}, "updatedAt": "2026-11-27T10:00:00Z"}
+     "popularity": 12.5, "neighbours": {"sku-2": 9.0, "sku-7": 3.25}, "asOf": "2026-11-27T10:00:00Z"}
 
 Leaderboard record (`item` = `#popular`):
 
     {"item": "#popular", "version": 42, "reference": ..., "halfLife": ...,
-     "standings": {"sku-1": {"score": 12.5, "version": 7}}, "updatedAt": ...}
+     "standings": {"sku-1": {"score": 12.5, "version": 7}}, "asOf": ...}
 
-Numbers are written in plain decimal notation with every digit Python needs to read the
-same float back (at most 17 significant digits, DynamoDB keeps 38), so a stored score or
-reference time is exactly the one computed; scores below `scores.NEGLIGIBLE` are never stored.
+`reference` is the time (epoch seconds) the scores are valued at, the newest event merged in;
+`asOf` repeats it in RFC 3339 for people reading the table. Numbers are written in plain
+decimal notation with every digit Python needs to read the same float back (at most 17
+significant digits, DynamoDB keeps 38), so a stored score or reference time is exactly the
+one computed; scores below `scores.NEGLIGIBLE` are never stored.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def product_to_attributes(record: ProductRecord) -> Attributes:
         "halfLife": number(record.half_life),
         "popularity": number(record.popularity),
         "neighbours": {"M": {other: number(score) for other, score in record.neighbours.items()}},
-        "updatedAt": _stamp(record.reference),
+        "asOf": _stamp(record.reference),
     }
 
 
@@ -72,7 +74,7 @@ def leaderboard_to_attributes(board: Leaderboard) -> Attributes:
         "reference": number(board.reference),
         "halfLife": number(board.half_life),
         "standings": {"M": standings},
-        "updatedAt": _stamp(board.reference),
+        "asOf": _stamp(board.reference),
     }
 
 

@@ -34,7 +34,7 @@ def quarantine_message(record: Mapping[str, Any], reason: str) -> str:
     trimmed = copy.deepcopy(dict(record))
     data = trimmed.get("kinesis", {}).pop("data", "")
     omitted = f"{len(str(data))} characters of base64 too big for SQS; read the record from the stream by sequenceNumber"
-    return json.dumps({"reason": reason, "dataOmitted": omitted, "record": trimmed}, default=str)[:SQS_MESSAGE_LIMIT]
+    return json.dumps({"reason": reason, "dataOmitted": omitted, "record": trimmed}, default=str)
 
 
 class Quarantine:

@@ -13,12 +13,12 @@ from botocore.exceptions import ClientError
 
 from functions.curation import ingest
 from functions.curation.ingest import Ingest, ingest_batch
-from functions.curation.quarantine import Quarantine
+from functions.curation.quarantine import SQS_MESSAGE_LIMIT, Quarantine, quarantine_message
 from functions.curation.records import Standing
 from functions.curation.settings import Settings
 from functions.curation.store import CurationTable
 
-from .shop import HOUR, T0, kinesis_batch, payload, sequence_number
+from .shop import HOUR, T0, kinesis_batch, kinesis_record, payload, sequence_number
 
 SETTINGS = Settings(half_life_seconds=HOUR)
 NOW = T0 + 60
@@ -174,3 +174,15 @@ def test_later_batches_add_to_decayed_scores(dynamodb: Any, table_name: str) -> 
     tent = CurationTable(dynamodb, table_name).product("tent")
     assert tent is not None
     assert (tent.reference, tent.neighbours, tent.popularity) == (T0 + HOUR, {"stove": 2.5, "mat": 1.0}, 3.5)
+
+
+def test_a_record_too_big_for_sqs_is_quarantined_without_its_data_but_with_its_address() -> None:
+    record = kinesis_record(b"x" * 300_000, 7)
+    body = quarantine_message(record, "event is 300000 bytes, more than 32768")
+    assert len(body.encode()) <= SQS_MESSAGE_LIMIT
+    message = json.loads(body)
+    assert message["dataOmitted"].startswith("400000 characters of base64 too big for SQS")
+    assert "data" not in message["record"]["kinesis"]
+    assert message["record"]["kinesis"]["sequenceNumber"] == sequence_number(7)
+    assert message["record"]["eventSourceARN"] == record["eventSourceARN"]
+    assert record["kinesis"]["data"]  # the record as delivered is left alone

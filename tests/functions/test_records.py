@@ -49,7 +49,7 @@ def test_records_survive_the_round_trip_through_dynamodb_attributes() -> None:
     product = ProductRecord("tent", T0 + 0.25, 7 * 24 * HOUR, 12.5, {"stove": 3.0, "mat": 1.0e-6}, version=7)
     attributes = codec.product_to_attributes(product)
     assert attributes["neighbours"]["M"]["mat"] == {"N": "0.000001"}
-    assert attributes["updatedAt"] == {"S": "2026-11-27T10:00:00Z"}
+    assert attributes["asOf"] == {"S": "2026-11-27T10:00:00Z"}
     assert codec.product_from_attributes(attributes) == product
     board = Leaderboard(T0, HOUR, {"tent": Standing(12.5, 7)}, version=2)
     assert codec.leaderboard_from_attributes(codec.leaderboard_to_attributes(board)) == board
