@@ -5,17 +5,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime
-from typing import NamedTuple
 from urllib.parse import parse_qsl, quote, urlsplit
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class Credentials(NamedTuple):
-    access_key: str
-    secret_key: str
-    session_token: str | None = None
+class Credentials:
+    __slots__ = ("access_key", "secret_key", "session_token")
+
+    def __init__(self, access_key: str, secret_key: str, session_token: str | None = None):
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.session_token = session_token
 
     def __repr__(self) -> str:  # never print the keys, even in a debugger or a traceback
         return f"Credentials(access_key={self.access_key[:4]}..., secret_key=[redacted])"

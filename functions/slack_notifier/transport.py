@@ -6,7 +6,6 @@ import http.client
 import urllib.error
 import urllib.request
 from email.message import Message
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .retry import TransientError
@@ -14,10 +13,13 @@ from .retry import TransientError
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-class Response(NamedTuple):
-    status: int
-    headers: Message
-    body: bytes
+class Response:
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, headers: Message, body: bytes):
+        self.status = status
+        self.headers = headers
+        self.body = body
 
 
 class InsecureEndpointError(ValueError):
