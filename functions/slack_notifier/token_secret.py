@@ -80,7 +80,7 @@ def fetch(secret_id: str, budget: Budget) -> str:
         if response.status >= 500 or error_type in _TRANSIENT:
             raise TransientError(f"Secrets Manager HTTP {response.status} {error_type}")
         raise TokenUnavailableError(f"Secrets Manager GetSecretValue for {secret_id} failed: HTTP {response.status} "
-                               f"{error_type}: {logs.redact(message)[:300]}")
+                                    f"{error_type}: {logs.redact(message)[:300]}")
 
     token = retry.with_retries("Secrets Manager GetSecretValue", attempt, budget)
     logs.log(logging.INFO, "token_fetched", secret=secret_id)
