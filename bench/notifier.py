@@ -106,7 +106,7 @@ def _one_cold_start(url: str) -> dict[str, float]:
             "AWS_ACCESS_KEY_ID": "AKIDBENCH", "AWS_SECRET_ACCESS_KEY": "bench-secret-key", "AWS_REGION": "eu-central-1",
             "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1", "LOG_LEVEL": "WARNING",
         }
-        run = subprocess.run([sys.executable, "-I", "-B", "-c", _CHILD, root], input=json.dumps(EVENT),  # noqa: S603 - our script
+        run = subprocess.run([sys.executable, "-I", "-B", "-c", _CHILD, root], input=json.dumps(EVENT),
                              capture_output=True, text=True, env=environment, timeout=60, check=False)
     if run.returncode != 0:
         raise RuntimeError(f"the notifier failed in the benchmark child:\n{run.stderr}")
