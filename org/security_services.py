@@ -17,6 +17,10 @@ from config.naming import aws_name
 GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION")
 
 
+def _slug(feature: str) -> str:
+    return feature.lower().replace("_", "-")
+
+
 def security_hub_standards(region: str) -> list[str]:
     """The standards every account runs: AWS Foundational Security Best Practices and CIS AWS Foundations."""
     return [
@@ -43,7 +47,7 @@ class SecurityServices(pulumi.ComponentResource):
         self.detector = aws.guardduty.Detector(f"{name}-guardduty", enable=True,
                                                finding_publishing_frequency="FIFTEEN_MINUTES", opts=in_admin())
         for feature in GUARDDUTY_FEATURES:
-            aws.guardduty.DetectorFeature(f"{name}-guardduty-{feature.lower()}", detector_id=self.detector.id,
+            aws.guardduty.DetectorFeature(f"{name}-guardduty-{_slug(feature)}", detector_id=self.detector.id,
                                           name=feature, status="ENABLED", opts=in_admin())
         guardduty_admin = aws.guardduty.OrganizationAdminAccount(
             f"{name}-guardduty-admin", admin_account_id=admin_account_id, opts=in_management(self.detector))
@@ -52,7 +56,7 @@ class SecurityServices(pulumi.ComponentResource):
             opts=in_admin(guardduty_admin))
         for feature in GUARDDUTY_FEATURES:
             aws.guardduty.OrganizationConfigurationFeature(
-                f"{name}-guardduty-organization-{feature.lower()}", detector_id=self.detector.id, name=feature,
+                f"{name}-guardduty-organization-{_slug(feature)}", detector_id=self.detector.id, name=feature,
                 auto_enable="ALL", opts=in_admin(guardduty_org))
 
         # Security Hub: central configuration needs the aggregator (home region) before it can be switched on.
