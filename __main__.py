@@ -46,7 +46,7 @@ scps = ServiceControlPolicies(
     "guardrails", org_name, settings.guardrails, region,
     deploy_roles=[account.role_name for account in settings.accounts],
     target_ids={"root": organization.root_id} | {ou: unit.id for ou, unit in organization.units.items()},
-    opts=on(config.MANAGEMENT),
+    organization=organization.organization, opts=on(config.MANAGEMENT),
 )
 # The delegated administrator of GuardDuty, Security Hub and Access Analyzer: config's choice, by default `ops`.
 security_admin = settings.baseline.admin_account

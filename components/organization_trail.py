@@ -54,7 +54,8 @@ class OrganizationTrail(pulumi.ComponentResource):
             name=log_group_name,
             kms_key_id=self.log_key.arn,
             retention_in_days=log_retention_days,
-            opts=child,
+            deletion_protection_enabled=production,
+            opts=pulumi.ResourceOptions(parent=self, protect=production),
         )
 
         role = aws.iam.Role(

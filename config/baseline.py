@@ -29,14 +29,17 @@ class PasswordPolicyConfig(Model):
 class AuditLockConfig(Model):
     """S3 Object Lock default retention of the audit bucket: no object version can be removed before it ends."""
 
+    # COMPLIANCE by default: audit evidence no one can remove; a sandbox may choose GOVERNANCE.
     mode: Literal["GOVERNANCE", "COMPLIANCE"] = Field(
         "COMPLIANCE", description="COMPLIANCE: no one, root included, can shorten it; GOVERNANCE: a privileged role can.")
     days: int = Field(365, ge=1, le=36500, description="Days every log object stays locked.")
 
 
 class BaselineConfig(Model):
+    # `ops` holds the audit archive in the seed's account split (DESIGN.md).
     audit_account: AccountName = Field(
         "ops", description="Member account holding the audit archive (organization trail and Config deliveries).")
+    # Findings gather where the audit trail does unless config separates them.
     security_admin_account: AccountName | None = Field(
         None, description="Delegated administrator of GuardDuty, Security Hub and Access Analyzer; "
                           "defaults to the audit account.")

@@ -23,6 +23,7 @@ class GuardrailConfig(Model):
     """One guardrail: on or off, where it attaches, and which extra roles it does not apply to."""
 
     enabled: bool = Field(True, description="Whether the guardrail is in force.")
+    # The root reaches every member account; SCPs never bind the management account anyway.
     targets: list[str] = Field(
         default_factory=lambda: [ROOT], min_length=1,
         description="Where it attaches: `root` (every member account) or OU names.",
@@ -62,6 +63,7 @@ class ServiceControlPoliciesConfig(Model):
 
 
 class GuardrailsConfig(Model):
+    # Unset means the home region alone: the smallest surface, and always consistent with the organization.
     allowed_regions: list[str] | None = Field(
         None, description="Regions member accounts may use; none means only landing-zone:organization.region.")
     break_glass_roles: list[IamRoleName] = Field(

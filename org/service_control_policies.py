@@ -77,11 +77,14 @@ def plan_policies(config: GuardrailsConfig, home_region: str, deploy_roles: Sequ
 
 
 class ServiceControlPolicies(pulumi.ComponentResource):
-    """The planned SCPs, each created once and attached to the root or the OUs config names."""
+    """The planned SCPs, each created once and attached to the root or the OUs config names.
+
+    `target_ids` maps `root` and each OU name to its id; `deploy_roles` are the account access role names.
+    """
 
     def __init__(self, name: str, org_name: str, config: GuardrailsConfig, home_region: str,
                  deploy_roles: Sequence[str], target_ids: Mapping[str, pulumi.Input[str]],
-                 opts: pulumi.ResourceOptions | None = None):
+                 organization: pulumi.Resource, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:org:ServiceControlPolicies", name, None, opts)
         self.planned = plan_policies(config, home_region, deploy_roles)
         self.policies: list[aws.organizations.Policy] = []
@@ -97,7 +100,8 @@ class ServiceControlPolicies(pulumi.ComponentResource):
                 type="SERVICE_CONTROL_POLICY",
                 description=f"landing-zone guardrails: {', '.join(planned.guardrails)}"[:512],
                 content=planned.text,
-                opts=pulumi.ResourceOptions(parent=self),
+                # SCPs exist only once the organization has all features and the SCP policy type on.
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[organization]),
             )
             self.policies.append(policy)
             for target in planned.targets:

@@ -42,6 +42,8 @@ def test_trail_log_group_is_encrypted_and_kept_as_config_says(dev: Run, prod: Ru
         log_group = named(result, "aws:cloudwatch/logGroup:LogGroup", "organization-trail-log-group")
         assert account_of(result, log_group) == "management"
         assert log_group.inputs["retentionInDays"] == days
+        assert log_group.inputs["deletionProtectionEnabled"] is (result is prod)
+        assert log_group.protect is (result is prod)
         key = named(result, "aws:kms/key:Key", "organization-trail-log-key")
         assert log_group.inputs["kmsKeyId"] == key.outputs["arn"] and key.inputs["enableKeyRotation"] is True
         logs = statements_by_sid(key.inputs["policy"])["LogGroupEncrypts"]

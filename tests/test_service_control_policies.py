@@ -45,6 +45,7 @@ def test_one_scp_holds_every_guardrail_attached_to_the_root(stack_run: Run) -> N
     organization = named(stack_run, "aws:organizations/organization:Organization", "organization")
     root_id = organization.outputs["roots"][0]["id"]
     assert [(a.inputs["policyId"], a.inputs["targetId"]) for a in attachments] == [(policy.id, root_id)]
+    assert organization.urn in policy.dependencies  # the SCP policy type must be on first
     assert set(by_account(stack_run, POLICY)) == {"management"}
 
 
