@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from config.base import Model
+from config.baseline import BaselineConfig
 from config.checks import Sections, check
 from config.errors import Problem, join_path
+from config.guardrails import GuardrailsConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
@@ -23,6 +25,8 @@ class StackConfig(Model):
     organization: OrganizationConfig
     accounts: list[AccountConfig] = Field(min_length=1, description="Member accounts, one entry each.")
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
+    baseline: BaselineConfig = Field(default_factory=BaselineConfig)
 
     @property
     def production(self) -> bool:
