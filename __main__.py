@@ -5,13 +5,20 @@ import pulumi_aws as aws
 
 import config
 from components.alert_topics import AlertTopics
+from components.audit_archive import AuditArchive
+from components.cis_alarms import CisAlarms
 from components.direct_connect import DirectConnect
 from components.hub_attachment import HubAttachment
+from components.organization_trail import OrganizationTrail
 from components.transit_hub import TransitHub
 from components.vpc import Vpc
+from config.naming import aws_name
 from config.routing import routing_plan
+from org.baseline import SecurityBaseline
 from org.organization import Organization
 from org.providers import management_provider, member_provider
+from org.security_services import SecurityServices
+from org.service_control_policies import ServiceControlPolicies
 
 settings = config.load()
 org_name = settings.organization.name
@@ -35,6 +42,47 @@ def on(account: str) -> pulumi.ResourceOptions:
 alerts = {
     name: AlertTopics(f"{name}-alerts", org_name, name, account_ids[name], organization.organization.id,
                       settings.production, opts=on(name))
+    for name in providers
+}
+
+# --- Guardrails (issue 3): SCPs, organization-wide security services, audit trail, CIS alarms, baselines --------
+region = settings.organization.region
+management_id = settings.organization.management_account_id
+scps = ServiceControlPolicies(
+    "guardrails", org_name, settings.guardrails, region,
+    deploy_roles=[account.role_name for account in settings.accounts],
+    target_ids={"root": organization.root_id} | {ou: unit.id for ou, unit in organization.units.items()},
+    organization=organization.organization, opts=on(config.MANAGEMENT),
+)
+# The delegated administrator of GuardDuty, Security Hub and Access Analyzer: config's choice, by default `ops`.
+security_admin = settings.baseline.admin_account
+security = SecurityServices(
+    "security-services", org_name, account_ids[security_admin], providers[security_admin], organization.root_id,
+    region, [r for r in settings.guardrails.regions(region) if r != region], organization.organization,
+    opts=on(config.MANAGEMENT),
+)
+audit_account = settings.baseline.audit_account
+trail_name = aws_name(org_name, "organization", "trail")
+archive = AuditArchive(
+    "audit-archive", org_name, audit_account, account_ids[audit_account], management_id, organization.organization.id,
+    region, trail_name, settings.baseline.audit_lock, settings.baseline.log_retention_days, settings.production,
+    opts=on(audit_account),
+)
+trail = OrganizationTrail(
+    "organization-trail", org_name, trail_name, management_id, region, archive.bucket.bucket, archive.key.arn,
+    settings.baseline.log_retention_days, settings.production, ready=[archive.bucket_policy, organization.organization],
+    opts=on(config.MANAGEMENT),
+)
+cis_alarms = CisAlarms("cis-alarms", org_name, config.MANAGEMENT, trail.log_group.name,
+                       alerts[config.MANAGEMENT].security.arn, opts=on(config.MANAGEMENT))
+analyzer_after: dict[str, list[pulumi.Resource]] = {config.MANAGEMENT: [organization.organization],
+                                                    security_admin: [security.access_analyzer_delegation]}
+baselines = {
+    name: SecurityBaseline(
+        f"{name}-baseline", org_name, name, account_ids[name], region, settings.baseline.password_policy,
+        archive.config_delivery, settings.production, organization_analyzer=name in analyzer_after,
+        analyzer_after=analyzer_after.get(name, []), opts=on(name),
+    )
     for name in providers
 }
 

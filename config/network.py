@@ -37,7 +37,8 @@ class VpcConfig(Model):
     availability_zones: list[str] | None = Field(
         None, description="AZs of this VPC; defaults to the organization's list."
     )
-    subnets: SubnetTiersConfig = Field(default_factory=SubnetTiersConfig)
+    subnets: SubnetTiersConfig = Field(default_factory=SubnetTiersConfig,
+                                       description="Prefix length of each subnet tier in every AZ.")
     # dev is the safe default: a VPC that forgot its segment can reach shared services, never production.
     segment: Segment = Field("dev", description="Routing segment: dev and prod never reach each other; shared "
                              "(build, network hub) reaches and is reached by both.")
@@ -110,8 +111,8 @@ class NetworkConfig(Model):
         description="Interface endpoints (service short names, e.g. ssm, logs, kms) in every VPC's app subnets; "
                     "S3 and DynamoDB always get gateway endpoints.",
     )
-    flow_logs: FlowLogsConfig = Field(default_factory=FlowLogsConfig)
-    nacls: NaclsConfig = Field(default_factory=NaclsConfig)
+    flow_logs: FlowLogsConfig = Field(default_factory=FlowLogsConfig, description="Flow logs of every VPC.")
+    nacls: NaclsConfig = Field(default_factory=NaclsConfig, description="Rules of each subnet tier's network ACL.")
     # AWS's default quota of rules per NACL direction; raise it with AWS first (at most 40), then here.
     nacl_rules_quota: int = Field(20, ge=20, le=40, description="Rules allowed per NACL and direction.")
     # AWS's default quota of routes per VPC route table (gateway endpoint prefix lists count too).
@@ -122,7 +123,8 @@ class NetworkConfig(Model):
     transit_gateway: TransitGatewayConfig | None = Field(
         None, description="The transit hub; without it every VPC stands alone."
     )
-    on_premises: OnPremisesConfig = Field(default_factory=OnPremisesConfig)
+    on_premises: OnPremisesConfig = Field(default_factory=OnPremisesConfig,
+                                          description="On-premises ranges and the accounts they reach.")
     direct_connect: DirectConnectConfig | None = Field(
         None, description="Direct Connect to on-premises through the hub; none means no on-premises path."
     )

@@ -9,8 +9,10 @@ from pydantic import Field
 
 from config import network_checks  # noqa: F401  (registers the network section's checks)
 from config.base import Model
+from config.baseline import BaselineConfig
 from config.checks import Sections, check
 from config.errors import Problem, join_path
+from config.guardrails import GuardrailsConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
@@ -24,6 +26,8 @@ class StackConfig(Model):
     organization: OrganizationConfig
     accounts: list[AccountConfig] = Field(min_length=1, description="Member accounts, one entry each.")
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
+    baseline: BaselineConfig = Field(default_factory=BaselineConfig)
 
     @property
     def production(self) -> bool:
@@ -91,11 +95,9 @@ def _organizational_units(sections: Sections) -> Iterator[Problem]:
             current = parents[current]
 
 
-@check("organization", "accounts")
+@check("accounts")
 def _accounts(sections: Sections) -> Iterator[Problem]:
-    org: OrganizationConfig = sections["organization"]
     accounts: list[AccountConfig] = sections["accounts"]
-    ous = [ou.name for ou in org.organizational_units]
     seen_names: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     for index, account in enumerate(accounts):
@@ -112,6 +114,12 @@ def _accounts(sections: Sections) -> Iterator[Problem]:
                           f"`{account.email}` is already used by accounts[{seen_emails[email]}]; "
                           "every account needs its own root e-mail")
         seen_emails.setdefault(email, index)
+
+
+@check("organization", "accounts")
+def _account_units(sections: Sections) -> Iterator[Problem]:
+    ous = [ou.name for ou in sections["organization"].organizational_units]
+    for index, account in enumerate(sections["accounts"]):
         if account.ou not in ous:
             yield Problem(join_path("accounts", index, "ou"), f"`{account.ou}` is not a configured OU; use one of {ous}")
 

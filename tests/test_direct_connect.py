@@ -97,19 +97,17 @@ def test_direct_connect_settings_are_validated(tmp_path: Path, sets: dict[str, A
     assert any(problem.startswith(expected) for problem in problems), problems
 
 
-def test_a_32_bit_customer_asn_goes_through_bgp_asn_long(tmp_path: Path) -> None:
-    path = write_stack_file(tmp_path, "prod", sets={f"{NET}.direct_connect.customer_asn": 4200000001})
-    (vif,) = run("prod", stack_file=path).of_type("aws:directconnect/transitVirtualInterface:TransitVirtualInterface")
-    assert vif.inputs["bgpAsnLong"] == "4200000001" and "bgpAsn" not in vif.inputs
-
-
-def test_direct_connect_can_be_enabled_in_a_sandbox_too(tmp_path: Path) -> None:
+def test_direct_connect_in_a_sandbox_with_a_32_bit_router_asn(tmp_path: Path) -> None:
+    """Dev may enable it too; an ASN above 2147483646 goes to the provider as bgp_asn_long."""
     patch = {NET: {"on_premises": {"prefixes": ["172.17.0.0/16"], "reach": ["dev"]},
-                   "direct_connect": {"connection_id": "dxcon-sandbox01", "vlan": 200, "customer_asn": 65020,
+                   "direct_connect": {"connection_id": "dxcon-sandbox01", "vlan": 200, "customer_asn": 4200000001,
                                       "allowed_prefixes": ["10.11.0.0/16"]}}}
-    result = run("dev", stack_file=write_stack_file(tmp_path, "dev", patch=patch))
-    net = NetworkView(result)
+    net = NetworkView(run("dev", stack_file=write_stack_file(tmp_path, "dev", patch=patch)))
+    (vif,) = net.of("aws:directconnect/transitVirtualInterface:TransitVirtualInterface")
+    assert vif.inputs["bgpAsnLong"] == "4200000001" and "bgpAsn" not in vif.inputs
+    assert not vif.protect  # a sandbox protects nothing
     static = net.of("aws:ec2transitgateway/route:Route")
     tables = {t.id: t.inputs["tags"]["Segment"] for t in net.of(TGW_ROUTE_TABLE)}
     assert {tables[r.inputs["transitGatewayRouteTableId"]] for r in static} == {"dev"}
     assert len([r for r in net.of(ROUTE, "dev") if r.inputs["destinationCidrBlock"] == "172.17.0.0/16"]) == 2
+    assert [r for r in net.of(ROUTE, "ops") if r.inputs["destinationCidrBlock"] == "172.17.0.0/16"] == []

@@ -43,7 +43,8 @@ def prod_resources(inventories: dict[str, Inventory]) -> Resources:
 def _ingress(name: str, parent: rules.Resource, cidr: str, port: int, protocol: str = "tcp") -> rules.Resource:
     return rules.Resource(urn=f"urn:test::{name}", type="aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
                           name=name, inputs={"cidrIpv4": cidr, "fromPort": port, "toPort": port,
-                                             "ipProtocol": protocol}, parent=parent.urn, dependencies=(parent.urn,))
+                                             "ipProtocol": protocol}, parent=parent.urn,
+                          property_dependencies={"securityGroupId": [parent.urn]})
 
 
 def test_internet_ingress_only_into_public_groups_on_web_ports(prod_resources: Resources) -> None:
@@ -55,7 +56,7 @@ def test_internet_ingress_only_into_public_groups_on_web_ports(prod_resources: R
     assert [v.urn for v in ssh] == ["urn:test::lb-ssh"] and "on tcp 22-22" in ssh[0].message
     assert len(_violations([*prod_resources, _ingress("app-https", app, "0.0.0.0/0", 443)], rule)) == 1
     assert len(_violations([*prod_resources, _ingress("lb-all", lb, "0.0.0.0/0", -1, "-1")], rule)) == 1
-    unparented = dataclasses.replace(_ingress("loose", lb, "::/0", 443), parent=None, dependencies=())
+    unparented = dataclasses.replace(_ingress("loose", lb, "::/0", 443), parent=None, property_dependencies={})
     assert len(_violations([*prod_resources, unparented], rule)) == 1  # no group to vouch for it
     inline = dataclasses.replace(app, inputs={**app.inputs, "ingress": [
         {"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}]})
@@ -99,17 +100,16 @@ def _nat_route(resources: Resources, zone: str) -> rules.Resource:
 def test_private_default_route_must_use_the_nat_of_its_own_az(prod_resources: Resources) -> None:
     rule = "private-subnet-nat-same-az"
     route_a = _nat_route(prod_resources, "ap-northeast-2a")
-    nat_a = _find(prod_resources, ":NatGateway", "ops-vpc-nat-ap-northeast-2a")
     nat_c = _find(prod_resources, ":NatGateway", "ops-vpc-nat-ap-northeast-2c")
-    crossed = tuple(nat_c.urn if d == nat_a.urn else d for d in route_a.dependencies)
-    violations = _violations(_replace(prod_resources, route_a, dependencies=crossed), rule)
+    crossed = {**route_a.property_dependencies, "natGatewayId": [nat_c.urn]}
+    violations = _violations(_replace(prod_resources, route_a, property_dependencies=crossed), rule)
     assert len(violations) == 1 and "in ap-northeast-2a sends 0.0.0.0/0 to ops-vpc-nat-ap-northeast-2c" in (
         violations[0].message)
     violations = _violations([r for r in prod_resources if r is not route_a], rule)
     assert len(violations) == 1 and "has no default route" in violations[0].message
     igw = _find(prod_resources, ":InternetGateway", "ops-vpc-igw")
-    to_igw = _replace(prod_resources, route_a,
-                      dependencies=(*(d for d in route_a.dependencies if d != nat_a.urn), igw.urn))
+    to_igw = _replace(prod_resources, route_a, property_dependencies={
+        "routeTableId": route_a.property_dependencies["routeTableId"], "gatewayId": [igw.urn]})
     assert _violations(to_igw, rule) == []  # a subnet whose default route is the IGW is public, not private
 
 
@@ -119,7 +119,8 @@ def test_a_nat_gateway_in_every_az(prod_resources: Resources) -> None:
     assert [v.urn for v in violations] == [_find(prod_resources, ":Vpc", "build-vpc").urn]
     assert "has 2 NAT gateway(s)" in violations[0].message
     public_a = _find(prod_resources, ":Subnet", "build-vpc-public-ap-northeast-2a")
-    doubled = dataclasses.replace(nat_b, urn="urn:test::extra-nat", name="extra", dependencies=(public_a.urn,))
+    doubled = dataclasses.replace(nat_b, urn="urn:test::extra-nat", name="extra",
+                                  property_dependencies={"subnetId": [public_a.urn]})
     assert len(_violations([*prod_resources, doubled], "nat-gateway-per-az")) == 1
 
 
@@ -131,20 +132,22 @@ def _ops_into_dev_table(resources: Resources) -> rules.Resource:
     accepter = _find(resources, ":VpcAttachmentAccepter", "ops-hub-attachment-accept")
     return rules.Resource(urn="urn:test::leak", name="leak",
                           type="aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation", inputs={},
-                          dependencies=(accepter.urn, dev_table.urn))
+                          property_dependencies={"transitGatewayAttachmentId": [accepter.urn],
+                                                 "transitGatewayRouteTableId": [dev_table.urn]})
 
 
 def _dev_vpc_route_to_ops(resources: Resources) -> rules.Resource:
     table = _find(resources, ":RouteTable", "dev-vpc-app-ap-northeast-2a")
     return rules.Resource(urn="urn:test::leak", name="leak", type="aws:ec2/route:Route",
                           inputs={"destinationCidrBlock": "10.22.0.0/16", "transitGatewayId": "tgw-1"},
-                          dependencies=(table.urn,))
+                          property_dependencies={"routeTableId": [table.urn]})
 
 
 def _static_prod_route_in_dev_table(resources: Resources) -> rules.Resource:
     dev_table = _find(resources, "routeTable:RouteTable", "transit-hub-dev")
     return rules.Resource(urn="urn:test::leak", name="leak", type="aws:ec2transitgateway/route:Route",
-                          inputs={"destinationCidrBlock": "10.0.0.0/8"}, dependencies=(dev_table.urn,))
+                          inputs={"destinationCidrBlock": "10.0.0.0/8"},
+                          property_dependencies={"transitGatewayRouteTableId": [dev_table.urn]})
 
 
 def _dev_associated_with_prod_table(resources: Resources) -> rules.Resource:
@@ -152,7 +155,8 @@ def _dev_associated_with_prod_table(resources: Resources) -> rules.Resource:
     accepter = _find(resources, ":VpcAttachmentAccepter", "dev-hub-attachment-accept")
     return rules.Resource(urn="urn:test::leak", name="leak",
                           type="aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation", inputs={},
-                          dependencies=(accepter.urn, prod_table.urn))
+                          property_dependencies={"transitGatewayAttachmentId": [accepter.urn],
+                                                 "transitGatewayRouteTableId": [prod_table.urn]})
 
 
 @pytest.mark.parametrize("leak", [_ops_into_dev_table, _dev_vpc_route_to_ops, _static_prod_route_in_dev_table,
