@@ -172,3 +172,13 @@ def test_per_vpc_resource_counts_do_not_grow_with_the_number_of_accounts(tmp_pat
     # NACL, 6 flow-log resources, 2 gateway endpoints, 2 groups with 5 rules, the hub attachment.
     assert {fixed_part(bigger, f"svc{index:03d}") for index in range(3)} == {46}
     assert isinstance(bigger.config, StackConfig)
+
+
+def test_destinations_summarize_around_the_vpcs_own_range() -> None:
+    vpcs = {"aa": VpcConfig(cidr="10.0.0.0/16"), "bb": VpcConfig(cidr="10.1.0.0/16"),
+            "cc": VpcConfig(cidr="10.2.0.0/16"), "dd": VpcConfig(cidr="10.3.0.0/16"),
+            "hub": VpcConfig(cidr="10.9.0.0/16", segment="shared"), "pp": VpcConfig(cidr="10.4.0.0/16", segment="prod")}
+    plan = routing_plan(NetworkConfig.model_validate({"vpcs": vpcs, "transit_gateway": {"account": "hub"}}))
+    assert plan.peers("bb") == ["10.0.0.0/14", "10.9.0.0/16"]  # one route covers aa, cc, dd (bb stays local)
+    assert plan.peers("pp") == ["10.9.0.0/16"]  # alone in its segment: its own range is never a hub route
+    assert plan.peers("hub") == ["10.0.0.0/14", "10.4.0.0/16"]
