@@ -10,6 +10,7 @@ from pydantic import Field
 from config.base import Model
 from config.checks import Sections, check
 from config.errors import Problem, join_path
+from config.monitoring import MonitoringConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
@@ -23,6 +24,7 @@ class StackConfig(Model):
     organization: OrganizationConfig
     accounts: list[AccountConfig] = Field(min_length=1, description="Member accounts, one entry each.")
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
 
     @property
     def production(self) -> bool:
