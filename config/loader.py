@@ -62,7 +62,7 @@ def validate(raw: dict[str, Any], provider_region: str | None = None,
     problems: list[Problem] = []
     fields = StackConfig.model_fields
     for key in raw:
-        if key not in fields:
+        if key not in fields and key not in SECRET_KEYS:  # a secret key is no section; `secrets` speaks for it
             problems.append(Problem(key, f"unknown section; the sections are {sorted(fields)}"))
     sections: Sections = {}
     for name, field in fields.items():

@@ -90,7 +90,7 @@ class SlackConfig(Model):
     bot_user_id: SlackUserId | None = Field(
         None, description="The notifier bot's user id, kept a member of every alert channel (else grant chat:write.public)."
     )
-    oncall: OnCallConfig = Field(default_factory=OnCallConfig)
+    oncall: OnCallConfig = Field(default_factory=OnCallConfig, description="The on-call user group.")
 
 
 class DatadogConfig(Model):
@@ -115,15 +115,16 @@ class MonitoringConfig(Model):
     account: AccountName = Field("ops", description="The central monitoring account: OAM sink, notifier, dashboards.")
     environments: dict[str, EnvironmentConfig] = Field(
         default_factory=dict,
-        description="Environments (Slack channels, notifier, dashboard each); empty means one holding every account.",
+        description="Environments (Slack channels, notifier, dashboard each). An account listed in none joins the "
+                    "monitoring account's environment; none at all means one environment holding every account.",
     )
     alarms: AlarmThresholds = Field(
         default_factory=dict,
         description="Stack-wide alarm thresholds per service kind and metric, over the catalogue's defaults.",
     )
-    notifier: NotifierConfig = Field(default_factory=NotifierConfig)
-    slack: SlackConfig = Field(default_factory=SlackConfig)
-    datadog: DatadogConfig = Field(default_factory=DatadogConfig)
+    notifier: NotifierConfig = Field(default_factory=NotifierConfig, description="The Slack notifier Lambda.")
+    slack: SlackConfig = Field(default_factory=SlackConfig, description="Slack channels, on-call group and bot.")
+    datadog: DatadogConfig = Field(default_factory=DatadogConfig, description="Datadog's AWS integration role.")
 
 
 def _slack_on(sections: Sections) -> bool:
@@ -142,10 +143,16 @@ def default_environment(organization: OrganizationConfig) -> str:
 
 def environments_of(monitoring: MonitoringConfig, organization: OrganizationConfig,
                     accounts: list[AccountConfig]) -> dict[str, list[str]]:
-    """Environment name -> its accounts; with none configured, one environment holds the management and every member."""
-    if monitoring.environments:
-        return {name: list(env.accounts) for name, env in monitoring.environments.items()}
-    return {default_environment(organization): [MANAGEMENT, *(account.name for account in accounts)]}
+    """Environment name -> its accounts. Unlisted accounts join the monitoring account's environment (else the
+    first one), so a new account is alerted on before anyone files it; with none configured, one holds them all."""
+    every = [MANAGEMENT, *(account.name for account in accounts)]
+    if not monitoring.environments:
+        return {default_environment(organization): every}
+    environments = {name: list(env.accounts) for name, env in monitoring.environments.items()}
+    home = next((name for name, members in environments.items() if monitoring.account in members), next(iter(environments)))
+    listed = {account for members in environments.values() for account in members}
+    environments[home] += [account for account in every if account not in listed]
+    return environments
 
 
 def channel_names(prefix: str, environment: str) -> dict[str, str]:
@@ -202,11 +209,6 @@ def _monitoring_accounts(sections: Sections) -> Iterator[Problem]:
                 yield Problem(f"{path}.accounts[{index}]",
                               f"`{account}` is already in environment {placed[account]}; an account belongs to one")
             placed.setdefault(account, name)
-    if monitoring.environments:
-        missing = [account for account in known if account not in placed]
-        if missing:
-            yield Problem("monitoring.environments", f"{missing} belong to no environment; their alerts would reach "
-                                                     "no channel. Add each to one environment's accounts")
     for account in monitoring.datadog.external_ids:
         if account not in known:
             yield Problem(f"monitoring.datadog.external_ids.{account}",
@@ -240,8 +242,8 @@ def _alarm_thresholds(sections: Sections) -> Iterator[Problem]:
     every_account = [account for accounts in environments.values() for account in accounts]
     yield from _threshold_problems("monitoring.alarms", monitoring.alarms, every_account, "this stack", sections)
     for name, environment in monitoring.environments.items():
-        yield from _threshold_problems(f"monitoring.environments.{name}.alarms", environment.alarms, environment.accounts,
-                                       f"environment {name}", sections)
+        yield from _threshold_problems(f"monitoring.environments.{name}.alarms", environment.alarms,
+                                       environments[name], f"environment {name}", sections)
 
 
 def _threshold_problems(path: str, alarms: AlarmThresholds, accounts: list[str], where: str,

@@ -133,15 +133,24 @@ def test_unknown_kinds_and_metrics_and_wrong_units_are_named_by_path() -> None:
 
 def test_every_account_belongs_to_exactly_one_environment() -> None:
     raw = _raw("prod")
-    environments = raw["monitoring"]["environments"]
-    environments["prod"]["accounts"] = ["management", "network", "ops", "dev", "nope"]
+    raw["monitoring"]["environments"]["prod"]["accounts"] = ["management", "network", "ops", "dev", "nope"]
     problems = _problems(raw)
-    assert f"{NAMESPACE}:monitoring.environments: ['build'] belong to no environment; their alerts would reach no " \
-           "channel. Add each to one environment's accounts" in problems
     assert any(p.startswith(f"{NAMESPACE}:monitoring.environments.prod.accounts[4]: `nope` is not a configured account")
                for p in problems)
     assert any(p.startswith(f"{NAMESPACE}:monitoring.environments.dev.accounts[0]: `dev` is already in environment prod")
                for p in problems)
+
+
+def test_an_unlisted_account_joins_the_monitoring_accounts_environment() -> None:
+    raw = _raw("prod")
+    raw["monitoring"]["environments"]["prod"]["accounts"] = ["management", "ops"]
+    settings = config.validate(raw)
+    assert environments_of(settings.monitoring, settings.organization, settings.accounts) == {
+        "prod": ["management", "ops", "network", "build"], "dev": ["dev"]}
+    raw["monitoring"]["environments"] = {"dev": {"accounts": ["dev"]}, "edge": {"accounts": ["network"]}}
+    settings = config.validate(raw)
+    assert environments_of(settings.monitoring, settings.organization, settings.accounts) == {
+        "dev": ["dev", "management", "build", "ops"], "edge": ["network"]}
 
 
 def test_without_environments_one_holds_every_account() -> None:

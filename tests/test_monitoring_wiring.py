@@ -160,15 +160,17 @@ def test_notifier_function_follows_config(inventories: dict[str, Inventory], sta
     for function in functions:
         inputs = function.inputs
         assert inputs["runtime"] in ("python3.11", "python3.12", "python3.13")
-        assert inputs["handler"] == "handler.handler"
+        assert inputs["handler"] == "slack_notifier.handler.handler"
         assert inputs["tracingConfig"] == {"mode": "Active"}
         assert inputs["timeout"] == notifier["timeout_seconds"]
         assert inputs["memorySize"] == notifier["memory_mb"]
         assert inputs["reservedConcurrentExecutions"] == notifier["reserved_concurrency"]
-        assert inputs["code"]["path"] == "functions/slack_notifier"
+        assert inputs["code"]["assets"] == {f"slack_notifier/{source.name}": {"path": f"functions/slack_notifier/{source.name}"}
+                                            for source in (ROOT / "functions" / "slack_notifier").glob("*.py")}
         variables = inputs["environment"]["variables"]
         assert variables["SLACK_TOKEN_SECRET_ARN"] == secret_arn
         assert variables["DEFAULT_SEVERITY"] == "warning"
+        assert sorted(json.loads(variables["ACCOUNT_NAMES"]).values()) == sorted(ACCOUNTS)
         log_group = log_groups[inputs["loggingConfig"]["logGroup"]]
         assert log_group.inputs["retentionInDays"] == notifier["log_retention_days"]
         assert log_group.inputs["kmsKeyId"] in keys
@@ -211,13 +213,13 @@ def test_dashboard_per_environment_shows_only_what_was_watched(inventories: dict
     assert len([w for w in widgets if w["type"] == "metric"]) == len(result.of_type(ALARM))
 
 
-def test_notifier_code_path_exists_and_exposes_the_handler() -> None:
-    source = ROOT / "functions" / "slack_notifier"
-    handler = source / "handler.py"
-    if not handler.exists():
-        pytest.skip("the notifier's code comes from branch `notifier`; merge it to check the entry point")
-    tree = ast.parse(handler.read_text())
-    assert "handler" in {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+def test_the_notifier_package_holds_the_handler_its_function_names(inventories: dict[str, Inventory]) -> None:
+    (function, *_) = inventories["prod"].run.of_type(FUNCTION)
+    module, attribute = function.inputs["handler"].rsplit(".", 1)
+    archived = function.inputs["code"]["assets"][module.replace(".", "/") + ".py"]
+    tree = ast.parse((ROOT / archived["path"]).read_text())
+    assert attribute in {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    assert "slack_notifier/__init__.py" in function.inputs["code"]["assets"]  # imported as a package
 
 
 def test_datadog_role_only_when_enabled(inventories: dict[str, Inventory], tmp_path: Path) -> None:

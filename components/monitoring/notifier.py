@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -18,7 +19,9 @@ from components.policy_document import PolicyDocument, Statement
 from config.monitoring import NotifierConfig
 from config.naming import aws_name
 
-HANDLER = "handler.handler"
+# The notifier is a package (relative imports): its files go under slack_notifier/ in the zip.
+PACKAGE = "slack_notifier"
+HANDLER = f"{PACKAGE}.handler.handler"
 # Longest SQS retention: time to notice the alarm, fix the cause and redrive.
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 
@@ -26,7 +29,7 @@ DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 class SlackNotifier(pulumi.ComponentResource):
     """The notifier Lambda with its role, log group, dead-letter queue, alarms, and the topics' permission to invoke it."""
 
-    def __init__(self, name: str, org_name: str, account: str, environment: str, spec: NotifierConfig, code_path: str,
+    def __init__(self, name: str, org_name: str, account: str, environment: str, spec: NotifierConfig, source: str,
                  secrets: NotifierSecrets, channel_ids: Mapping[str, pulumi.Input[str]],
                  topics: Mapping[str, AlertTopics], account_ids: Mapping[str, pulumi.Input[str]], monitor: Monitor,
                  opts: pulumi.ResourceOptions | None = None):
@@ -74,7 +77,7 @@ class SlackNotifier(pulumi.ComponentResource):
             role=self.role.arn,
             runtime=spec.runtime,
             handler=HANDLER,
-            code=pulumi.FileArchive(code_path),
+            code=package_archive(source),
             architectures=["arm64"],
             timeout=spec.timeout_seconds,
             memory_size=spec.memory_mb,
@@ -85,6 +88,7 @@ class SlackNotifier(pulumi.ComponentResource):
                 "SLACK_CHANNELS": channels,
                 "SLACK_TOKEN_SECRET_ARN": secrets.secret_arn,
                 "DEFAULT_SEVERITY": spec.default_severity,
+                "ACCOUNT_NAMES": _account_names(account_ids),
             }),
             # The role must be able to write logs and read the token before the first invocation.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy, self.log_group]),
@@ -119,3 +123,18 @@ class SlackNotifier(pulumi.ComponentResource):
 
         self.function_arn: pulumi.Output[str] = self.function.arn
         self.register_outputs({"function_arn": self.function_arn, "dead_letter_queue_arn": self.dead_letters.arn})
+
+
+def package_archive(source: str) -> pulumi.AssetArchive:
+    """`source`'s Python files as the zip Lambda imports: slack_notifier/<file>.py, no bytecode caches."""
+    files = sorted(Path(source).glob("*.py"))
+    if not files:
+        raise ValueError(f"no Python sources in {source}; the notifier's code belongs there")
+    return pulumi.AssetArchive({f"{PACKAGE}/{file.name}": pulumi.FileAsset(f"{source}/{file.name}") for file in files})
+
+
+def _account_names(account_ids: Mapping[str, pulumi.Input[str]]) -> pulumi.Output[str]:
+    """ACCOUNT_NAMES for the messages: account id -> config name, as JSON."""
+    names = list(account_ids)
+    return pulumi.Output.all(*(account_ids[name] for name in names)).apply(
+        lambda ids: json.dumps(dict(zip(ids, names, strict=True)), sort_keys=True))
