@@ -112,8 +112,7 @@ class SlackNotifier(pulumi.ComponentResource):
                     action="lambda:InvokeFunction",
                     function=self.function.name,
                     principal="sns.amazonaws.com",
-                    source_arn=topic.arn,
-                    source_account=account_ids[topic_account],
+                    source_arn=topic.arn,  # names the topic and its account: nothing else may invoke
                     opts=child)
 
         monitor.watch(kind="lambda", account=account, dimensions={"FunctionName": self.function.name},
