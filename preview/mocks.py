@@ -114,6 +114,8 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
                 "masterAccountId": account_id}
     if token == "aws:organizations/organizationalUnit:OrganizationalUnit":
         return {"id": f"ou-{_short_hash(identity)[:4]}-{_short_hash(identity)[4:]}"}
+    if token == "aws:sqs/queue:Queue":  # queue policies name their queue by URL
+        return {"url": f"https://sqs.{region}.amazonaws.com/{account_id}/{resource_id}"}
     return {}
 
 

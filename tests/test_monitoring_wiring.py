@@ -176,6 +176,9 @@ def test_notifier_function_follows_config(inventories: dict[str, Inventory], sta
         assert log_group.inputs["kmsKeyId"] in keys
         destination = invoke_configs[inputs["name"]].inputs["destinationConfig"]["onFailure"]["destination"]
         assert queues[destination].inputs["kmsMasterKeyId"] in keys
+        (queue_policy,) = [r for r in result.of_type("aws:sqs/queuePolicy:QueuePolicy")
+                           if r.inputs["queueUrl"] == queues[destination].outputs["url"]]
+        assert json.loads(queue_policy.inputs["policy"])["Statement"][0]["Effect"] == "Deny"
 
 
 def test_notifier_role_reads_exactly_its_token_and_writes_its_logs(inventories: dict[str, Inventory],
