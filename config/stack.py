@@ -12,6 +12,7 @@ from config.baseline import BaselineConfig
 from config.checks import Sections, check
 from config.errors import Problem, join_path
 from config.guardrails import GuardrailsConfig
+from config.monitoring import MonitoringConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
@@ -27,6 +28,7 @@ class StackConfig(Model):
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
     baseline: BaselineConfig = Field(default_factory=BaselineConfig)
+    monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
 
     @property
     def production(self) -> bool:

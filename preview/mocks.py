@@ -118,6 +118,8 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
     if token == "aws:kms/key:Key":  # aliases and grants name the key by its id
         digest = hashlib.sha256(identity.encode()).hexdigest()
         return {"keyId": f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"}
+    if token == "aws:sqs/queue:Queue":  # queue policies name their queue by URL
+        return {"url": f"https://sqs.{region}.amazonaws.com/{account_id}/{resource_id}"}
     return {}
 
 
