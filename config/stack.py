@@ -7,9 +7,11 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+import config.identity_checks  # noqa: F401  (registers the identity cross-checks)
 from config.base import Model
 from config.checks import Sections, check
 from config.errors import Problem, join_path
+from config.identity import IdentityConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
@@ -23,6 +25,7 @@ class StackConfig(Model):
     organization: OrganizationConfig
     accounts: list[AccountConfig] = Field(min_length=1, description="Member accounts, one entry each.")
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    identity: IdentityConfig = Field(default_factory=IdentityConfig)
 
     @property
     def production(self) -> bool:
