@@ -11,6 +11,24 @@ from components.identity import actions
 from components.policy_document import Statement
 from config.identity import PermissionSetName, PolicyStatementConfig
 
+# The tag every account provider's default_tags put on what the landing zone manages (org/providers.py).
+PLATFORM_TAG = ("ManagedBy", "pulumi/landing-zone")
+
+# Changes that would silence or subvert the platform (alert topics, root-activity rules, its functions and logs).
+PLATFORM_CHANGES = [
+    "cloudwatch:DeleteAlarms", "cloudwatch:DisableAlarmActions", "dynamodb:DeleteTable", "es:DeleteDomain",
+    "es:UpdateDomainConfig", "events:DeleteRule", "events:DisableRule", "events:PutRule", "events:PutTargets",
+    "events:RemoveTargets", "kinesis:DeleteStream", "lambda:AddPermission", "lambda:DeleteFunction",
+    "lambda:RemovePermission", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "logs:DeleteLogGroup",
+    "logs:PutRetentionPolicy", "secretsmanager:DeleteSecret", "secretsmanager:PutSecretValue", "sns:AddPermission",
+    "sns:DeleteTopic", "sns:RemovePermission", "sns:SetTopicAttributes", "sqs:DeleteQueue", "sqs:SetQueueAttributes",
+    "states:DeleteStateMachine", "states:UpdateStateMachine",
+    # ... and the tag changes that would take a resource out of the platform's hands first.
+    "cloudwatch:UntagResource", "dynamodb:UntagResource", "es:RemoveTags", "events:UntagResource",
+    "kinesis:RemoveTagsFromStream", "lambda:UntagResource", "logs:UntagLogGroup", "logs:UntagResource",
+    "secretsmanager:UntagResource", "sns:UntagResource", "sqs:UntagQueue", "states:UntagResource",
+]
+
 
 @dataclass(frozen=True)
 class PermissionContext:
@@ -28,6 +46,13 @@ class PermissionContext:
 
     def iam(self, resource: str) -> pulumi.Output[str]:
         return self.arn("iam", resource, regional=False)
+
+
+def keep_platform_resources() -> Statement:
+    """Whatever else a set allows, what the landing zone manages in the account is changed by the program only."""
+    key, value = PLATFORM_TAG
+    return Statement("Deny", PLATFORM_CHANGES, ["*"], conditions={"StringEquals": {f"aws:ResourceTag/{key}": value}},
+                     sid="KeepPlatformResources")
 
 
 def administrator(_: PermissionContext) -> list[Statement]:
@@ -56,6 +81,7 @@ def developer(ctx: PermissionContext) -> list[Statement]:
         Statement("Allow", actions.DEVELOPER_SERVICES, ["*"], sid="BuildServices"),
         # Beanstalk environments run with its service and instance roles; developers may hand over those only.
         Statement("Allow", ["iam:PassRole"], [ctx.iam("role/aws-elasticbeanstalk-*")], sid="PassBeanstalkRoles"),
+        keep_platform_resources(),
     ]
 
 
@@ -133,6 +159,7 @@ def deploy_services(ctx: PermissionContext) -> list[Statement]:
                             "ecr:UploadLayerPart"], [ctx.arn("ecr", "repository/*")], sid="PushImages"),
         Statement("Allow", ["iam:PassRole"], [ctx.iam("role/aws-elasticbeanstalk-*"), ctx.iam(f"role{ctx.role_path}*")],
                   sid="PassServiceRoles"),
+        keep_platform_resources(),
     ]
 
 
