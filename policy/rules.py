@@ -298,16 +298,29 @@ def _requires_mfa(statement: Mapping[str, Any]) -> bool:
     return False
 
 
+def _names_only_roles(statement: Mapping[str, Any]) -> bool:
+    """The statement narrows an account principal to named roles (aws:PrincipalArn ... :role/...)."""
+    for operator, block in (statement.get("Condition") or {}).items():
+        if operator.lower().startswith(("arn", "string")) and not operator.lower().endswith("ifexists"):
+            for key, value in (block or {}).items():
+                values = [str(v) for v in _as_list(value)]
+                if key.lower() == "aws:principalarn" and values and all(":role/" in v for v in values):
+                    return True
+    return False
+
+
 @resource_rule("human-roles-require-mfa",
-               "A role people assume (tagged Access=human, or trusting an account or IAM user) requires MFA "
+               "A role people assume (tagged Access=human, or trusting an account or IAM user, unless tagged "
+               "machine/service and narrowed to named roles by aws:PrincipalArn) requires MFA "
                "(Bool aws:MultiFactorAuthPresent = true).")
 def human_roles_require_mfa(resource: Resource) -> Iterable[str]:
     if resource.type != "aws:iam/role:Role":
         return
-    tagged_human = (resource.inputs.get("tags") or {}).get("Access") == "human"
+    access = (resource.inputs.get("tags") or {}).get("Access")
     for statement in _trust_statements(resource):
         principals = _aws_principals(statement)
-        human = tagged_human or any(_is_human_principal(p) for p in principals)
+        automation = access in ("machine", "service") and _names_only_roles(statement)
+        human = access == "human" or (any(_is_human_principal(p) for p in principals) and not automation)
         if human and principals and not _requires_mfa(statement):
             yield (f"role {resource.inputs.get('name') or resource.name} lets people of {principals} in without MFA; "
                    'add "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}')

@@ -141,6 +141,18 @@ def test_a_human_role_without_mfa_fails(principal: Any, condition: dict | None, 
     assert "without MFA" in violations(role)["human-roles-require-mfa"][0]
 
 
+def test_an_account_trusted_for_automation_must_name_its_roles() -> None:
+    narrowed = {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/shop-ops-collector"}}
+    passing = resource("aws:iam/role:Role", name="a", assumeRolePolicy=trust({"AWS": "arn:aws:iam::222222222222:root"},
+                                                                              narrowed), tags={"Access": "machine"})
+    untagged = resource("aws:iam/role:Role", name="b", assumeRolePolicy=trust({"AWS": "arn:aws:iam::222222222222:root"},
+                                                                               narrowed))
+    open_to_users = resource("aws:iam/role:Role", name="c", tags={"Access": "machine"}, assumeRolePolicy=trust(
+        {"AWS": "arn:aws:iam::222222222222:root"}, {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::222222222222:user/*"}}))
+    found = violations(passing, untagged, open_to_users)["human-roles-require-mfa"]
+    assert len(found) == 2 and not any("role a " in message for message in found)
+
+
 def test_machine_and_service_roles_need_no_mfa_and_human_roles_with_mfa_pass() -> None:
     passing = [
         resource("aws:iam/role:Role", name="a", assumeRolePolicy=trust({"AWS": MANAGEMENT_ROOT},
