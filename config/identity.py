@@ -225,8 +225,10 @@ class IdentityConfig(Model):
     # 32 characters is well above any password policy's minimum; the user replaces it at first sign-in.
     console_password_length: int = Field(32, ge=20, le=128, description="Length of generated initial console passwords.")
     oidc: OidcConfig | None = Field(None, description="CI issuer trusted by the pipeline role; none builds no deploy path.")
-    deploy: DeployConfig = Field(default_factory=DeployConfig)
-    developer_boundary: DeveloperBoundaryConfig = Field(default_factory=DeveloperBoundaryConfig)
+    deploy: DeployConfig = Field(default_factory=DeployConfig, description="Deploy roles the build pipeline assumes.")
+    developer_boundary: DeveloperBoundaryConfig = Field(
+        default_factory=DeveloperBoundaryConfig, description="Boundary of the roles developers create."
+    )
 
     def role_accounts(self, role: str, member_accounts: list[str]) -> list[str]:
         """The member accounts `role` is created in."""

@@ -25,7 +25,8 @@ class VpcConfig(Model):
     availability_zones: list[str] | None = Field(
         None, description="AZs of this VPC; defaults to the organization's list."
     )
-    subnets: SubnetTiersConfig = Field(default_factory=SubnetTiersConfig)
+    subnets: SubnetTiersConfig = Field(default_factory=SubnetTiersConfig,
+                                       description="Prefix length of each subnet tier in every AZ.")
 
     @field_validator("cidr")
     @classmethod

@@ -72,7 +72,7 @@ class OrganizationConfig(Model):
         default_factory=lambda: list(DEFAULT_SERVICE_PRINCIPALS),
         description="Services granted trusted access to the organization.",
     )
-    tags: TagsConfig
+    tags: TagsConfig = Field(description="Owner, cost center and extra tags every resource carries.")
 
     @field_validator("service_access_principals")
     @classmethod

@@ -93,11 +93,9 @@ def _organizational_units(sections: Sections) -> Iterator[Problem]:
             current = parents[current]
 
 
-@check("organization", "accounts")
+@check("accounts")
 def _accounts(sections: Sections) -> Iterator[Problem]:
-    org: OrganizationConfig = sections["organization"]
     accounts: list[AccountConfig] = sections["accounts"]
-    ous = [ou.name for ou in org.organizational_units]
     seen_names: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     for index, account in enumerate(accounts):
@@ -114,6 +112,12 @@ def _accounts(sections: Sections) -> Iterator[Problem]:
                           f"`{account.email}` is already used by accounts[{seen_emails[email]}]; "
                           "every account needs its own root e-mail")
         seen_emails.setdefault(email, index)
+
+
+@check("organization", "accounts")
+def _account_units(sections: Sections) -> Iterator[Problem]:
+    ous = [ou.name for ou in sections["organization"].organizational_units]
+    for index, account in enumerate(sections["accounts"]):
         if account.ou not in ous:
             yield Problem(join_path("accounts", index, "ou"), f"`{account.ou}` is not a configured OU; use one of {ous}")
 

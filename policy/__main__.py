@@ -1,61 +1,12 @@
-"""The CrossGuard pack: `pulumi preview --policy-pack policy`. It only adapts the rules in rules.py."""
+"""The CrossGuard pack: `pulumi preview --policy-pack policy`. It only wraps the rules (see pack.py, rules.py)."""
 
 import os
 import sys
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyPack,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import EnforcementLevel, PolicyPack
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import rules
+import pack  # the pack directory is the import root when the CLI runs it
 
-LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}
-
-
-def _resource_validator(rule: rules.ResourceRule):
-    def validate(args: ResourceValidationArgs, report_violation) -> None:
-        resource = rules.Resource(
-            urn=args.urn, type=args.resource_type, name=args.name, inputs=args.props,
-            protect=args.opts.protect, provider_inputs=args.provider.props if args.provider else None,
-            parent=args.opts.parent,
-        )
-        for message in rule.check(resource):
-            report_violation(message)
-
-    return validate
-
-
-def _stack_validator(rule: rules.StackRule):
-    def validate(args: StackValidationArgs, report_violation) -> None:
-        resources = [
-            rules.Resource(
-                urn=r.urn, type=r.resource_type, name=r.name, inputs=r.props, protect=r.opts.protect,
-                provider_inputs=r.provider.props if r.provider else None, parent=r.opts.parent,
-            )
-            for r in args.resources
-        ]
-        for urn, message in rule.check(resources):
-            report_violation(message, urn)
-
-    return validate
-
-
-PolicyPack(
-    name="landing-zone",
-    enforcement_level=EnforcementLevel.MANDATORY,
-    policies=[
-        *(ResourceValidationPolicy(name=rule.name, description=rule.description,
-                                   enforcement_level=LEVELS[rule.level], validate=_resource_validator(rule))
-          for rule in rules.RESOURCE_RULES),
-        *(StackValidationPolicy(name=rule.name, description=rule.description,
-                                enforcement_level=LEVELS[rule.level], validate=_stack_validator(rule))
-          for rule in rules.STACK_RULES),
-    ],
-)
+PolicyPack(name="landing-zone", enforcement_level=EnforcementLevel.MANDATORY, policies=pack.policies())

@@ -12,6 +12,7 @@ import importlib
 import inspect
 import json
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -130,11 +131,13 @@ def is_taggable(type_token: str) -> bool:
     if package != "aws" or class_name == "Provider":
         return False
     module_name = module_path.split("/")[0]
-    try:
-        module = importlib.import_module("pulumi_aws" if module_name == "index" else f"pulumi_aws.{module_name}")
-    except ImportError:
-        return False
-    resource_class = getattr(module, class_name, None)
+    with warnings.catch_warnings():  # importing a module announces its deprecated classes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            module = importlib.import_module("pulumi_aws" if module_name == "index" else f"pulumi_aws.{module_name}")
+        except ImportError:
+            return False
+        resource_class = getattr(module, class_name, None)
     init = getattr(resource_class, "_internal_init", None)
     return init is not None and "tags" in inspect.signature(init).parameters
 

@@ -1,0 +1,75 @@
+"""Wall time and peak memory of the offline preview for dev, prod and a generated 100-account organization,
+beside the bare SDK registering as many plain resources under the same mocks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from tests.stackfiles import ROOT, base_config
+
+REPEATS = 3
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_mib: float
+
+
+def _measure(argv: list[str]) -> Measure:
+    """Best of REPEATS runs of a fresh interpreter: wall seconds and its own peak RSS."""
+    best: Measure | None = None
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"{' '.join(argv)} failed: {process.stderr.read().decode() if process.stderr else ''}")
+        measure = Measure(elapsed, usage.ru_maxrss / 1024)
+        if best is None or measure.seconds < best.seconds:
+            best = measure
+    assert best is not None
+    return best
+
+
+def many_accounts_stack_file(directory: Path, total: int = 100) -> Path:
+    """The dev stack grown to `total` member accounts, each with its own VPC."""
+    config = base_config("dev")
+    accounts = config["landing-zone:accounts"]
+    vpcs = config["landing-zone:network"]["vpcs"]
+    for index in range(total - len(accounts)):
+        name = f"svc{index:03d}"
+        accounts.append({"name": name, "email": f"aws-sandbox+{name}@shop.example", "ou": "workloads"})
+        vpcs[name] = {"cidr": f"10.{100 + index // 4}.{(index % 4) * 64}.0/18"}
+    path = directory / "Pulumi.bench100.yaml"
+    path.write_text(yaml.safe_dump({"config": config}, sort_keys=False))
+    return path
+
+
+def main() -> None:
+    python = sys.executable
+    print("Offline preview (best of 3, fresh interpreter each run; peak = max RSS of that process)")
+    print(f"{'case':<12}{'resources':>10}{'preview s':>11}{'peak MiB':>10}{'bare SDK s':>12}{'bare MiB':>10}{'ratio':>8}")
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch)
+        cases = {"dev": ROOT / "Pulumi.dev.yaml", "prod": ROOT / "Pulumi.prod.yaml",
+                 "100 accounts": many_accounts_stack_file(directory)}
+        for label, path in cases.items():
+            inventory = directory / "inventory.json"
+            stack = "prod" if label == "prod" else "dev"
+            preview = _measure([python, "-m", "preview", stack, "--stack-file", str(path), "--json", str(inventory)])
+            count = sum(1 for r in json.loads(inventory.read_text())["resources"])
+            bare = _measure([python, "-m", "bench.bare", str(count)])
+            print(f"{label:<12}{count:>10}{preview.seconds:>11.2f}{preview.peak_mib:>10.0f}"
+                  f"{bare.seconds:>12.2f}{bare.peak_mib:>10.0f}{preview.seconds / bare.seconds:>8.2f}")
+    print("Goals: ratio <= 1.5 (program overhead over the bare SDK), 100-account preview < 30 s on 2 cores.")
