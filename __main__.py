@@ -4,12 +4,19 @@ import pulumi
 
 import config
 from components.alert_topics import AlertTopics
+from components.audit_archive import AuditArchive
+from components.cis_alarms import CisAlarms
 from components.identity.access_roles import AccessRoles
 from components.identity.people import People
 from components.identity.pipeline import DeployRole, PipelineAccess
-from components.root_activity import RootActivityAlerts
+from components.organization_trail import OrganizationTrail
+from components.root_activity import GLOBAL_EVENTS_REGION, RootActivityAlerts
+from config.naming import aws_name
+from org.baseline import SecurityBaseline
 from org.organization import Organization
 from org.providers import management_provider, member_provider
+from org.security_services import SecurityServices
+from org.service_control_policies import ServiceControlPolicies
 
 settings = config.load()
 org_name = settings.organization.name
@@ -36,6 +43,47 @@ alerts = {
     for name in providers
 }
 
+# --- Guardrails (issue 3): SCPs, organization-wide security services, audit trail, CIS alarms, baselines --------
+region = settings.organization.region
+management_id = settings.organization.management_account_id
+scps = ServiceControlPolicies(
+    "guardrails", org_name, settings.guardrails, region,
+    deploy_roles=[account.role_name for account in settings.accounts],
+    target_ids={"root": organization.root_id} | {ou: unit.id for ou, unit in organization.units.items()},
+    organization=organization.organization, opts=on(config.MANAGEMENT),
+)
+# The delegated administrator of GuardDuty, Security Hub and Access Analyzer: config's choice, by default `ops`.
+security_admin = settings.baseline.admin_account
+security = SecurityServices(
+    "security-services", org_name, account_ids[security_admin], providers[security_admin], organization.root_id,
+    region, [r for r in settings.guardrails.regions(region) if r != region], organization.organization,
+    opts=on(config.MANAGEMENT),
+)
+audit_account = settings.baseline.audit_account
+trail_name = aws_name(org_name, "organization", "trail")
+archive = AuditArchive(
+    "audit-archive", org_name, audit_account, account_ids[audit_account], management_id, organization.organization.id,
+    region, trail_name, settings.baseline.audit_lock, settings.baseline.log_retention_days, settings.production,
+    opts=on(audit_account),
+)
+trail = OrganizationTrail(
+    "organization-trail", org_name, trail_name, management_id, region, archive.bucket.bucket, archive.key.arn,
+    settings.baseline.log_retention_days, settings.production, ready=[archive.bucket_policy, organization.organization],
+    opts=on(config.MANAGEMENT),
+)
+cis_alarms = CisAlarms("cis-alarms", org_name, config.MANAGEMENT, trail.log_group.name,
+                       alerts[config.MANAGEMENT].security.arn, opts=on(config.MANAGEMENT))
+analyzer_after: dict[str, list[pulumi.Resource]] = {config.MANAGEMENT: [organization.organization],
+                                                    security_admin: [security.access_analyzer_delegation]}
+baselines = {
+    name: SecurityBaseline(
+        f"{name}-baseline", org_name, name, account_ids[name], region, settings.baseline.password_policy,
+        archive.config_delivery, settings.production, organization_analyzer=name in analyzer_after,
+        analyzer_after=analyzer_after.get(name, []), opts=on(name),
+    )
+    for name in providers
+}
+
 # --- Identity (issue 5): roles in member accounts, people in management, keyless deploys, root fast path -------
 identity = settings.identity
 access_roles = {
@@ -55,10 +103,15 @@ if identity.oidc is not None:
         DeployRole(f"{name}-deploy", org_name, name, account_ids[name], settings.organization.region, identity.deploy,
                    identity.developer_boundary.role_path, pipeline.role.arn, opts=on(name))
     pulumi.export("pipeline_role_arn", pipeline.role.arn)
-# Every account, management included; a us-east-1 twin rule forwards global sign-in and IAM events to the home region.
+# Every account, management included. Global sign-in and IAM events arrive in us-east-1, so a twin rule there
+# forwards them home, wherever the region SCP lets the stack deploy (never binding management); elsewhere the
+# organization trail's CIS root-usage alarm covers them.
+region_guard = settings.guardrails.policies.deny_other_regions
 for name in providers:
+    forward = (name == config.MANAGEMENT or not region_guard.enabled or GLOBAL_EVENTS_REGION in settings.guardrails.regions(
+        settings.organization.region) or settings.account(name).role_name in region_guard.exempt_roles)
     RootActivityAlerts(f"{name}-root-activity", org_name, name, account_ids[name], settings.organization.region,
-                       alerts[name].security.arn, opts=on(name))
+                       alerts[name].security.arn, forward_global_events=forward, opts=on(name))
 pulumi.export("role_arns", {name: roles.arns for name, roles in access_roles.items()})
 pulumi.export("initial_console_passwords", pulumi.Output.secret(people.initial_passwords))
 

@@ -9,8 +9,10 @@ from pydantic import Field
 
 import config.identity_checks  # noqa: F401  (registers the identity cross-checks)
 from config.base import Model
+from config.baseline import BaselineConfig
 from config.checks import Sections, check
 from config.errors import Problem, join_path
+from config.guardrails import GuardrailsConfig
 from config.identity import IdentityConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
@@ -25,6 +27,8 @@ class StackConfig(Model):
     organization: OrganizationConfig
     accounts: list[AccountConfig] = Field(min_length=1, description="Member accounts, one entry each.")
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
+    baseline: BaselineConfig = Field(default_factory=BaselineConfig)
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
 
     @property

@@ -14,7 +14,7 @@ import json
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Level = Literal["mandatory", "advisory"]
@@ -46,6 +46,7 @@ class Resource:
     protect: bool = False
     provider_inputs: Mapping[str, Any] | None = None
     parent: str | None = None
+    property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)  # input -> URNs it came from
 
     @property
     def tags(self) -> dict[str, str]:
@@ -158,6 +159,133 @@ def stateful_protected(resource: Resource) -> Iterable[str]:
         yield f"{resource.type} {resource.name} holds state in production but is not protected; pass protect=True"
 
 
+# --- Issue 3: audit trail, keys, buckets and log groups --------------------------------------------------------
+
+TRAIL = "aws:cloudtrail/trail:Trail"
+KMS_KEY = "aws:kms/key:Key"
+KMS_EXTERNAL_KEY = "aws:kms/externalKey:ExternalKey"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+BUCKET_TYPES = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
+BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
+
+
+@resource_rule("cloudtrail-encrypted-and-validated",
+               "Every CloudTrail trail encrypts its logs with a KMS key and has log file validation on.")
+def cloudtrail_encrypted_and_validated(resource: Resource) -> Iterable[str]:
+    if resource.type != TRAIL:
+        return
+    if not resource.inputs.get("kmsKeyId"):
+        yield f"trail {resource.name} is not KMS-encrypted; set kms_key_id"
+    if resource.inputs.get("enableLogFileValidation") is not True:
+        yield f"trail {resource.name} does not validate log files; set enable_log_file_validation=True"
+
+
+@resource_rule("kms-key-rotation",
+               "Every symmetric KMS key rotates automatically; keys with imported material (which cannot) are refused. "
+               "Asymmetric, HMAC and custom-key-store keys, which AWS cannot rotate, are not inspected.")
+def kms_key_rotation(resource: Resource) -> Iterable[str]:
+    if resource.type == KMS_EXTERNAL_KEY:
+        yield f"key {resource.name} holds imported material, which never rotates; use aws.kms.Key with rotation"
+        return
+    if resource.type != KMS_KEY:
+        return
+    spec = resource.inputs.get("customerMasterKeySpec") or "SYMMETRIC_DEFAULT"
+    if spec != "SYMMETRIC_DEFAULT" or resource.inputs.get("customKeyStoreId"):
+        return
+    if resource.inputs.get("enableKeyRotation") is not True:
+        yield f"key {resource.name} does not rotate; set enable_key_rotation=True"
+
+
+@resource_rule("log-group-encrypted-with-retention",
+               "Every CloudWatch log group is encrypted with a KMS key and has a retention period.")
+def log_group_encrypted_with_retention(resource: Resource) -> Iterable[str]:
+    if resource.type != LOG_GROUP:
+        return
+    if not resource.inputs.get("kmsKeyId"):
+        yield f"log group {resource.name} is not KMS-encrypted; set kms_key_id"
+    retention = resource.inputs.get("retentionInDays")
+    if not isinstance(retention, (int, float)) or retention <= 0:
+        yield f"log group {resource.name} keeps logs forever; set retention_in_days"
+
+
+def _bucket_settings(resources: Sequence[Resource], setting_type: str) -> dict[str, list[Resource]]:
+    """For every bucket, the resources of `setting_type` whose `bucket` input refers to it.
+
+    A setting refers to a bucket when its `bucket` input was built from the bucket resource (property dependency,
+    e.g. `bucket=bucket.bucket` or `bucket.id`) or names it literally (the bucket's own `bucket` input).
+    """
+    buckets = [r for r in resources if r.type in BUCKET_TYPES]
+    by_name = {b.inputs["bucket"]: b.urn for b in buckets if isinstance(b.inputs.get("bucket"), str)}
+    urns = {b.urn for b in buckets}
+    settings: dict[str, list[Resource]] = {b.urn: [] for b in buckets}
+    for setting in resources:
+        if setting.type != setting_type:
+            continue
+        targets = {urn for urn in setting.property_dependencies.get("bucket", ()) if urn in urns}
+        name = setting.inputs.get("bucket")
+        if isinstance(name, str) and name in by_name:
+            targets.add(by_name[name])
+        for urn in targets:
+            settings[urn].append(setting)
+    return settings
+
+
+def _bucket_names(resources: Sequence[Resource]) -> dict[str, str]:
+    return {r.urn: r.inputs.get("bucket") or r.name for r in resources if r.type in BUCKET_TYPES}
+
+
+@stack_rule("s3-bucket-blocks-public-access",
+            "Every S3 bucket has an aws.s3.BucketPublicAccessBlock with all four flags on.")
+def s3_bucket_blocks_public_access(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    names = _bucket_names(resources)
+    for urn, blocks in _bucket_settings(resources, BUCKET_PUBLIC_ACCESS_BLOCK).items():
+        if not any(all(block.inputs.get(flag) is True for flag in PUBLIC_ACCESS_FLAGS) for block in blocks):
+            yield urn, (f"bucket {names[urn]} has no public access block with {', '.join(PUBLIC_ACCESS_FLAGS)} "
+                        "all true; add aws.s3.BucketPublicAccessBlock")
+
+
+def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
+    actions = statement.get("Action")
+    actions = [actions] if isinstance(actions, str) else actions or []
+    resources = statement.get("Resource")
+    resources = [resources] if isinstance(resources, str) else resources or []
+    principal = statement.get("Principal")
+    secure = (statement.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport")
+    secure = [secure] if isinstance(secure, str) else secure or []
+    return (statement.get("Effect") == "Deny" and principal in ("*", {"AWS": "*"})
+            and any(a in ("*", "s3:*") for a in actions) and "false" in secure
+            and any(str(r).endswith("/*") for r in resources))
+
+
+@stack_rule("s3-bucket-enforces-tls",
+            "Every S3 bucket has a bucket policy that denies s3:* to everyone, objects included, "
+            "when aws:SecureTransport is false.")
+def s3_bucket_enforces_tls(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    names = _bucket_names(resources)
+    for urn, policies in _bucket_settings(resources, BUCKET_POLICY).items():
+        documents = [decode(policy.inputs.get("policy")) for policy in policies]
+        statements = [s for doc in documents if isinstance(doc, dict) for s in _as_list(doc.get("Statement"))]
+        if not any(isinstance(s, dict) and _denies_insecure_transport(s) for s in statements):
+            yield urn, (f"bucket {names[urn]} does not refuse plain HTTP; add an aws.s3.BucketPolicy statement "
+                        "denying s3:* to * on the bucket and its objects when aws:SecureTransport is false")
+
+
+@stack_rule("s3-bucket-encrypted-with-kms",
+            "Every S3 bucket has an aws.s3.BucketServerSideEncryptionConfiguration whose default is aws:kms.")
+def s3_bucket_encrypted_with_kms(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    names = _bucket_names(resources)
+    for urn, configurations in _bucket_settings(resources, BUCKET_ENCRYPTION).items():
+        algorithms = [
+            ((rule or {}).get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm")
+            for configuration in configurations for rule in _as_list(configuration.inputs.get("rules"))
+        ]
+        if not algorithms or any(algorithm not in KMS_ALGORITHMS for algorithm in algorithms):
+            yield urn, (f"bucket {names[urn]} is not encrypted with KMS by default (found {algorithms or 'nothing'}); "
+                        "add aws.s3.BucketServerSideEncryptionConfiguration with sse_algorithm aws:kms")
 # --- Identity (issue 5): administrator only for infra-admins, no keys, one kind of user, named trust, MFA -------
 
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -180,6 +308,7 @@ def policy_statements(document: Any) -> list[dict[str, Any]]:
 def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
     return list(value) if isinstance(value, list) else [value]
 
 

@@ -68,11 +68,16 @@ def test_groups_from_config_each_with_the_mfa_guard(stack) -> None:
                                          "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"}
 
 
-def test_no_aws_managed_policy_is_attached_anywhere(stack) -> None:
+def test_no_aws_managed_policy_is_attached_to_people_or_their_roles(stack) -> None:
     _, result, _, _ = stack
-    for token in ("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-                  "aws:iam/userPolicyAttachment:UserPolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment"):
+    identity_roles = {r.inputs["name"] for r in result.of_type("aws:iam/role:Role")
+                      if r.inputs.get("tags", {}).get("Access") in ("human", "machine")}
+    assert len(identity_roles) > 10
+    for token in ("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+                  "aws:iam/policyAttachment:PolicyAttachment"):
         assert not [a for a in result.of_type(token) if ":aws:policy/" in str(a.inputs.get("policyArn"))]
+    assert not [a for a in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                if a.inputs["role"] in identity_roles]
     assert not [r for r in result.of_type("aws:iam/role:Role") if r.inputs.get("managedPolicyArns")]
 
 
