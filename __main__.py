@@ -103,15 +103,21 @@ if identity.oidc is not None:
         DeployRole(f"{name}-deploy", org_name, name, account_ids[name], settings.organization.region, identity.deploy,
                    identity.developer_boundary.role_path, pipeline.role.arn, opts=on(name))
     pulumi.export("pipeline_role_arn", pipeline.role.arn)
-# Every account, management included. Global sign-in and IAM events arrive in us-east-1, so a twin rule there
-# forwards them home, wherever the region SCP lets the stack deploy (never binding management); elsewhere the
-# organization trail's CIS root-usage alarm covers them.
-region_guard = settings.guardrails.policies.deny_other_regions
+
+
+def may_deploy_in(account: str, region_name: str) -> bool:
+    """SCPs never bind management; the region guardrail binds a member unless off, allowing, or exempting its role."""
+    guard = settings.guardrails.policies.deny_other_regions
+    return (account == config.MANAGEMENT or not guard.enabled or settings.account(account).role_name in guard.exempt_roles
+            or region_name in settings.guardrails.regions(settings.organization.region))
+
+
+# Sign-in and IAM events land in us-east-1: a twin rule there forwards them home where the stack may deploy there;
+# where it may not (prod members), the organization trail's CIS root-usage alarm is the path for those events.
 for name in providers:
-    forward = (name == config.MANAGEMENT or not region_guard.enabled or GLOBAL_EVENTS_REGION in settings.guardrails.regions(
-        settings.organization.region) or settings.account(name).role_name in region_guard.exempt_roles)
     RootActivityAlerts(f"{name}-root-activity", org_name, name, account_ids[name], settings.organization.region,
-                       alerts[name].security.arn, forward_global_events=forward, opts=on(name))
+                       alerts[name].security.arn, forward_global_events=may_deploy_in(name, GLOBAL_EVENTS_REGION),
+                       opts=on(name))
 pulumi.export("role_arns", {name: roles.arns for name, roles in access_roles.items()})
 pulumi.export("initial_console_passwords", pulumi.Output.secret(people.initial_passwords))
 

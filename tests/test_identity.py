@@ -244,3 +244,24 @@ def test_defaults_are_the_seed_groups_and_roles() -> None:
     assert sorted(identity.roles) == ["Admin", "Developer", "Operator", "ReadOnly", "SecurityAudit"]
     assert identity.users == [] and identity.oidc is None
     assert identity.assumable("developers", MEMBERS) == [("dev", "Developer"), ("ops", "ReadOnly")]
+
+
+def test_every_named_permission_set_has_a_builder() -> None:
+    from typing import get_args
+
+    from components.identity.permission_sets import BUILDERS
+    from config.identity import PermissionSetName
+
+    assert sorted(BUILDERS) == sorted(get_args(PermissionSetName))
+
+
+def test_developers_and_deploys_cannot_change_what_the_platform_manages(stack) -> None:
+    from org.providers import MANAGED_BY
+
+    _, result, _, _ = stack
+    for role in ("shop-dev-Developer", "shop-dev-deploy", "shop-ops-deploy"):
+        [policy] = of(result, "aws:iam/rolePolicy:RolePolicy", role=role)
+        [keep] = [s for s in doc(policy)["Statement"] if s.get("Sid") == "KeepPlatformResources"]
+        assert keep["Effect"] == "Deny" and keep["Resource"] == "*"
+        assert keep["Condition"] == {"StringEquals": {"aws:ResourceTag/ManagedBy": MANAGED_BY}}
+        assert {"events:DisableRule", "sns:DeleteTopic", "lambda:UpdateFunctionCode"} <= set(keep["Action"])
