@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
 import config
-from config.identity import IdentityConfig
+from components.identity.permission_sets import BUILDERS
+from config.identity import IdentityConfig, PermissionSetName
+from org.providers import MANAGED_BY
 from preview.inventory import Inventory
 from preview.mocks import Registration
 from preview.run import Run, run
@@ -247,17 +249,10 @@ def test_defaults_are_the_seed_groups_and_roles() -> None:
 
 
 def test_every_named_permission_set_has_a_builder() -> None:
-    from typing import get_args
-
-    from components.identity.permission_sets import BUILDERS
-    from config.identity import PermissionSetName
-
     assert sorted(BUILDERS) == sorted(get_args(PermissionSetName))
 
 
 def test_developers_and_deploys_cannot_change_what_the_platform_manages(stack) -> None:
-    from org.providers import MANAGED_BY
-
     _, result, _, _ = stack
     for role in ("shop-dev-Developer", "shop-dev-deploy", "shop-ops-deploy"):
         [policy] = of(result, "aws:iam/rolePolicy:RolePolicy", role=role)
