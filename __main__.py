@@ -7,6 +7,9 @@ import config
 from components.alert_topics import AlertTopics
 from components.audit_archive import AuditArchive
 from components.cis_alarms import CisAlarms
+from components.identity.access_roles import AccessRoles
+from components.identity.people import People
+from components.identity.pipeline import DeployRole, PipelineAccess
 from components.monitoring import (
     AlertSubscriptions,
     DatadogIntegration,
@@ -18,6 +21,7 @@ from components.monitoring import (
     SlackNotifier,
 )
 from components.organization_trail import OrganizationTrail
+from components.root_activity import GLOBAL_EVENTS_REGION, RootActivityAlerts
 from config.monitoring import SLACK_BOT_TOKEN, SLACK_PROVIDER_TOKEN, environments_of
 from config.naming import aws_name
 from config.secrets import read_secret
@@ -120,6 +124,43 @@ if monitoring.slack.enabled:
 if monitoring.datadog.enabled:
     datadog = {name: DatadogIntegration(f"{name}-datadog", monitoring.datadog, external_id, opts=on(name))
                for name, external_id in monitoring.datadog.external_ids.items()}
+
+# --- Identity (issue 5): roles in member accounts, people in management, keyless deploys, root fast path -------
+identity = settings.identity
+access_roles = {
+    name: AccessRoles(f"{name}-access-roles", org_name, name, account_ids[name],
+                      settings.organization.management_account_id, settings.organization.region, identity,
+                      settings.account_names, opts=on(name))
+    for name in settings.account_names
+}
+people = People("people", org_name, identity, settings.organization.management_account_id, settings.organization.region,
+                {(name, key): arn for name, roles in access_roles.items() for key, arn in roles.arns.items()},
+                settings.account_names, opts=on(config.MANAGEMENT))
+if identity.oidc is not None:
+    pipeline = PipelineAccess("pipeline", org_name, identity.deploy.pipeline_account, identity.oidc,
+                              {name: account_ids[name] for name in identity.deploy.accounts},
+                              opts=on(identity.deploy.pipeline_account))
+    for name in identity.deploy.accounts:
+        DeployRole(f"{name}-deploy", org_name, name, account_ids[name], settings.organization.region, identity.deploy,
+                   identity.developer_boundary.role_path, pipeline.role.arn, opts=on(name))
+    pulumi.export("pipeline_role_arn", pipeline.role.arn)
+
+
+def may_deploy_in(account: str, region_name: str) -> bool:
+    """SCPs never bind management; the region guardrail binds a member unless off, allowing, or exempting its role."""
+    guard = settings.guardrails.policies.deny_other_regions
+    return (account == config.MANAGEMENT or not guard.enabled or settings.account(account).role_name in guard.exempt_roles
+            or region_name in settings.guardrails.regions(settings.organization.region))
+
+
+# Sign-in and IAM events land in us-east-1: a twin rule there forwards them home where the stack may deploy there;
+# where it may not (prod members), the organization trail's CIS root-usage alarm is the path for those events.
+for name in providers:
+    RootActivityAlerts(f"{name}-root-activity", org_name, name, account_ids[name], settings.organization.region,
+                       alerts[name].security.arn, forward_global_events=may_deploy_in(name, GLOBAL_EVENTS_REGION),
+                       opts=on(name))
+pulumi.export("role_arns", {name: roles.arns for name, roles in access_roles.items()})
+pulumi.export("initial_console_passwords", pulumi.Output.secret(people.initial_passwords))
 
 pulumi.export("organization_id", organization.organization.id)
 pulumi.export("root_id", organization.root_id)

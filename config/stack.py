@@ -7,11 +7,13 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+import config.identity_checks  # noqa: F401  (registers the identity cross-checks)
 from config.base import Model
 from config.baseline import BaselineConfig
 from config.checks import Sections, check
 from config.errors import Problem, join_path
 from config.guardrails import GuardrailsConfig
+from config.identity import IdentityConfig
 from config.monitoring import MonitoringConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
@@ -29,6 +31,7 @@ class StackConfig(Model):
     guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
     baseline: BaselineConfig = Field(default_factory=BaselineConfig)
     monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
+    identity: IdentityConfig = Field(default_factory=IdentityConfig)
 
     @property
     def production(self) -> bool:
