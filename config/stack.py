@@ -7,12 +7,15 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from config import network_checks  # noqa: F401  (registers the network section's checks)
+import config.identity_checks
+import config.network_checks  # noqa: F401  (registers the network section's checks)
 from config.base import Model
 from config.baseline import BaselineConfig
 from config.checks import Sections, check
 from config.errors import Problem, join_path
 from config.guardrails import GuardrailsConfig
+from config.identity import IdentityConfig
+from config.monitoring import MonitoringConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
@@ -28,6 +31,8 @@ class StackConfig(Model):
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
     baseline: BaselineConfig = Field(default_factory=BaselineConfig)
+    monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
+    identity: IdentityConfig = Field(default_factory=IdentityConfig)
 
     @property
     def production(self) -> bool:
