@@ -1,13 +1,20 @@
 """One account's VPC: public, app and data subnets in every AZ, a NAT gateway per AZ, tier NACLs, flow logs,
 endpoints and the shared security groups. Other components build on its typed attributes:
 
-    vpc.vpc_id                 Output[str]
-    vpc.cidr                   str, e.g. "10.11.0.0/16"
-    vpc.zones                  list[str], AZ names in order
-    vpc.subnets[tier]          list[aws.ec2.Subnet] in zone order, tier in "public" | "app" | "data"
-    vpc.subnet_ids(tier)       list[Output[str]] in zone order
-    vpc.route_tables[tier]     list[aws.ec2.RouteTable]: public [1], app [one per zone, zone order], data [1]
-    vpc.security_groups[name]  components.security_groups.SecurityGroup, from network.security_groups
+    vpc.vpc_id                    Output[str]
+    vpc.cidr                      str, e.g. "10.11.0.0/16"
+    vpc.zones                     list[str], AZ names in order
+    vpc.account, vpc.segment      str: the account's config name; "dev" | "prod" | "shared"
+    vpc.subnets[tier]             list[aws.ec2.Subnet] in zone order, tier in "public" | "app" | "data"
+    vpc.subnet_ids(tier)          list[Output[str]] in zone order
+    vpc.route_tables[tier]        list[aws.ec2.RouteTable]: public [1], app [one per zone, zone order], data [1]
+    vpc.route_table_ids(tier)     list[Output[str]], same order
+    vpc.nat_gateways              list[aws.ec2.NatGateway] in zone order (vpc.elastic_ips beside them)
+    vpc.network_acls[tier]        aws.ec2.NetworkAcl
+    vpc.security_groups[name]     SecurityGroup, from network.security_groups (e.g. "load-balancer", "app")
+    vpc.endpoint_security_group   SecurityGroup | None (None when the VPC has no interface endpoints)
+    vpc.new_security_group(...)   a new least-privilege SecurityGroup in this VPC, under the caller's component
+    vpc.flow_logs                 FlowLogs (.key, .log_group, .role, .flow_log)
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ class Vpc(pulumi.ComponentResource):
         self.zones: list[str] = list(zones)
         self.peers: list[str] = list(peers)
         base_name = aws_name(org, account)
+        self._name, self._base_name = name, base_name
 
         self.vpc = aws.ec2.Vpc(
             name,
@@ -136,6 +144,14 @@ class Vpc(pulumi.ComponentResource):
 
     def route_table_ids(self, tier: Tier | str) -> list[pulumi.Output[str]]:
         return [table.id for table in self.route_tables[tier]]
+
+    def new_security_group(self, purpose: str, description: str, *, parent: pulumi.Resource,
+                           public: bool = False) -> SecurityGroup:
+        """A group with no rules yet, named `<org>-<account>-<purpose>`; `parent` (the caller's component, placed
+        in this VPC's account) owns it. Add rules with `allow_from` / `allow_to` / `connect`."""
+        return SecurityGroup(f"{self._name}-{purpose}-sg", vpc_id=self.vpc.id,
+                             group_name=f"{self._base_name}-{purpose}", description=description, public=public,
+                             opts=pulumi.ResourceOptions(parent=parent))
 
     def _route_table(self, name: str, aws_label: str, tier: str, zone: str | None) -> aws.ec2.RouteTable:
         tags = {"Name": aws_label, "Tier": tier} | ({"Zone": zone} if zone else {})

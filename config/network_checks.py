@@ -172,7 +172,8 @@ def _on_premises_and_direct_connect(sections: Sections) -> Iterator[Problem]:
         if dx.amazon_side_asn == hub_asn:
             yield Problem("network.direct_connect.amazon_side_asn",
                           f"{hub_asn} is also the Transit Gateway's ASN; the two gateways need different ASNs")
-    if dx.customer_asn in (dx.amazon_side_asn, network.transit_gateway and network.transit_gateway.amazon_side_asn):
+    amazon_asns = {dx.amazon_side_asn} | ({network.transit_gateway.amazon_side_asn} if network.transit_gateway else set())
+    if dx.customer_asn in amazon_asns:
         yield Problem("network.direct_connect.customer_asn",
                       f"{dx.customer_asn} is also an Amazon-side ASN; the on-premises router needs its own ASN")
     if not on_premises.prefixes or not on_premises.reach:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-import config.identity_checks
-import config.network_checks  # noqa: F401  (registers the network section's checks)
+import config.identity_checks  # noqa: F401  (registers the identity cross-checks)
+from config import network_checks  # noqa: F401  (registers the network section's checks)
 from config.base import Model
 from config.baseline import BaselineConfig
 from config.checks import Sections, check

@@ -87,4 +87,9 @@ class DirectConnectConfig(Model):
     def _addresses_together(self) -> DirectConnectConfig:
         if (self.amazon_address is None) != (self.customer_address is None):
             raise ValueError("give both amazon_address and customer_address, or neither (AWS assigns both)")
+        if self.amazon_address is not None and self.customer_address is not None:
+            amazon, customer = (ipaddress.IPv4Interface(a) for a in (self.amazon_address, self.customer_address))
+            if amazon.network != customer.network or amazon.ip == customer.ip:
+                raise ValueError(f"amazon_address {amazon} and customer_address {customer} must be two different "
+                                 "addresses of one BGP link, e.g. 169.254.100.1/30 and 169.254.100.2/30")
         return self

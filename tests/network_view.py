@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
+import tempfile
 from collections.abc import Iterator
 from functools import cached_property
+from pathlib import Path
+from typing import Any
 
 from config.loader import validate
 from config.stack import StackConfig
 from preview.inventory import Inventory
 from preview.mocks import Registration
-from preview.run import Run
+from preview.run import Run, run
+from tests.stackfiles import base_config, write_stack_file
 
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -76,3 +82,33 @@ class NetworkView:
 
     def children(self, parent: Registration, token: str) -> list[Registration]:
         return [r for r in self.run.of_type(token) if r.parent == parent.urn]
+
+
+def many_accounts(count: int, interleaved: bool = False) -> dict[str, Any]:
+    """A patch of the dev stack with `count` more service accounts, dev-like and production ones from separate
+    ranges (or interleaved, which cannot summarize)."""
+    config = base_config("dev")
+    accounts = copy.deepcopy(config["landing-zone:accounts"])
+    vpcs = copy.deepcopy(config["landing-zone:network"]["vpcs"])
+    for index in range(count):
+        name = f"svc{index:03d}"
+        accounts.append({"name": name, "email": f"aws-sandbox+{name}@shop.example", "ou": "workloads"})
+        production = index % 2 == 1 if interleaved else index >= count // 2
+        vpcs[name] = {"cidr": f"10.{100 + index}.0.0/16", "segment": "prod" if production else "dev",
+                      "interface_endpoints": []}
+    return {"landing-zone:accounts": accounts, "landing-zone:network": {"vpcs": vpcs}}
+
+
+# Direct Connect in the sandbox, reaching dev, with a router ASN above 2147483646.
+SANDBOX_DIRECT_CONNECT = {"on_premises": {"prefixes": ["172.17.0.0/16"], "reach": ["dev"]},
+                          "direct_connect": {"connection_id": "dxcon-sandbox01", "vlan": 200, "customer_asn": 4200000001,
+                                             "allowed_prefixes": ["10.11.0.0/16"]}}
+
+
+@functools.cache
+def sandbox_variant() -> Run:
+    """The dev stack with two more service accounts and Direct Connect: one offline run shared by several tests."""
+    patch = many_accounts(2)
+    patch["landing-zone:network"] |= SANDBOX_DIRECT_CONNECT
+    with tempfile.TemporaryDirectory() as directory:
+        return run("dev", stack_file=write_stack_file(Path(directory), "dev", patch=patch))

@@ -3,15 +3,24 @@ the validation of its settings (ASNs differ, VLAN 1-4094, well-formed prefixes, 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from config import StackConfig, validate
 from config.errors import ConfigError
-from preview.run import Run, run
-from tests.network_view import ROUTE, TGW, TGW_ACCEPTER, TGW_ATTACHMENT, TGW_PROPAGATION, TGW_ROUTE_TABLE, NetworkView
-from tests.stackfiles import write_stack_file
+from preview.run import Run
+from tests.network_view import (
+    ROUTE,
+    TGW,
+    TGW_ACCEPTER,
+    TGW_ATTACHMENT,
+    TGW_PROPAGATION,
+    TGW_ROUTE_TABLE,
+    NetworkView,
+    sandbox_variant,
+)
+from tests.stackfiles import base_config, set_path
 
 NET = "landing-zone:network"
 
@@ -62,10 +71,13 @@ def test_on_premises_reaches_only_the_accounts_config_allows(net: NetworkView) -
         assert len(to_office) == expected, account
 
 
-def _validate(tmp_path: Path, sets: dict[str, Any]) -> list[str]:
-    path = write_stack_file(tmp_path, "prod", sets=sets)
+def _validate(sets: dict[str, Any]) -> list[str]:
+    config = base_config("prod")
+    for path, value in sets.items():
+        set_path(config, path, value)
+    sections = {f"landing-zone:{name}" for name in StackConfig.model_fields}
     with pytest.raises(ConfigError) as caught:
-        run("prod", stack_file=path)
+        validate({key.split(":", 1)[1]: value for key, value in config.items() if key in sections})
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -86,23 +98,24 @@ def _validate(tmp_path: Path, sets: dict[str, Any]) -> list[str]:
     ({f"{NET}.direct_connect.connection_id": "conn-1"}, f"{NET}.direct_connect.connection_id: `conn-1` has characters"),
     ({f"{NET}.direct_connect.mtu": 9001}, f"{NET}.direct_connect.mtu: 9001 is not an MTU"),
     ({f"{NET}.direct_connect.customer_address": "~"}, f"{NET}.direct_connect: give both amazon_address and"),
+    ({f"{NET}.direct_connect.customer_address": "169.254.101.2/30"},
+     f"{NET}.direct_connect: amazon_address 169.254.100.1/30 and customer_address 169.254.101.2/30 must be"),
+    ({f"{NET}.direct_connect.customer_address": "169.254.100.2"}, f"{NET}.direct_connect.customer_address: "
+                                                                   "`169.254.100.2` needs its link prefix"),
     ({f"{NET}.direct_connect.allowed_prefixes": ["10.20.0.0/14"]},
      f"{NET}.direct_connect.allowed_prefixes[0]: 10.20.0.0/14 would advertise the VPC of dev"),
     ({f"{NET}.transit_gateway": "~"}, f"{NET}.direct_connect: Direct Connect attaches to the transit hub"),
     ({f"{NET}.on_premises.reach": []}, f"{NET}.on_premises: Direct Connect is configured but on_premises lists no"),
     ({f"{NET}.on_premises.reach": ["build", "payments"]}, f"{NET}.on_premises.reach[1]: `payments` has no VPC"),
 ])
-def test_direct_connect_settings_are_validated(tmp_path: Path, sets: dict[str, Any], expected: str) -> None:
-    problems = _validate(tmp_path, sets)
+def test_direct_connect_settings_are_validated(sets: dict[str, Any], expected: str) -> None:
+    problems = _validate(sets)
     assert any(problem.startswith(expected) for problem in problems), problems
 
 
-def test_direct_connect_in_a_sandbox_with_a_32_bit_router_asn(tmp_path: Path) -> None:
+def test_direct_connect_in_a_sandbox_with_a_32_bit_router_asn() -> None:
     """Dev may enable it too; an ASN above 2147483646 goes to the provider as bgp_asn_long."""
-    patch = {NET: {"on_premises": {"prefixes": ["172.17.0.0/16"], "reach": ["dev"]},
-                   "direct_connect": {"connection_id": "dxcon-sandbox01", "vlan": 200, "customer_asn": 4200000001,
-                                      "allowed_prefixes": ["10.11.0.0/16"]}}}
-    net = NetworkView(run("dev", stack_file=write_stack_file(tmp_path, "dev", patch=patch)))
+    net = NetworkView(sandbox_variant())
     (vif,) = net.of("aws:directconnect/transitVirtualInterface:TransitVirtualInterface")
     assert vif.inputs["bgpAsnLong"] == "4200000001" and "bgpAsn" not in vif.inputs
     assert not vif.protect  # a sandbox protects nothing

@@ -8,7 +8,7 @@ from pulumi.runtime import settings
 
 from components.security_groups import ALL_TRAFFIC, Cidr, Ports, SecurityGroup, connect, tcp, udp
 from components.vpc import Vpc
-from config.network import NetworkConfig, VpcConfig
+from config.network import NetworkConfig
 from preview.mocks import LandingZoneMocks, RecordingMonitor
 from preview.run import Run
 from tests.network_view import EGRESS, GROUP, INGRESS, NetworkView
@@ -94,7 +94,8 @@ def test_the_same_rule_twice_and_bad_ports_are_refused(monitor: RecordingMonitor
 @pulumi.runtime.test
 def test_vpc_interface_is_typed_and_in_zone_order(monitor: RecordingMonitor):
     zones = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]
-    network = NetworkConfig(vpcs={"dev": VpcConfig(cidr="10.11.0.0/16", segment="dev")})
+    app = {"description": "app", "ingress": [], "egress": []}
+    network = NetworkConfig.model_validate({"vpcs": {"dev": {"cidr": "10.11.0.0/16"}}, "security_groups": {"app": app}})
     vpc = Vpc("unit-vpc", network.vpcs["dev"], network, org="shop", account="dev", account_id="123456789012",
               region="ap-northeast-2", zones=zones, peers=["10.10.0.0/19"], production=False)
     assert vpc.cidr == "10.11.0.0/16" and vpc.zones == zones and vpc.segment == "dev"
@@ -103,15 +104,23 @@ def test_vpc_interface_is_typed_and_in_zone_order(monitor: RecordingMonitor):
     assert len(vpc.nat_gateways) == len(vpc.elastic_ips) == 3
     assert set(vpc.network_acls) == {"public", "app", "data"}
     assert vpc.endpoint_security_group is not None
+    database = vpc.new_security_group("aurora", "Aurora PostgreSQL", parent=vpc)
+    egress, ingress = connect(vpc.security_groups["app"], database, tcp(5432), "app tier to Aurora")
+    assert database.name == "unit-vpc-aurora-sg" and not database.public
 
     def check(args: list) -> None:
-        subnet_ids, zones_seen = args
+        subnet_ids, zones_seen = args[:2]
         registrations = {r.id: r for r in monitor.registrations}
         assert [registrations[i].inputs["availabilityZone"] for i in subnet_ids] == zones
         assert zones_seen == zones
+        (group,) = [r for r in monitor.registrations if r.name == "unit-vpc-aurora-sg"]
+        assert group.inputs["name"] == "shop-dev-aurora" and group.inputs["vpcId"] == registrations[args[2]].id
+        (rule,) = [r for r in monitor.registrations if r.type == INGRESS and r.parent == group.urn]
+        assert rule.inputs["fromPort"] == 5432 and rule.inputs["referencedSecurityGroupId"] == args[3]
 
     return pulumi.Output.all(pulumi.Output.all(*vpc.subnet_ids("data")),
-                             pulumi.Output.all(*[s.availability_zone for s in vpc.subnets["app"]])).apply(check)
+                             pulumi.Output.all(*[s.availability_zone for s in vpc.subnets["app"]]),
+                             vpc.vpc_id, vpc.security_groups["app"].id, egress.id, ingress.id).apply(check)
 
 
 def test_shared_groups_exist_where_their_segments_say_with_explicit_egress(runs: dict[str, Run]) -> None:
