@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+from config import data_checks  # noqa: F401  (registers the data tier's checks)
 from config.base import Model
 from config.checks import Sections, check
+from config.data import DataConfig
 from config.errors import Problem, join_path
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
@@ -23,6 +25,7 @@ class StackConfig(Model):
     organization: OrganizationConfig
     accounts: list[AccountConfig] = Field(min_length=1, description="Member accounts, one entry each.")
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    data: DataConfig = Field(default_factory=dict, description="The data tier per workload account, keyed by account.")
 
     @property
     def production(self) -> bool:
