@@ -4,6 +4,8 @@ import pulumi
 
 import config
 from components.alert_topics import AlertTopics
+from components.vpc import Vpc
+from config.routing import routing_plan
 from org.organization import Organization
 from org.providers import management_provider, member_provider
 
@@ -35,3 +37,13 @@ alerts = {
 pulumi.export("organization_id", organization.organization.id)
 pulumi.export("root_id", organization.root_id)
 pulumi.export("account_ids", organization.account_ids)
+
+# --- Network (issue #4): a VPC in every account that has one in network.vpcs ---------------------------------
+routing = routing_plan(settings.network)
+vpcs = {
+    name: Vpc(f"{name}-vpc", spec, settings.network, org=org_name, account=name, account_id=account_ids[name],
+              region=settings.organization.region, zones=settings.zones_of_vpc(name), peers=routing.peers(name),
+              production=settings.production, opts=on(name))
+    for name, spec in settings.network.vpcs.items()
+}
+pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})

@@ -114,6 +114,15 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
                 "masterAccountId": account_id}
     if token == "aws:organizations/organizationalUnit:OrganizationalUnit":
         return {"id": f"ou-{_short_hash(identity)[:4]}-{_short_hash(identity)[4:]}"}
+    # Network (issue #4): what the VPC, NAT and Direct Connect resources read back.
+    if token == "aws:ec2/vpc:Vpc":
+        digest = _short_hash(identity)
+        return {"defaultNetworkAclId": f"acl-{digest}", "defaultSecurityGroupId": f"sg-{digest}",
+                "defaultRouteTableId": f"rtb-{digest}", "mainRouteTableId": f"rtb-{digest}"}
+    if token == "aws:ec2/eip:Eip":
+        return {"allocationId": f"eipalloc-{_short_hash(identity)}"}
+    if token == "aws:directconnect/gatewayAssociation:GatewayAssociation":
+        return {"transitGatewayAttachmentId": f"tgw-attach-{_short_hash(identity)}"}
     return {}
 
 
