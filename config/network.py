@@ -37,18 +37,14 @@ class VpcConfig(Model):
     availability_zones: list[str] | None = Field(
         None, description="AZs of this VPC; defaults to the organization's list."
     )
-<<<<<<< HEAD
     subnets: SubnetTiersConfig = Field(default_factory=SubnetTiersConfig,
                                        description="Prefix length of each subnet tier in every AZ.")
-=======
-    subnets: SubnetTiersConfig = Field(default_factory=SubnetTiersConfig)
     # dev is the safe default: a VPC that forgot its segment can reach shared services, never production.
     segment: Segment = Field("dev", description="Routing segment: dev and prod never reach each other; shared "
                              "(build, network hub) reaches and is reached by both.")
     interface_endpoints: list[str] | None = Field(
         None, description="Interface endpoints of this VPC; defaults to network.interface_endpoints."
     )
->>>>>>> network
 
     @field_validator("cidr")
     @classmethod

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from config import data_checks  # noqa: F401  (registers the data tier's checks)
-from config import network_checks  # noqa: F401  (registers the network section's checks)
+from config import (
+    data_checks,  # noqa: F401  (registers the data tier's checks)
+    network_checks,  # noqa: F401  (registers the network section's checks)
+)
 from config.base import Model
 from config.checks import Sections, check
 from config.data import DataConfig
