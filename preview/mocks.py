@@ -123,7 +123,18 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
         return {"allocationId": f"eipalloc-{_short_hash(identity)}"}
     if token == "aws:directconnect/gatewayAssociation:GatewayAssociation":
         return {"transitGatewayAttachmentId": f"tgw-attach-{_short_hash(identity)}"}
+    if token in _IAM_ARN_KINDS:  # IAM is global: no region in the ARN, and the kind before the name
+        return {"arn": f"arn:aws:iam::{account_id}:{_IAM_ARN_KINDS[token]}/{resource_id}"}
     return {}
+
+
+_IAM_ARN_KINDS = {
+    "aws:iam/group:Group": "group",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "oidc-provider",
+    "aws:iam/policy:Policy": "policy",
+    "aws:iam/role:Role": "role",
+    "aws:iam/user:User": "user",
+}
 
 
 def _decode(value: Any) -> Any:
