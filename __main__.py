@@ -4,14 +4,16 @@ import pulumi
 
 import config
 from components.alert_topics import AlertTopics
+from components.data.tier import DataTier
 from components.identity.access_roles import AccessRoles
 from components.identity.people import People
 from components.identity.pipeline import DeployRole, PipelineAccess
 from components.root_activity import RootActivityAlerts
 from components.vpc import Vpc
+from config.naming import aws_name
 from config.routing import routing_plan
 from org.organization import Organization
-from org.providers import management_provider, member_provider
+from org.providers import management_provider, member_provider, member_region_provider
 
 settings = config.load()
 org_name = settings.organization.name
@@ -77,3 +79,23 @@ vpcs = {
     for name, spec in settings.network.vpcs.items()
 }
 pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
+
+# --- Data tier (issue #6): keys, Aurora, OpenSearch, Kinesis to the lake, AWS Backup per workload account -------
+data_tiers = {}
+for name, data_spec in settings.data.items():
+    copy_region = data_spec.backup.copy_to.region if data_spec.backup.enabled else None
+    data_tiers[name] = DataTier(
+        f"{name}-data", data_spec, vpcs[name], org=org_name, account=name, account_id=account_ids[name],
+        region=settings.organization.region, production=settings.production,
+        # Each account's own topic: Backup and EventBridge publish only within their account (ops: alerts["ops"]).
+        alert_topic_arn=alerts[name].critical.arn,
+        app_role_arn=pulumi.Output.concat("arn:aws:iam::", account_ids[name], ":role/",
+                                          aws_name(org_name, name, data_spec.search.app_role, kind="iam")),
+        admin_role_arn=pulumi.Output.concat("arn:aws:iam::", account_ids[name], ":role/",
+                                            settings.account(name).role_name),
+        copy_provider=member_region_provider(settings, name, account_ids[name], copy_region) if copy_region else None,
+        opts=on(name))
+pulumi.export("data", {name: {"reader_endpoint": tier.database.reader_endpoint if tier.database else None,
+                              "search_endpoint": tier.search.endpoint if tier.search else None,
+                              "stream_name": tier.stream.stream_name if tier.stream else None}
+                       for name, tier in data_tiers.items()})

@@ -125,7 +125,34 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
         return {"transitGatewayAttachmentId": f"tgw-attach-{_short_hash(identity)}"}
     if token in _IAM_ARN_KINDS:  # IAM is global: no region in the ARN, and the kind before the name
         return {"arn": f"arn:aws:iam::{account_id}:{_IAM_ARN_KINDS[token]}/{resource_id}"}
+    if token in _DATA_ARN_FORMATS:  # Data tier (issue #6): ARNs in each service's own shape, still unique
+        return {"arn": _DATA_ARN_FORMATS[token].format(region=region, account=account_id, id=resource_id)}
+    if token == "aws:rds/cluster:Cluster":
+        digest = _short_hash(identity)
+        return {"arn": f"arn:aws:rds:{region}:{account_id}:cluster:{resource_id}",
+                "clusterResourceId": f"cluster-{digest.upper()}",
+                "endpoint": f"{resource_id}.cluster-{digest}.{region}.rds.amazonaws.com",
+                "readerEndpoint": f"{resource_id}.cluster-ro-{digest}.{region}.rds.amazonaws.com",
+                "masterUserSecrets": [{
+                    "secretArn": f"arn:aws:secretsmanager:{region}:{account_id}:secret:rds!cluster-{digest}-AbCdEf",
+                    "secretStatus": "active", "kmsKeyId": ""}]}
+    if token == "aws:opensearch/domain:Domain":
+        return {"arn": f"arn:aws:es:{region}:{account_id}:domain/{resource_id}",
+                "endpoint": f"vpc-{resource_id}-{_short_hash(identity)}.{region}.es.amazonaws.com"}
     return {}
+
+
+_DATA_ARN_FORMATS = {
+    "aws:kms/key:Key": "arn:aws:kms:{region}:{account}:key/{id}",
+    "aws:s3/bucket:Bucket": "arn:aws:s3:::{id}",
+    "aws:kinesis/stream:Stream": "arn:aws:kinesis:{region}:{account}:stream/{id}",
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": "arn:aws:firehose:{region}:{account}:deliverystream/{id}",
+    "aws:cloudwatch/logGroup:LogGroup": "arn:aws:logs:{region}:{account}:log-group:{id}",
+    "aws:backup/vault:Vault": "arn:aws:backup:{region}:{account}:backup-vault:{id}",
+    "aws:backup/plan:Plan": "arn:aws:backup:{region}:{account}:backup-plan:{id}",
+    "aws:lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{id}",
+    "aws:sqs/queue:Queue": "arn:aws:sqs:{region}:{account}:{id}",
+}
 
 
 _IAM_ARN_KINDS = {
