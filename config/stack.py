@@ -11,9 +11,11 @@ import config.data_checks  # registers the data tier's checks
 import config.identity_checks  # registers the identity cross-checks
 import config.network_checks  # noqa: F401  (registers the network section's checks)
 from config.base import Model
+from config.baseline import BaselineConfig
 from config.checks import Sections, check
 from config.data import DataConfig
 from config.errors import Problem, join_path
+from config.guardrails import GuardrailsConfig
 from config.identity import IdentityConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
@@ -30,6 +32,8 @@ class StackConfig(Model):
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
     data: DataConfig = Field(default_factory=dict, description="The data tier per workload account, keyed by account.")
+    guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
+    baseline: BaselineConfig = Field(default_factory=BaselineConfig)
 
     @property
     def production(self) -> bool:
