@@ -117,7 +117,8 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
         return {"id": f"ou-{_short_hash(identity)[:4]}-{_short_hash(identity)[4:]}"}
     if token == "aws:kms/key:Key":  # aliases and grants name the key by its id
         digest = hashlib.sha256(identity.encode()).hexdigest()
-        return {"keyId": f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"}
+        key_id = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+        return {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{account_id}:key/{key_id}"}  # the ARN's real shape
     # Network (issue #4): what the VPC, NAT and Direct Connect resources read back.
     if token == "aws:ec2/vpc:Vpc":
         digest = _short_hash(identity)
@@ -147,7 +148,6 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
 
 
 _DATA_ARN_FORMATS = {
-    "aws:kms/key:Key": "arn:aws:kms:{region}:{account}:key/{id}",
     "aws:s3/bucket:Bucket": "arn:aws:s3:::{id}",
     "aws:kinesis/stream:Stream": "arn:aws:kinesis:{region}:{account}:stream/{id}",
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": "arn:aws:firehose:{region}:{account}:deliverystream/{id}",
