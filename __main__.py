@@ -2,6 +2,7 @@
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_slack
 
 import config
 from components.alert_topics import AlertTopics
@@ -13,12 +14,24 @@ from components.hub_attachment import HubAttachment
 from components.identity.access_roles import AccessRoles
 from components.identity.people import People
 from components.identity.pipeline import DeployRole, PipelineAccess
+from components.monitoring import (
+    AlertSubscriptions,
+    DatadogIntegration,
+    Monitor,
+    NotifierSecrets,
+    ObservabilityLink,
+    ObservabilitySink,
+    SlackChannels,
+    SlackNotifier,
+)
 from components.organization_trail import OrganizationTrail
-from components.root_activity import RootActivityAlerts
+from components.root_activity import GLOBAL_EVENTS_REGION, RootActivityAlerts
 from components.transit_hub import TransitHub
 from components.vpc import Vpc
+from config.monitoring import SLACK_BOT_TOKEN, SLACK_PROVIDER_TOKEN, environments_of
 from config.naming import aws_name
 from config.routing import routing_plan
+from config.secrets import read_secret
 from org.baseline import SecurityBaseline
 from org.organization import Organization
 from org.providers import management_provider, member_provider, member_region_provider
@@ -50,31 +63,6 @@ alerts = {
     for name in providers
 }
 
-# --- Identity (issue 5): roles in member accounts, people in management, keyless deploys, root fast path -------
-identity = settings.identity
-access_roles = {
-    name: AccessRoles(f"{name}-access-roles", org_name, name, account_ids[name],
-                      settings.organization.management_account_id, settings.organization.region, identity,
-                      settings.account_names, opts=on(name))
-    for name in settings.account_names
-}
-people = People("people", org_name, identity, settings.organization.management_account_id, settings.organization.region,
-                {(name, key): arn for name, roles in access_roles.items() for key, arn in roles.arns.items()},
-                settings.account_names, opts=on(config.MANAGEMENT))
-if identity.oidc is not None:
-    pipeline = PipelineAccess("pipeline", org_name, identity.deploy.pipeline_account, identity.oidc,
-                              {name: account_ids[name] for name in identity.deploy.accounts},
-                              opts=on(identity.deploy.pipeline_account))
-    for name in identity.deploy.accounts:
-        DeployRole(f"{name}-deploy", org_name, name, account_ids[name], settings.organization.region, identity.deploy,
-                   identity.developer_boundary.role_path, pipeline.role.arn, opts=on(name))
-    pulumi.export("pipeline_role_arn", pipeline.role.arn)
-# Every account, management included; a us-east-1 twin rule forwards global sign-in and IAM events to the home region.
-for name in providers:
-    RootActivityAlerts(f"{name}-root-activity", org_name, name, account_ids[name], settings.organization.region,
-                       alerts[name].security.arn, opts=on(name))
-pulumi.export("role_arns", {name: roles.arns for name, roles in access_roles.items()})
-pulumi.export("initial_console_passwords", pulumi.Output.secret(people.initial_passwords))
 # --- Guardrails (issue 3): SCPs, organization-wide security services, audit trail, CIS alarms, baselines --------
 region = settings.organization.region
 management_id = settings.organization.management_account_id
@@ -115,6 +103,71 @@ baselines = {
     )
     for name in providers
 }
+# --- Monitoring (issue 8): observability links, Slack alerting, and `monitor.watch(...)` for the blocks below --
+monitoring = settings.monitoring
+monitoring_account = monitoring.account
+environments = environments_of(monitoring, settings.organization, settings.accounts)
+monitor = Monitor(org_name, settings.organization.region, monitoring, environments, alerts, providers, account_ids)
+observability = ObservabilitySink("observability", org_name, monitoring_account, organization.organization.id,
+                                  opts=on(monitoring_account))
+observability_links = {name: ObservabilityLink(f"{name}-observability-link", observability, opts=on(name))
+                       for name in providers if name != monitoring_account}
+if monitoring.slack.enabled:
+    # An explicit provider, its token from the stack secret landing-zone:slack_provider_token (not slack:token).
+    slack_provider = pulumi_slack.Provider("slack", token=read_secret(SLACK_PROVIDER_TOKEN))
+    slack_channels = SlackChannels("slack", monitoring.slack, list(environments),
+                                   opts=pulumi.ResourceOptions(providers=[slack_provider]))
+    notifier_secrets = NotifierSecrets("slack-notifier", org_name, monitoring_account, account_ids[monitoring_account],
+                                       settings.organization.region, read_secret(SLACK_BOT_TOKEN), settings.production,
+                                       opts=on(monitoring_account))
+    for environment, members in environments.items():
+        notifier = SlackNotifier(f"{environment}-slack-notifier", org_name, monitoring_account, environment,
+                                 monitoring.notifier, "functions/slack_notifier", notifier_secrets,
+                                 slack_channels.ids[environment], {name: alerts[name] for name in members}, account_ids,
+                                 monitor, opts=on(monitoring_account))
+        for name in members:
+            AlertSubscriptions(f"{name}-alerts-to-slack", alerts[name], notifier.function_arn,
+                               opts=pulumi.ResourceOptions.merge(on(name), pulumi.ResourceOptions(depends_on=[notifier])))
+if monitoring.datadog.enabled:
+    datadog = {name: DatadogIntegration(f"{name}-datadog", monitoring.datadog, external_id, opts=on(name))
+               for name, external_id in monitoring.datadog.external_ids.items()}
+
+# --- Identity (issue 5): roles in member accounts, people in management, keyless deploys, root fast path -------
+identity = settings.identity
+access_roles = {
+    name: AccessRoles(f"{name}-access-roles", org_name, name, account_ids[name],
+                      settings.organization.management_account_id, settings.organization.region, identity,
+                      settings.account_names, opts=on(name))
+    for name in settings.account_names
+}
+people = People("people", org_name, identity, settings.organization.management_account_id, settings.organization.region,
+                {(name, key): arn for name, roles in access_roles.items() for key, arn in roles.arns.items()},
+                settings.account_names, opts=on(config.MANAGEMENT))
+if identity.oidc is not None:
+    pipeline = PipelineAccess("pipeline", org_name, identity.deploy.pipeline_account, identity.oidc,
+                              {name: account_ids[name] for name in identity.deploy.accounts},
+                              opts=on(identity.deploy.pipeline_account))
+    for name in identity.deploy.accounts:
+        DeployRole(f"{name}-deploy", org_name, name, account_ids[name], settings.organization.region, identity.deploy,
+                   identity.developer_boundary.role_path, pipeline.role.arn, opts=on(name))
+    pulumi.export("pipeline_role_arn", pipeline.role.arn)
+
+
+def may_deploy_in(account: str, region_name: str) -> bool:
+    """SCPs never bind management; the region guardrail binds a member unless off, allowing, or exempting its role."""
+    guard = settings.guardrails.policies.deny_other_regions
+    return (account == config.MANAGEMENT or not guard.enabled or settings.account(account).role_name in guard.exempt_roles
+            or region_name in settings.guardrails.regions(settings.organization.region))
+
+
+# Sign-in and IAM events land in us-east-1: a twin rule there forwards them home where the stack may deploy there;
+# where it may not (prod members), the organization trail's CIS root-usage alarm is the path for those events.
+for name in providers:
+    RootActivityAlerts(f"{name}-root-activity", org_name, name, account_ids[name], settings.organization.region,
+                       alerts[name].security.arn, forward_global_events=may_deploy_in(name, GLOBAL_EVENTS_REGION),
+                       opts=on(name))
+pulumi.export("role_arns", {name: roles.arns for name, roles in access_roles.items()})
+pulumi.export("initial_console_passwords", pulumi.Output.secret(people.initial_passwords))
 
 pulumi.export("organization_id", organization.organization.id)
 pulumi.export("root_id", organization.root_id)
@@ -128,6 +181,9 @@ vpcs = {
               production=settings.production, opts=on(name))
     for name, spec in settings.network.vpcs.items()
 }
+for name, vpc in vpcs.items():
+    for zone, nat in zip(vpc.zones, vpc.nat_gateways, strict=True):
+        monitor.watch(kind="nat", account=name, dimensions={"NatGatewayId": nat.id}, name=f"nat-{zone}", parent=vpc)
 pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
 
 # --- Transit hub (issue #4): shared to the organization, every VPC attached, Direct Connect when configured ----
@@ -166,3 +222,7 @@ pulumi.export("data", {name: {"reader_endpoint": tier.database.reader_endpoint i
                               "search_endpoint": tier.search.endpoint if tier.search else None,
                               "stream_name": tier.stream.stream_name if tier.stream else None}
                        for name, tier in data_tiers.items()})
+
+# --- Dashboards (issue 8): keep this block LAST; it renders what every block above registered with monitor.watch --
+dashboards = monitor.render_dashboards(monitoring_account)
+pulumi.export("dashboards", {environment: dashboard.dashboard.dashboard_name for environment, dashboard in dashboards.items()})

@@ -48,7 +48,7 @@ class FlowLogs(pulumi.ComponentResource):
             opts=child,
         )
         aws.iam.RolePolicy(f"{name}-role-policy", role=self.role.id,
-                           policy=_delivery_policy(self.log_group.arn, account_id, region).to_json(), opts=child)
+                           policy=_delivery_policy(self.log_group.arn).to_json(), opts=child)
         self.flow_log = aws.ec2.FlowLog(
             name,
             vpc_id=vpc_id,
@@ -85,12 +85,11 @@ def _trust_policy(account_id: pulumi.Input[str], region: str) -> PolicyDocument:
     ])
 
 
-def _delivery_policy(log_group_arn: pulumi.Input[str], account_id: pulumi.Input[str], region: str) -> PolicyDocument:
+def _delivery_policy(log_group_arn: pulumi.Input[str]) -> PolicyDocument:
     streams = pulumi.Output.concat(log_group_arn, ":*")
-    # DescribeLogGroups authorizes against the account's log-group namespace, not one group.
-    every_group = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:*")
     return PolicyDocument([
         Statement("Allow", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                   [log_group_arn, streams], sid="WriteFlowLogStreams"),
-        Statement("Allow", ["logs:DescribeLogGroups"], [every_group], sid="FindTheLogGroup"),
+        # DescribeLogGroups authorizes only against "*" (it lists; it reads no log data).
+        Statement("Allow", ["logs:DescribeLogGroups"], ["*"], sid="FindTheLogGroup"),
     ])

@@ -26,10 +26,14 @@ RULE_STATE = "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
 
 
 class RootActivityAlerts(pulumi.ComponentResource):
-    """Root activity in the home region goes to the security topic; in us-east-1 it is forwarded to the home bus."""
+    """Root activity in the home region goes to the security topic; in us-east-1 it is forwarded to the home bus.
+
+    `forward_global_events=False` where the stack may not deploy to us-east-1 (a region-deny SCP on the account).
+    """
 
     def __init__(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str], home_region: str,
-                 security_topic_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None):
+                 security_topic_arn: pulumi.Input[str], forward_global_events: bool = True,
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:identity:RootActivityAlerts", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         pattern = json.dumps(ROOT_ACTIVITY_PATTERN, sort_keys=True)
@@ -41,7 +45,7 @@ class RootActivityAlerts(pulumi.ComponentResource):
         aws.cloudwatch.EventTarget(f"{name}-to-security", rule=self.rule.name, target_id="security-topic",
                                    arn=security_topic_arn, opts=child)
         self.forward_rule: aws.cloudwatch.EventRule | None = None
-        if home_region != GLOBAL_EVENTS_REGION:
+        if forward_global_events and home_region != GLOBAL_EVENTS_REGION:
             self._forward_global_events(name, org_name, account, account_id, home_region, pattern, child)
         self.register_outputs({"rule_arn": self.rule.arn,
                                "forward_rule_arn": self.forward_rule.arn if self.forward_rule else None})

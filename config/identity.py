@@ -21,13 +21,13 @@ ADMIN_ROLE = "Admin"
 # A mapping key that means every member account the role is created in.
 EVERY_ACCOUNT = "*"
 
-ACTION_SHAPE = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]*\*?$")
+ACTION_SHAPE = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*]+$")
 
 
 def _action_shape(value: str) -> str:
-    if not ACTION_SHAPE.match(value) or value.endswith(":"):
+    if not ACTION_SHAPE.match(value):
         raise ValueError(f"`{value}` is not shaped `service:Action`; write it like `s3:GetObject` "
-                         "(one trailing `*` may stand for the rest of the name, e.g. `s3:Get*`)")
+                         "(`*` may stand for part of the name, e.g. `s3:Get*`)")
     return value
 
 

@@ -13,12 +13,13 @@ from pydantic_core import ErrorDetails
 from config.base import Model
 from config.checks import Sections, run_checks
 from config.errors import NAMESPACE, ConfigError, Problem, join_path
+from config.secrets import SECRET_KEYS, secret_problems
 from config.stack import StackConfig
 
 
 def load() -> StackConfig:
     """The validated config of the running stack; raises ConfigError listing every problem."""
-    return validate(_read_sections(), provider_region=pulumi.Config("aws").get("region"))
+    return validate(_read_sections(), provider_region=pulumi.Config("aws").get("region"), secrets=_secret_keys_present())
 
 
 def _read_sections() -> dict[str, Any]:
@@ -30,6 +31,8 @@ def _read_sections() -> dict[str, Any]:
     known = {**pulumi.runtime.config.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
     keys = sorted(key[len(prefix):] for key in known if key.startswith(prefix))
     for key in keys:
+        if key in SECRET_KEYS:
+            continue  # a credential, not a section: read only through config.secrets.read_secret
         text = config.get(key)
         if text is None:
             continue
@@ -40,15 +43,26 @@ def _read_sections() -> dict[str, Any]:
     return raw
 
 
-def validate(raw: dict[str, Any], provider_region: str | None = None) -> StackConfig:
+def _secret_keys_present() -> dict[str, bool]:
+    """Each registered secret key the stack sets -> whether it is marked secret (`secure:` in the stack file)."""
+    prefix = f"{NAMESPACE}:"
+    known = {**pulumi.runtime.config.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+    marked = set(pulumi.runtime.config.get_config_secret_keys_env())
+    return {key: pulumi.runtime.config.is_config_secret(prefix + key) or prefix + key in marked
+            for key in SECRET_KEYS if prefix + key in known}
+
+
+def validate(raw: dict[str, Any], provider_region: str | None = None,
+             secrets: dict[str, bool] | None = None) -> StackConfig:
     """Validate each section on its own, then the checks across sections, and raise all problems together.
 
     `provider_region` is `aws:region`, the default provider's region, which must match the landing zone's.
+    `secrets` maps each secret key the stack sets to whether it is marked secret; None skips those checks.
     """
     problems: list[Problem] = []
     fields = StackConfig.model_fields
     for key in raw:
-        if key not in fields:
+        if key not in fields and key not in SECRET_KEYS:  # a secret key is no section; `secrets` speaks for it
             problems.append(Problem(key, f"unknown section; the sections are {sorted(fields)}"))
     sections: Sections = {}
     for name, field in fields.items():
@@ -64,6 +78,8 @@ def validate(raw: dict[str, Any], provider_region: str | None = None) -> StackCo
         except ValidationError as exc:
             problems.extend(_problem(error) for error in exc.errors(include_url=False))
     problems.extend(run_checks(sections))
+    if secrets is not None:
+        problems.extend(secret_problems(sections, secrets))
     organization = sections.get("organization")
     if provider_region is not None and organization is not None and provider_region != organization.region:
         problems.append(Problem("region", f"`{provider_region}` differs from landing-zone:organization.region "

@@ -19,6 +19,11 @@ LIMITS: dict[str, tuple[int, bool]] = {
     "log-group": (512, False),
     "sns-topic": (256, False),
     "account": (50, False),
+    "alarm": (255, False),
+    "dashboard": (255, False),
+    "sqs-queue": (80, False),
+    "oam-sink": (255, False),
+    "secret": (512, False),
     # Data tier (issue #6)
     "s3-bucket-prefix": (50, True),  # a bucket name that gets `-<account id>` appended (63 in all)
     "backup-vault": (50, False),

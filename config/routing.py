@@ -24,6 +24,7 @@ class Spoke:
     segment: str
     propagate_to: tuple[str, ...]  # route tables (segments, or on-premises) that learn this VPC's CIDR
     destinations: tuple[str, ...]  # what the VPC routes to the hub: reachable VPC ranges and on-premises, collapsed
+    # (a summary may contain the VPC's own range, which its more specific local route keeps local)
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,14 @@ def routing_plan(network: NetworkConfig) -> RoutingPlan:
         propagate_to: list[str] = [table for table in used if can_reach(table, segment)]
         if account in on_premises:
             propagate_to.append(ON_PREMISES)
-        reachable = [network.vpcs[other].cidr for other, theirs in segments.items()
-                     if other != account and can_reach(segment, theirs)]
+        # The VPC's own range joins the summary so neighbours merge around it (its local route stays more
+        # specific); alone it would duplicate the local route, so it is dropped then.
+        own = network.vpcs[account].cidr
+        reachable = [network.vpcs[other].cidr for other, theirs in segments.items() if can_reach(segment, theirs)]
         if account in on_premises:
             reachable += prefixes
-        spokes[account] = Spoke(account, segment, tuple(propagate_to), tuple(collapse(reachable)))
+        destinations = tuple(block for block in collapse(reachable) if block != own)
+        spokes[account] = Spoke(account, segment, tuple(propagate_to), destinations)
 
     on_premises_routes = {segment: tuple(prefixes) for segment in used
                           if prefixes and any(segments[account] == segment for account in on_premises)}

@@ -7,6 +7,7 @@ from typing import Any
 
 from config.errors import NAMESPACE
 from config.regions import REGIONS
+from config.secrets import SECRET_KEYS
 from config.stack import StackConfig
 
 
@@ -15,13 +16,18 @@ def stack_file_schema() -> dict[str, Any]:
     model = StackConfig.model_json_schema(ref_template="#/$defs/{model}")
     definitions = model.pop("$defs", {})
     sections = model["properties"]
-    known = "|".join(sorted(sections))
+    known = "|".join(sorted([*sections, *SECRET_KEYS]))
     config_properties: dict[str, Any] = {
         "aws:region": {"type": "string", "enum": list(REGIONS), "description": "Region of the default provider; "
                        "must equal landing-zone:organization.region."},
     }
     for name, schema in sections.items():
         config_properties[f"{NAMESPACE}:{name}"] = schema
+    for key, secret in sorted(SECRET_KEYS.items()):  # credentials: only ever `secure:` (pulumi config set --secret)
+        config_properties[f"{NAMESPACE}:{key}"] = {
+            "type": "object", "properties": {"secure": {"type": "string"}}, "required": ["secure"],
+            "additionalProperties": False, "description": f"Secret: {secret.description}.",
+        }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "landing-zone stack file (Pulumi.<stack>.yaml)",

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-import config.data_checks  # registers the data tier's checks
-import config.identity_checks  # registers the identity cross-checks
+import config.data_checks
+import config.identity_checks
 import config.network_checks  # noqa: F401  (registers the network section's checks)
 from config.base import Model
 from config.baseline import BaselineConfig
@@ -17,6 +17,7 @@ from config.data import DataConfig
 from config.errors import Problem, join_path
 from config.guardrails import GuardrailsConfig
 from config.identity import IdentityConfig
+from config.monitoring import MonitoringConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
@@ -30,10 +31,11 @@ class StackConfig(Model):
     organization: OrganizationConfig
     accounts: list[AccountConfig] = Field(min_length=1, description="Member accounts, one entry each.")
     network: NetworkConfig = Field(default_factory=NetworkConfig)
-    identity: IdentityConfig = Field(default_factory=IdentityConfig)
-    data: DataConfig = Field(default_factory=dict, description="The data tier per workload account, keyed by account.")
     guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
     baseline: BaselineConfig = Field(default_factory=BaselineConfig)
+    monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
+    identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    data: DataConfig = Field(default_factory=dict, description="The data tier per workload account, keyed by account.")
 
     @property
     def production(self) -> bool:

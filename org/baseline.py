@@ -87,7 +87,9 @@ class SecurityBaseline(pulumi.ComponentResource):
             name=aws_name(org_name, account, "support", kind="iam"),
             description="Opens and manages AWS Support cases",
             assume_role_policy=PolicyDocument([
-                Statement("Allow", ["sts:AssumeRole"], principals={"AWS": [root]}, sid="AccountPrincipals"),
+                # People reach it by chaining from their MFA-guarded roles; the MFA context carries over.
+                Statement("Allow", ["sts:AssumeRole"], principals={"AWS": [root]}, sid="AccountPrincipals",
+                          conditions={"Bool": {"aws:MultiFactorAuthPresent": "true"}}),
             ]).to_json(),
             opts=child,
         )

@@ -287,14 +287,6 @@ def s3_bucket_encrypted_with_kms(resources: Sequence[Resource]) -> Iterable[tupl
         if not algorithms or any(algorithm not in KMS_ALGORITHMS for algorithm in algorithms):
             yield urn, (f"bucket {names[urn]} is not encrypted with KMS by default (found {algorithms or 'nothing'}); "
                         "add aws.s3.BucketServerSideEncryptionConfiguration with sse_algorithm aws:kms")
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
 # --- Identity (issue 5): administrator only for infra-admins, no keys, one kind of user, named trust, MFA -------
 
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -312,6 +304,12 @@ def policy_statements(document: Any) -> list[dict[str, Any]]:
         return []
     statements = document.get("Statement") or []
     return [s for s in (statements if isinstance(statements, list) else [statements]) if isinstance(s, dict)]
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def grants_everything(statement: Mapping[str, Any]) -> bool:
@@ -460,11 +458,104 @@ def human_roles_require_mfa(resource: Resource) -> Iterable[str]:
                    'add "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}')
 
 
+# --- Monitoring (issue 8): alarms act, topics are encrypted and private, every Lambda keeps its failures ---------
+ALARM_TYPES = frozenset({"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"})
+SNS_TOPIC = "aws:sns/topic:Topic"
+SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
+LAMBDA_FUNCTION = "aws:lambda/function:Function"
+LAMBDA_INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
+# Condition keys that narrow a `Principal: *` statement to our organization or accounts.
+RESTRICTING_CONDITION_KEYS = frozenset({
+    "aws:sourceorgid", "aws:principalorgid", "aws:sourceorgpaths", "aws:principalorgpaths", "aws:sourceaccount",
+    "aws:principalaccount", "aws:sourceowner", "aws:sourcearn", "aws:principalarn",
+})
 
-# ==============================================================================================================
-# Network (issue #4): security-group exposure, NACL admin ports, flow logs, NAT per AZ, segment isolation.
+
+@resource_rule("alarm-has-action", "Every CloudWatch alarm has actions enabled and at least one ALARM action.")
+def alarm_has_action(resource: Resource) -> Iterable[str]:
+    if resource.type not in ALARM_TYPES:
+        return
+    if not resource.inputs.get("alarmActions"):
+        yield f"alarm {resource.name} has no alarm actions; send it to the account's alert topic of its severity"
+    if resource.inputs.get("actionsEnabled") is False:
+        yield f"alarm {resource.name} has its actions disabled; set actions_enabled=True"
+
+
+def _is_everyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    if isinstance(principal, dict):
+        values = principal.get("AWS", [])
+        return values == "*" or (isinstance(values, list) and "*" in values)
+    return False
+
+
+def public_statements(policy: Any) -> list[str]:
+    """Sids (or indexes) of statements that allow anyone (`Principal: *`) without an org/account condition."""
+    document = decode(policy)
+    if not isinstance(document, dict):
+        return []
+    statements = document.get("Statement") or []
+    if isinstance(statements, dict):
+        statements = [statements]
+    found = []
+    for index, statement in enumerate(statements):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        if not _is_everyone(statement.get("Principal")):
+            continue
+        keys = {key.lower() for values in (statement.get("Condition") or {}).values() if isinstance(values, dict)
+                for key in values}
+        if not keys & RESTRICTING_CONDITION_KEYS:
+            found.append(str(statement.get("Sid") or index))
+    return found
+
+
+@resource_rule("sns-topic-encrypted-and-private", "Every SNS topic is KMS-encrypted, and no topic policy lets anyone "
+                                                  "outside the organization or account in (Principal * only as Deny "
+                                                  "or with an org/account condition).")
+def sns_topic_encrypted_and_private(resource: Resource) -> Iterable[str]:
+    if resource.type == SNS_TOPIC and not resource.inputs.get("kmsMasterKeyId"):
+        yield f"SNS topic {resource.name} is not encrypted; set kms_master_key_id to the account's key"
+    if resource.type in (SNS_TOPIC, SNS_TOPIC_POLICY):
+        for sid in public_statements(resource.inputs.get("policy")):
+            yield (f"{resource.type} {resource.name}: statement {sid} allows Principal * without an "
+                   "aws:SourceOrgID/aws:PrincipalOrgID/aws:SourceAccount condition; restrict it or make it a Deny")
+
+
+def _function_name_of(reference: Any) -> str | None:
+    """`name`, `arn:aws:lambda:region:account:function:name[:qualifier]` -> name."""
+    if not isinstance(reference, str) or not reference:
+        return None
+    if reference.startswith("arn:"):
+        parts = reference.split(":")
+        return parts[6] if len(parts) > 6 else None
+    return reference.split(":")[0]
+
+
+@stack_rule("lambda-has-failure-destination", "Every Lambda function keeps what it fails to process: a dead-letter "
+                                              "queue or an on-failure destination.")
+def lambda_has_failure_destination(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    with_destination = set()
+    for resource in resources:
+        if resource.type == LAMBDA_INVOKE_CONFIG:
+            on_failure = ((resource.inputs.get("destinationConfig") or {}).get("onFailure") or {})
+            name = _function_name_of(resource.inputs.get("functionName"))
+            if on_failure.get("destination") and name:
+                with_destination.add(name)
+    for resource in resources:
+        if resource.type != LAMBDA_FUNCTION:
+            continue
+        if (resource.inputs.get("deadLetterConfig") or {}).get("targetArn"):
+            continue
+        if resource.inputs.get("name") in with_destination:
+            continue
+        yield resource.urn, (f"Lambda {resource.name} has no failure destination; add a FunctionEventInvokeConfig "
+                             "with destination_config.on_failure (or dead_letter_config) pointing at an SQS queue")
+
+
+# --- Network (issue 4): security-group exposure, NACL admin ports, flow logs, NAT per AZ, segment isolation -----
 # References are followed through `property_dependencies` (input -> URNs), known even before ids exist.
-# ==============================================================================================================
 
 _VPC = "aws:ec2/vpc:Vpc"
 _SUBNET = "aws:ec2/subnet:Subnet"

@@ -75,8 +75,11 @@ class LandingZoneMocks(Mocks):
         account_id, region = self._account_of(args.provider)
         identity = f"{token}|{args.name}|{account_id}"
         resource_id = f"{args.name}-{_short_hash(identity)}"
+        own_region = inputs.get("region")
+        region = own_region if isinstance(own_region, str) and own_region else region  # pulumi-aws 7: per-resource region
         service = token.split(":")[1].split("/")[0]
-        state: dict[str, Any] = {"arn": f"arn:aws:{service}:{region}:{account_id}:{args.name}/{resource_id}"}
+        state: dict[str, Any] = {"arn": _service_arn(token, inputs, resource_id, account_id, region)
+                                 or f"arn:aws:{service}:{region}:{account_id}:{args.name}/{resource_id}"}
         state.update(_type_outputs(token, args.name, resource_id, identity, account_id, region))
         state.update(inputs)
         resource_id = state.pop("id", resource_id)
@@ -105,6 +108,42 @@ class LandingZoneMocks(Mocks):
         return self.management_account_id, self.region
 
 
+# ARN shapes AWS documents, for the types whose policies are checked against them (parliament, scoping tests):
+# token -> (ARN template, the input holding the name). Without a name input the mock id stands in.
+_ARN_SHAPES: dict[str, tuple[str, str]] = {
+    "aws:cloudwatch/logGroup:LogGroup": ("arn:aws:logs:{region}:{account}:log-group:{name}", "name"),
+    "aws:secretsmanager/secret:Secret": ("arn:aws:secretsmanager:{region}:{account}:secret:{name}-{suffix}", "name"),
+    "aws:sqs/queue:Queue": ("arn:aws:sqs:{region}:{account}:{name}", "name"),
+    "aws:sns/topic:Topic": ("arn:aws:sns:{region}:{account}:{name}", "name"),
+    "aws:lambda/function:Function": ("arn:aws:lambda:{region}:{account}:function:{name}", "name"),
+    "aws:kinesis/stream:Stream": ("arn:aws:kinesis:{region}:{account}:stream/{name}", "name"),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+        ("arn:aws:firehose:{region}:{account}:deliverystream/{name}", "name"),
+    "aws:dynamodb/table:Table": ("arn:aws:dynamodb:{region}:{account}:table/{name}", "name"),
+    "aws:s3/bucket:Bucket": ("arn:aws:s3:::{name}", "bucket"),
+    "aws:opensearch/domain:Domain": ("arn:aws:es:{region}:{account}:domain/{name}", "domainName"),
+    "aws:rds/cluster:Cluster": ("arn:aws:rds:{region}:{account}:cluster:{name}", "clusterIdentifier"),
+    "aws:rds/clusterInstance:ClusterInstance": ("arn:aws:rds:{region}:{account}:db:{name}", "identifier"),
+    "aws:backup/vault:Vault": ("arn:aws:backup:{region}:{account}:backup-vault:{name}", "name"),
+    "aws:cloudwatch/eventRule:EventRule": ("arn:aws:events:{region}:{account}:rule/{name}", "name"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("arn:aws:cloudwatch:{region}:{account}:alarm:{name}", "name"),
+    "aws:ses/domainIdentity:DomainIdentity": ("arn:aws:ses:{region}:{account}:identity/{name}", "domain"),
+    "aws:sesv2/configurationSet:ConfigurationSet":
+        ("arn:aws:ses:{region}:{account}:configuration-set/{name}", "configurationSetName"),
+    "aws:ses/configurationSet:ConfigurationSet": ("arn:aws:ses:{region}:{account}:configuration-set/{name}", "name"),
+}
+
+
+def _service_arn(token: str, inputs: dict[str, Any], resource_id: str, account_id: str, region: str) -> str | None:
+    shape = _ARN_SHAPES.get(token)
+    if shape is None:
+        return None
+    template, name_key = shape
+    name = inputs.get(name_key)
+    return template.format(region=region, account=account_id, name=name if isinstance(name, str) and name else resource_id,
+                           suffix=_short_hash(resource_id)[:6])
+
+
 def _type_outputs(token: str, name: str, resource_id: str, identity: str, account_id: str,
                   region: str) -> dict[str, Any]:
     """Outputs the engine would compute that the program reads back."""
@@ -118,7 +157,22 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
     if token == "aws:kms/key:Key":  # aliases and grants name the key by its id
         digest = hashlib.sha256(identity.encode()).hexdigest()
         key_id = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
-        return {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{account_id}:key/{key_id}"}  # the ARN's real shape
+        return {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{account_id}:key/{key_id}"}  # the ARN AWS gives
+    if token in _IAM_ARN_KINDS:  # IAM is global: no region in the ARN, and the kind before the name
+        return {"arn": f"arn:aws:iam::{account_id}:{_IAM_ARN_KINDS[token]}/{resource_id}"}
+    if token == "aws:sqs/queue:Queue":  # queue policies name their queue by URL
+        return {"url": f"https://sqs.{region}.amazonaws.com/{account_id}/{resource_id}"}
+    # Data tier (issue #6): what Aurora and OpenSearch compute and the program reads back.
+    if token == "aws:rds/cluster:Cluster":
+        digest = _short_hash(identity)
+        return {"clusterResourceId": f"cluster-{digest.upper()}",
+                "endpoint": f"{resource_id}.cluster-{digest}.{region}.rds.amazonaws.com",
+                "readerEndpoint": f"{resource_id}.cluster-ro-{digest}.{region}.rds.amazonaws.com",
+                "masterUserSecrets": [{
+                    "secretArn": f"arn:aws:secretsmanager:{region}:{account_id}:secret:rds!cluster-{digest}-AbCdEf",
+                    "secretStatus": "active", "kmsKeyId": ""}]}
+    if token == "aws:opensearch/domain:Domain":
+        return {"endpoint": f"vpc-{resource_id}-{_short_hash(identity)}.{region}.es.amazonaws.com"}
     # Network (issue #4): what the VPC, NAT and Direct Connect resources read back.
     if token == "aws:ec2/vpc:Vpc":
         digest = _short_hash(identity)
@@ -128,35 +182,7 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
         return {"allocationId": f"eipalloc-{_short_hash(identity)}"}
     if token == "aws:directconnect/gatewayAssociation:GatewayAssociation":
         return {"transitGatewayAttachmentId": f"tgw-attach-{_short_hash(identity)}"}
-    if token in _IAM_ARN_KINDS:  # IAM is global: no region in the ARN, and the kind before the name
-        return {"arn": f"arn:aws:iam::{account_id}:{_IAM_ARN_KINDS[token]}/{resource_id}"}
-    if token in _DATA_ARN_FORMATS:  # Data tier (issue #6): ARNs in each service's own shape, still unique
-        return {"arn": _DATA_ARN_FORMATS[token].format(region=region, account=account_id, id=resource_id)}
-    if token == "aws:rds/cluster:Cluster":
-        digest = _short_hash(identity)
-        return {"arn": f"arn:aws:rds:{region}:{account_id}:cluster:{resource_id}",
-                "clusterResourceId": f"cluster-{digest.upper()}",
-                "endpoint": f"{resource_id}.cluster-{digest}.{region}.rds.amazonaws.com",
-                "readerEndpoint": f"{resource_id}.cluster-ro-{digest}.{region}.rds.amazonaws.com",
-                "masterUserSecrets": [{
-                    "secretArn": f"arn:aws:secretsmanager:{region}:{account_id}:secret:rds!cluster-{digest}-AbCdEf",
-                    "secretStatus": "active", "kmsKeyId": ""}]}
-    if token == "aws:opensearch/domain:Domain":
-        return {"arn": f"arn:aws:es:{region}:{account_id}:domain/{resource_id}",
-                "endpoint": f"vpc-{resource_id}-{_short_hash(identity)}.{region}.es.amazonaws.com"}
     return {}
-
-
-_DATA_ARN_FORMATS = {
-    "aws:s3/bucket:Bucket": "arn:aws:s3:::{id}",
-    "aws:kinesis/stream:Stream": "arn:aws:kinesis:{region}:{account}:stream/{id}",
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": "arn:aws:firehose:{region}:{account}:deliverystream/{id}",
-    "aws:cloudwatch/logGroup:LogGroup": "arn:aws:logs:{region}:{account}:log-group:{id}",
-    "aws:backup/vault:Vault": "arn:aws:backup:{region}:{account}:backup-vault:{id}",
-    "aws:backup/plan:Plan": "arn:aws:backup:{region}:{account}:backup-plan:{id}",
-    "aws:lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{id}",
-    "aws:sqs/queue:Queue": "arn:aws:sqs:{region}:{account}:{id}",
-}
 
 
 _IAM_ARN_KINDS = {

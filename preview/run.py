@@ -6,6 +6,7 @@ The preview and the tests both come through here: one way to run the program off
 from __future__ import annotations
 
 import json
+import os
 import runpy
 import sys
 from dataclasses import dataclass, field
@@ -70,7 +71,13 @@ def run(stack: str, stack_file: Path | None = None, overrides: dict[str, str] | 
     def program() -> None:
         runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
 
-    _sync_await(run_pulumi_func(program))
+    # The engine runs a program from its project directory; relative asset paths depend on it.
+    previous = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        _sync_await(run_pulumi_func(program))
+    finally:
+        os.chdir(previous)
     outputs = _sync_await(_resolve_outputs())
     registrations = sorted(monitor.registrations, key=lambda r: r.urn)
     return Run(PROJECT, stack, registrations, outputs, values, dict(mocks.provider_accounts))

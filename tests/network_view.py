@@ -42,9 +42,9 @@ class NetworkView:
 
     @cached_property
     def config(self) -> StackConfig:
-        raw = {key.split(":", 1)[1]: json.loads(value) for key, value in self.run.config.items()
-               if key.startswith("landing-zone:")}
-        return validate(raw)
+        sections = {f"landing-zone:{name}" for name in StackConfig.model_fields}
+        return validate({key.split(":", 1)[1]: json.loads(value) for key, value in self.run.config.items()
+                         if key in sections})
 
     def account(self, registration: Registration) -> str | None:
         return self.inventory.account(registration)

@@ -38,13 +38,17 @@ class Finding:
 
 @dataclass(frozen=True)
 class AcceptedFinding:
-    """A finding we accept: the issue, a pattern its detail matches, and why it is not a problem."""
+    """A finding we accept: the issue, a pattern its detail matches, why it is not a problem, and (optionally)
+    a pattern the name of the one resource it is accepted on must match."""
 
     issue: str
     detail: str
     reason: str
+    resource: str | None = None
 
-    def covers(self, finding: Finding) -> bool:
+    def covers(self, finding: Finding, document: Document | None = None) -> bool:
+        if self.resource is not None and (document is None or not re.search(self.resource, document.resource_name)):
+            return False
         return finding.issue == self.issue and re.search(self.detail, finding.detail) is not None
 
 

@@ -155,7 +155,7 @@ def test_restore_testing_restores_the_latest_aurora_point_and_validates_it(views
             overrides = selection["restoreMetadataOverrides"]
             assert overrides["dbsubnetgroupname"] == cluster.inputs["dbSubnetGroupName"]
             assert json.loads(overrides["vpcsecuritygroupids"]) == cluster.inputs["vpcSecurityGroupIds"]
-            validator = view.one("aws:lambda/function:Function", account).inputs
+            [validator] = [f.inputs for f in view.in_tier(account) if f.type == "aws:lambda/function:Function"]
             assert validator["environment"]["variables"] == {"RTO_HOURS": f"{spec.rto_hours:g}"}
             assert validator["handler"] == HANDLER and validator["deadLetterConfig"]["targetArn"]
             [rule] = [r for r in view.in_tier(account) if r.name.endswith("-restore-testing-completed")]

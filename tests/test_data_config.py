@@ -11,7 +11,7 @@ from config.data import AccountDataConfig, BackupConfig, DatabaseConfig, window_
 from config.data_checks import achieved_rpo_hours, retentions
 from config.data_limits import AURORA_INSTANCE_CLASSES, OPENSEARCH_INSTANCE_TYPES
 from preview.run import run
-from tests.data_view import CLUSTER, DOMAIN, INSTANCE, KEY, DataView
+from tests.data_view import CLUSTER, DOMAIN, KEY, DataView
 from tests.stackfiles import base_config, write_stack_file
 
 
@@ -102,12 +102,6 @@ def test_parts_switch_off_one_by_one(switched: DataView) -> None:
     assert purposes == {"stream", "lake", "logs", "backup"}
     assert len(view.of(CLUSTER, "dev")) == 1 and len(view.of(DOMAIN, "dev")) == 1
     assert view.run.outputs["data"]["ops"]["reader_endpoint"] is None
-
-
-def test_readers_never_share_the_writers_zone(tmp_path: Path) -> None:
-    view = _variant(tmp_path, "prod", sets={"landing-zone:data.ops.database.readers": 4})
-    zones = [i.inputs["availabilityZone"] for i in sorted(view.of(INSTANCE, "ops"), key=lambda i: i.inputs["identifier"])]
-    assert zones == ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c", "ap-northeast-2b", "ap-northeast-2c"]
 
 
 def test_without_a_data_section_nothing_is_configured() -> None:

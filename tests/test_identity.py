@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
 import config
-from config.identity import IdentityConfig
+from components.identity.permission_sets import BUILDERS
+from config.identity import IdentityConfig, PermissionSetName
+from org.providers import MANAGED_BY
 from preview.inventory import Inventory
 from preview.mocks import Registration
 from preview.run import Run, run
@@ -68,11 +70,16 @@ def test_groups_from_config_each_with_the_mfa_guard(stack) -> None:
                                          "iam:ListVirtualMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"}
 
 
-def test_no_aws_managed_policy_is_attached_anywhere(stack) -> None:
+def test_no_aws_managed_policy_is_attached_to_people_or_their_roles(stack) -> None:
     _, result, _, _ = stack
-    for token in ("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-                  "aws:iam/userPolicyAttachment:UserPolicyAttachment", "aws:iam/policyAttachment:PolicyAttachment"):
+    identity_roles = {r.inputs["name"] for r in result.of_type("aws:iam/role:Role")
+                      if r.inputs.get("tags", {}).get("Access") in ("human", "machine")}
+    assert len(identity_roles) > 10
+    for token in ("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+                  "aws:iam/policyAttachment:PolicyAttachment"):
         assert not [a for a in result.of_type(token) if ":aws:policy/" in str(a.inputs.get("policyArn"))]
+    assert not [a for a in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                if a.inputs["role"] in identity_roles]
     assert not [r for r in result.of_type("aws:iam/role:Role") if r.inputs.get("managedPolicyArns")]
 
 
@@ -239,3 +246,17 @@ def test_defaults_are_the_seed_groups_and_roles() -> None:
     assert sorted(identity.roles) == ["Admin", "Developer", "Operator", "ReadOnly", "SecurityAudit"]
     assert identity.users == [] and identity.oidc is None
     assert identity.assumable("developers", MEMBERS) == [("dev", "Developer"), ("ops", "ReadOnly")]
+
+
+def test_every_named_permission_set_has_a_builder() -> None:
+    assert sorted(BUILDERS) == sorted(get_args(PermissionSetName))
+
+
+def test_developers_and_deploys_cannot_change_what_the_platform_manages(stack) -> None:
+    _, result, _, _ = stack
+    for role in ("shop-dev-Developer", "shop-dev-deploy", "shop-ops-deploy"):
+        [policy] = of(result, "aws:iam/rolePolicy:RolePolicy", role=role)
+        [keep] = [s for s in doc(policy)["Statement"] if s.get("Sid") == "KeepPlatformResources"]
+        assert keep["Effect"] == "Deny" and keep["Resource"] == "*"
+        assert keep["Condition"] == {"StringEquals": {"aws:ResourceTag/ManagedBy": MANAGED_BY}}
+        assert {"events:DisableRule", "sns:DeleteTopic", "lambda:UpdateFunctionCode"} <= set(keep["Action"])

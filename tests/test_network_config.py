@@ -25,7 +25,8 @@ def _raw(stack: str, patch: dict[str, Any] | None = None, sets: dict[str, Any] |
     config = merge(base_config(stack), patch or {})
     for path, value in (sets or {}).items():
         set_path(config, path, value)
-    return {key.split(":", 1)[1]: value for key, value in config.items() if key.startswith("landing-zone:")}
+    sections = {f"landing-zone:{name}" for name in StackConfig.model_fields}
+    return {key.split(":", 1)[1]: value for key, value in config.items() if key in sections}
 
 
 def _problems(stack: str, patch: dict[str, Any] | None = None, sets: dict[str, Any] | None = None) -> list[str]:
@@ -169,6 +170,16 @@ def test_per_vpc_resource_counts_do_not_grow_with_the_number_of_accounts(tmp_pat
     for account in ("dev", "ops", "build"):
         assert fixed_part(bigger, account) == fixed_part(smaller, account), account
     # 2 AZs: 6 subnets, 4 route tables, 3 routes, 6 associations, 2 EIP + 2 NAT, 3 NACLs, the VPC, IGW, default SG and
-    # NACL, 6 flow-log resources, 2 gateway endpoints, 2 groups with 5 rules, the hub attachment.
-    assert {fixed_part(bigger, f"svc{index:03d}") for index in range(3)} == {46}
+    # NACL, 6 flow-log resources, 2 gateway endpoints, 2 groups with 5 rules, the hub attachment; 2 alarms per NAT.
+    assert {fixed_part(bigger, f"svc{index:03d}") for index in range(3)} == {50}
     assert isinstance(bigger.config, StackConfig)
+
+
+def test_destinations_summarize_around_the_vpcs_own_range() -> None:
+    vpcs = {"aa": VpcConfig(cidr="10.0.0.0/16"), "bb": VpcConfig(cidr="10.1.0.0/16"),
+            "cc": VpcConfig(cidr="10.2.0.0/16"), "dd": VpcConfig(cidr="10.3.0.0/16"),
+            "hub": VpcConfig(cidr="10.9.0.0/16", segment="shared"), "pp": VpcConfig(cidr="10.4.0.0/16", segment="prod")}
+    plan = routing_plan(NetworkConfig.model_validate({"vpcs": vpcs, "transit_gateway": {"account": "hub"}}))
+    assert plan.peers("bb") == ["10.0.0.0/14", "10.9.0.0/16"]  # one route covers aa, cc, dd (bb stays local)
+    assert plan.peers("pp") == ["10.9.0.0/16"]  # alone in its segment: its own range is never a hub route
+    assert plan.peers("hub") == ["10.0.0.0/14", "10.4.0.0/16"]

@@ -8,7 +8,8 @@ import pytest
 from moto.events.models import EventPattern
 
 from preview.inventory import Inventory
-from preview.run import Run
+from preview.run import Run, run
+from tests.stackfiles import write_stack_file
 
 ACCOUNTS = ["management", "network", "build", "dev", "ops"]
 HOME = "ap-northeast-2"
@@ -33,6 +34,10 @@ NOT_MATCHING = [
 ]
 
 
+# dev lets member accounts use us-east-1; prod's region SCP does not, and SCPs never bind the management account.
+TWINS = {"dev": ACCOUNTS, "prod": ["management"]}
+
+
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_every_account_sends_root_activity_to_its_own_security_topic(stack: str, runs: dict[str, Run],
                                                                       inventories: dict[str, Inventory]) -> None:
@@ -43,12 +48,19 @@ def test_every_account_sends_root_activity_to_its_own_security_topic(stack: str,
     security = {inventory.account(t): t.outputs["arn"] for t in result.of_type("aws:sns/topic:Topic")
                 if t.inputs["name"].endswith("alerts-security")}
     account_ids = {"management": _management_id(result), **result.outputs["account_ids"]}
+    assert sorted(name for name in rules if name.endswith("-global")) == sorted(
+        f"shop-{account}-root-activity-global" for account in TWINS[stack])
     for account in ACCOUNTS:
-        home, forward = rules[f"shop-{account}-root-activity"], rules[f"shop-{account}-root-activity-global"]
-        assert inventory.account(home) == inventory.account(forward) == account
-        assert (inventory.region(home), inventory.region(forward)) == (HOME, "us-east-1")
-        assert home.inputs["state"] == forward.inputs["state"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+        home = rules[f"shop-{account}-root-activity"]
+        assert inventory.account(home) == account and inventory.region(home) == HOME
+        assert home.inputs["state"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
         assert targets[home.inputs["name"]].inputs["arn"] == security[account]
+        if account not in TWINS[stack]:
+            continue
+        forward = rules[f"shop-{account}-root-activity-global"]
+        assert inventory.account(forward) == account
+        assert inventory.region(forward) == "us-east-1"
+        assert forward.inputs["state"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
         bus = targets[forward.inputs["name"]]
         assert bus.inputs["arn"] == f"arn:aws:events:{HOME}:{account_ids[account]}:event-bus/default"
         assert bus.inputs["region"] == "us-east-1"
@@ -59,6 +71,20 @@ def test_every_account_sends_root_activity_to_its_own_security_topic(stack: str,
         [policy] = [p for p in result.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.inputs["name"]]
         [put] = json.loads(policy.inputs["policy"])["Statement"]
         assert (put["Action"], put["Resource"]) == ("events:PutEvents", bus.inputs["arn"])
+
+
+@pytest.mark.parametrize(("sets", "twins"), [
+    ({"landing-zone:guardrails.policies": {"deny_other_regions": {"enabled": False}}}, ACCOUNTS),
+    ({"landing-zone:guardrails.policies": {"deny_other_regions": {"exempt_roles": ["OrganizationAccountAccessRole"]}}},
+     ACCOUNTS),
+    # ap-northeast-1 stays: the data tier copies ops' backups there (issue #6).
+    ({"landing-zone:guardrails.allowed_regions": ["ap-northeast-2", "ap-northeast-1", "us-east-1"]}, ACCOUNTS),
+])
+def test_member_twins_follow_the_region_guardrail(tmp_path, sets: dict, twins: list[str]) -> None:
+    result = run("prod", stack_file=write_stack_file(tmp_path, "prod", sets=sets))
+    names = sorted(r.inputs["name"] for r in result.of_type("aws:cloudwatch/eventRule:EventRule")
+                   if r.inputs["name"].endswith("root-activity-global"))
+    assert names == sorted(f"shop-{account}-root-activity-global" for account in twins)
 
 
 def _management_id(result: Run) -> str:

@@ -235,3 +235,12 @@ def test_routes_target_exactly_one_thing(net: NetworkView) -> None:
     targets = ("gatewayId", "natGatewayId", "transitGatewayId", "vpcEndpointId")
     for route in net.of(ROUTE):
         assert len([t for t in targets if t in route.inputs]) == 1, route.name
+
+
+def test_every_nat_gateway_is_watched_in_its_account(net: NetworkView) -> None:
+    alarms = net.of("aws:cloudwatch/metricAlarm:MetricAlarm")
+    for account in _accounts(net):
+        for nat in net.of(NAT, account):
+            watching = [a for a in alarms if (a.inputs.get("dimensions") or {}).get("NatGatewayId") == nat.id]
+            assert {a.inputs["metricName"] for a in watching} == {"ErrorPortAllocation", "PacketsDropCount"}
+            assert {net.account(a) for a in watching} == {account}

@@ -1,0 +1,27 @@
+"""Monitoring: central observability (OAM), Slack alerting (channels, notifier, subscriptions), alarms and dashboards.
+
+Other components call `Monitor.watch(kind=..., account=..., dimensions=..., name=...)` to get their alarms
+and dashboard widgets; the kinds are in `config.alarm_catalogue.CATALOGUE`.
+"""
+
+from components.monitoring.dashboard import Dashboard
+from components.monitoring.datadog import DatadogIntegration
+from components.monitoring.monitor import Monitor, ServiceAlarms
+from components.monitoring.notifier import SlackNotifier
+from components.monitoring.notifier_secrets import NotifierSecrets
+from components.monitoring.observability import ObservabilityLink, ObservabilitySink
+from components.monitoring.slack_channels import SlackChannels
+from components.monitoring.subscriptions import AlertSubscriptions
+
+__all__ = [
+    "AlertSubscriptions",
+    "Dashboard",
+    "DatadogIntegration",
+    "Monitor",
+    "NotifierSecrets",
+    "ObservabilityLink",
+    "ObservabilitySink",
+    "ServiceAlarms",
+    "SlackChannels",
+    "SlackNotifier",
+]

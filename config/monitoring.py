@@ -1,0 +1,265 @@
+"""`landing-zone:monitoring`: the monitoring account, environments, alarm thresholds, Slack, the notifier, Datadog."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+
+from config.alarm_catalogue import CATALOGUE
+from config.base import NAME_PATTERN, AccountId, AccountName, IamRoleName, Model
+from config.checks import Sections, check
+from config.errors import Problem
+from config.organization import AccountConfig, OrganizationConfig
+from config.quantity import Threshold
+from config.secrets import secret_key
+from config.switches import is_on, switched_on
+
+MANAGEMENT = "management"
+
+# The alert topics' severities (components.alert_topics.SEVERITIES); one Slack channel each.
+SEVERITIES = ("critical", "warning", "security")
+
+# CloudWatch Logs accepts only these retention periods.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                      3288, 3653)
+
+# Slack's rule for channel names: lowercase letters, digits, hyphens and underscores, at most 80 characters.
+SLACK_CHANNEL_PATTERN = re.compile(r"^[a-z0-9_-]+$")
+SLACK_CHANNEL_MAX = 80
+
+SlackUserId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[UW][A-Z0-9]{2,20}$"),
+    Field(description="A Slack user id such as U024BE7LH (profile -> ... -> Copy member ID)."),
+]
+
+ExternalId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9+=,.@:/_-]+$", min_length=2, max_length=1224),
+    Field(description="An STS external ID (2-1224 chars of A-Z a-z 0-9 + = , . @ : / _ -)."),
+]
+
+# `alarms.<kind>.<metric>: <threshold>`, e.g. `alarms: {aurora: {cpu: 75%, freeable_memory: 512 MiB}}`.
+AlarmThresholds = dict[str, dict[str, Threshold]]
+
+
+class NotifierConfig(Model):
+    """The Slack notifier Lambda (one per environment, in the monitoring account)."""
+
+    runtime: Literal["python3.11", "python3.12", "python3.13"] = Field("python3.12", description="Lambda runtime.")
+    memory_mb: int = Field(256, ge=128, le=10240, description="Memory (MB); CPU grows with it.")
+    # Slack retries (429 Retry-After, 5xx backoff) happen inside one invocation, so leave them room.
+    timeout_seconds: int = Field(30, ge=5, le=900, description="Lambda timeout in seconds.")
+    # A few concurrent posts are plenty and keep a flood of alarms from exhausting the account's concurrency.
+    reserved_concurrency: int | None = Field(
+        5, ge=1, le=100, description="Reserved concurrent executions; null to draw from the account's unreserved pool."
+    )
+    log_retention_days: int = Field(90, description="Retention of the notifier's log group, in days.")
+    default_severity: Literal["critical", "warning", "security"] = Field(
+        "warning", description="Channel for a message whose severity the notifier cannot tell."
+    )
+    maximum_retry_attempts: int = Field(2, ge=0, le=2, description="Lambda's own retries of a failed async invoke.")
+    maximum_event_age_seconds: int = Field(
+        3600, ge=60, le=21600, description="An event older than this goes to the dead-letter queue unprocessed."
+    )
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            raise ValueError(f"CloudWatch Logs keeps logs for one of {list(LOG_RETENTION_DAYS)} days, not {value}")
+        return value
+
+
+class OnCallConfig(Model):
+    name: str = Field("On-call", min_length=1, max_length=80, description="Display name of the on-call user group.")
+    handle: str = Field("oncall", pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$",
+                        description="Mention handle (@oncall): lowercase letters, digits, . _ -; unique in the workspace.")
+    users: list[SlackUserId] = Field(default_factory=list, description="Members of the on-call rotation.")
+
+
+class SlackConfig(Model):
+    enabled: bool = Field(True, description="Post alerts to Slack; needs slack_bot_token and slack_provider_token.")
+    channel_prefix: str = Field(
+        "alerts", min_length=1, description="Channels are `<prefix>-<environment>-<severity>`, e.g. alerts-prod-critical."
+    )
+    private_channels: bool = Field(False, description="Create the alert channels as private channels.")
+    bot_user_id: SlackUserId | None = Field(
+        None, description="The notifier bot's user id, kept a member of every alert channel (else grant chat:write.public)."
+    )
+    oncall: OnCallConfig = Field(default_factory=OnCallConfig, description="The on-call user group.")
+
+
+class DatadogConfig(Model):
+    enabled: bool = Field(False, description="Create Datadog's AWS integration role in the accounts below.")
+    external_ids: dict[AccountName, ExternalId] = Field(
+        default_factory=dict,
+        description="Per account, the AWS External ID Datadog's AWS integration page shows for it.",
+    )
+    role_name: IamRoleName = Field("DatadogIntegrationRole", description="Name of the integration role.")
+    # Datadog's own AWS account for its commercial sites, as its integration docs give it.
+    principal_account_id: AccountId = Field("464622532012", description="The AWS account Datadog assumes the role from.")
+
+
+class EnvironmentConfig(Model):
+    accounts: list[AccountName] = Field(min_length=1, description="Accounts whose alerts and dashboards belong here.")
+    alarms: AlarmThresholds = Field(
+        default_factory=dict, description="Thresholds for this environment, over the stack-wide `alarms`."
+    )
+
+
+class MonitoringConfig(Model):
+    account: AccountName = Field("ops", description="The central monitoring account: OAM sink, notifier, dashboards.")
+    environments: dict[str, EnvironmentConfig] = Field(
+        default_factory=dict,
+        description="Environments (Slack channels, notifier, dashboard each). An account listed in none joins the "
+                    "monitoring account's environment; none at all means one environment holding every account.",
+    )
+    alarms: AlarmThresholds = Field(
+        default_factory=dict,
+        description="Stack-wide alarm thresholds per service kind and metric, over the catalogue's defaults.",
+    )
+    notifier: NotifierConfig = Field(default_factory=NotifierConfig, description="The Slack notifier Lambda.")
+    slack: SlackConfig = Field(default_factory=SlackConfig, description="Slack channels, on-call group and bot.")
+    datadog: DatadogConfig = Field(default_factory=DatadogConfig, description="Datadog's AWS integration role.")
+
+
+def _slack_on(sections: Sections) -> bool:
+    return bool(sections["monitoring"].slack.enabled)
+
+
+SLACK_BOT_TOKEN = secret_key("slack_bot_token", "the Slack bot token (xoxb-...) the notifier posts with",
+                             needs=("monitoring",), required=_slack_on)
+SLACK_PROVIDER_TOKEN = secret_key("slack_provider_token", "the Slack token pulumi-slack creates channels and the "
+                                  "on-call group with", needs=("monitoring",), required=_slack_on)
+
+
+def default_environment(organization: OrganizationConfig) -> str:
+    return "prod" if organization.production else "sandbox"
+
+
+def environments_of(monitoring: MonitoringConfig, organization: OrganizationConfig,
+                    accounts: list[AccountConfig]) -> dict[str, list[str]]:
+    """Environment name -> its accounts. Unlisted accounts join the monitoring account's environment (else the
+    first one), so a new account is alerted on before anyone files it; with none configured, one holds them all."""
+    every = [MANAGEMENT, *(account.name for account in accounts)]
+    if not monitoring.environments:
+        return {default_environment(organization): every}
+    environments = {name: list(env.accounts) for name, env in monitoring.environments.items()}
+    home = next((name for name, members in environments.items() if monitoring.account in members), next(iter(environments)))
+    listed = {account for members in environments.values() for account in members}
+    environments[home] += [account for account in every if account not in listed]
+    return environments
+
+
+def channel_names(prefix: str, environment: str) -> dict[str, str]:
+    return {severity: f"{prefix}-{environment}-{severity}" for severity in SEVERITIES}
+
+
+def _is_environment_name(name: str) -> bool:
+    """Environment names go into channel, dashboard and function names: short, lowercase, Slack- and DNS-safe."""
+    return bool(re.match(NAME_PATTERN, name)) and len(name) <= 16
+
+
+def slack_channel_problem(name: str) -> str | None:
+    if len(name) > SLACK_CHANNEL_MAX:
+        return f"Slack refuses channel name `{name}` ({len(name)} chars): at most {SLACK_CHANNEL_MAX} characters"
+    if not SLACK_CHANNEL_PATTERN.match(name):
+        return (f"Slack refuses channel name `{name}`: use only lowercase letters, digits, hyphens and underscores, "
+                "no spaces or periods")
+    return None
+
+
+# --- What runs on this branch: every Lambda and its dead-letter queue, and NAT gateways where a VPC is ---------
+@switched_on("lambda")
+def _lambda_on(sections: Sections, account: str) -> bool:
+    return True
+
+
+@switched_on("dead_letter_queue")
+def _dlq_on(sections: Sections, account: str) -> bool:
+    return True
+
+
+@switched_on("nat", "network")
+def _nat_on(sections: Sections, account: str) -> bool:
+    return account in sections["network"].vpcs
+
+
+# --- Cross-field checks ---------------------------------------------------------------------------------------
+@check("monitoring", "accounts")
+def _monitoring_accounts(sections: Sections) -> Iterator[Problem]:
+    monitoring: MonitoringConfig = sections["monitoring"]
+    members = [account.name for account in sections["accounts"]]
+    known = [MANAGEMENT, *members]
+    if monitoring.account not in members:
+        yield Problem("monitoring.account", f"`{monitoring.account}` is not a member account; use one of {members}")
+    placed: dict[str, str] = {}
+    for name, environment in monitoring.environments.items():
+        path = f"monitoring.environments.{name}"
+        if not _is_environment_name(name):
+            yield Problem(path, f"`{name}` is not an environment name; use 2-16 lowercase letters, digits and -")
+        for index, account in enumerate(environment.accounts):
+            if account not in known:
+                yield Problem(f"{path}.accounts[{index}]", f"`{account}` is not a configured account; use one of {known}")
+            elif account in placed:
+                yield Problem(f"{path}.accounts[{index}]",
+                              f"`{account}` is already in environment {placed[account]}; an account belongs to one")
+            placed.setdefault(account, name)
+    for account in monitoring.datadog.external_ids:
+        if account not in known:
+            yield Problem(f"monitoring.datadog.external_ids.{account}",
+                          f"`{account}` is not a configured account; use one of {known}")
+    if monitoring.datadog.enabled and not monitoring.datadog.external_ids:
+        yield Problem("monitoring.datadog.external_ids", "Datadog is enabled but no account has an external ID; add "
+                                                         "`<account>: <AWS External ID from Datadog's AWS integration page>`")
+
+
+@check("monitoring", "organization", "accounts")
+def _slack_channels(sections: Sections) -> Iterator[Problem]:
+    monitoring: MonitoringConfig = sections["monitoring"]
+    if not monitoring.slack.enabled:
+        return
+    prefix = monitoring.slack.channel_prefix
+    for environment in environments_of(monitoring, sections["organization"], sections["accounts"]):
+        if not _is_environment_name(environment):
+            continue  # reported at monitoring.environments.<name>
+        for name in channel_names(prefix, environment).values():
+            problem = slack_channel_problem(name)
+            if problem:
+                # Environment names are short and Slack-safe, so the prefix is what makes a name unacceptable.
+                yield Problem("monitoring.slack.channel_prefix", problem)
+                return
+
+
+@check("monitoring", "organization", "accounts")
+def _alarm_thresholds(sections: Sections) -> Iterator[Problem]:
+    monitoring: MonitoringConfig = sections["monitoring"]
+    environments = environments_of(monitoring, sections["organization"], sections["accounts"])
+    every_account = [account for accounts in environments.values() for account in accounts]
+    yield from _threshold_problems("monitoring.alarms", monitoring.alarms, every_account, "this stack", sections)
+    for name, environment in monitoring.environments.items():
+        yield from _threshold_problems(f"monitoring.environments.{name}.alarms", environment.alarms,
+                                       environments[name], f"environment {name}", sections)
+
+
+def _threshold_problems(path: str, alarms: AlarmThresholds, accounts: list[str], where: str,
+                        sections: Sections) -> Iterator[Problem]:
+    for kind, thresholds in alarms.items():
+        service = CATALOGUE.get(kind)
+        if service is None:
+            yield Problem(f"{path}.{kind}", f"unknown service kind; the catalogue has {sorted(CATALOGUE)}")
+            continue
+        if is_on(kind, sections, accounts) is False:
+            yield Problem(f"{path}.{kind}", f"{service.title} is switched off in {where} (no account of it runs one), "
+                                            f"so it has no alarms; remove these thresholds or switch {kind} on")
+        for key, threshold in thresholds.items():
+            if key not in service.keys:
+                yield Problem(f"{path}.{kind}.{key}", f"{kind} has no alarm `{key}`; use one of {service.keys}")
+                continue
+            problem = service.alarm(key).problem(threshold)
+            if problem:
+                yield Problem(f"{path}.{kind}.{key}", problem)

@@ -1,0 +1,55 @@
+"""A small program for monitoring tests: two accounts with alert topics, a Monitor, and a probe component that
+watches one service kind with fake dimensions, run under the same mocks and recording monitor as the preview."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pulumi
+import pulumi_aws as aws
+from pulumi.runtime import settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from components.alert_topics import AlertTopics
+from components.monitoring import Monitor
+from config.monitoring import MonitoringConfig
+from preview.mocks import LandingZoneMocks, RecordingMonitor, Registration
+
+REGION = "ap-northeast-2"
+ACCOUNT_IDS = {"ops": "333333333333", "dev": "444444444444"}
+ENVIRONMENTS = {"prod": ["ops"], "dev": ["dev"]}
+
+
+class Probe(pulumi.ComponentResource):
+    """Stands in for a service component: it asks the monitor to watch a resource of `kind`."""
+
+    def __init__(self, name: str, monitor: Monitor, kind: str, account: str, dimensions: Mapping[str, str],
+                 metrics: list[str] | None = None):
+        super().__init__("landing-zone:test:Probe", name, None, None)
+        self.alarms = monitor.watch(kind=kind, account=account, dimensions=dimensions, name=name, parent=self,
+                                    metrics=metrics)
+        self.register_outputs({})
+
+
+def run_with_monitor(spec: MonitoringConfig, body: Callable[[Monitor], None]) -> list[Registration]:
+    """Build the accounts and a Monitor, let `body` watch things, render the dashboards; return the registrations."""
+    mocks = LandingZoneMocks(region=REGION, management_account_id="111111111111")
+    recorder = RecordingMonitor(mocks)
+    pulumi.runtime.set_all_config({"aws:region": REGION}, [])
+    settings.set_root_resource(None)  # type: ignore[arg-type]
+    pulumi.runtime.set_mocks(mocks, project="landing-zone", stack="probe", preview=False, monitor=recorder)
+
+    def program() -> None:
+        providers = {name: aws.Provider(name, region=REGION, allowed_account_ids=[account_id],
+                                        default_tags=aws.ProviderDefaultTagsArgs(tags={"Account": name}))
+                     for name, account_id in ACCOUNT_IDS.items()}
+        alerts = {name: AlertTopics(f"{name}-alerts", "shop", name, ACCOUNT_IDS[name], "o-probe", False,
+                                    opts=pulumi.ResourceOptions(providers=[providers[name]]))
+                  for name in providers}
+        monitor = Monitor("shop", REGION, spec, ENVIRONMENTS, alerts, providers, dict(ACCOUNT_IDS))
+        body(monitor)
+        monitor.render_dashboards("ops")
+
+    _sync_await(run_pulumi_func(program))
+    return sorted(recorder.registrations, key=lambda r: r.urn)

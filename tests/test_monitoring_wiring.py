@@ -1,0 +1,272 @@
+"""What the monitoring blocks register in both stacks: traced through the inventory, ARN by ARN."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from components.monitoring.datadog import READ_ONLY_ACTIONS
+from components.monitoring.observability import SHARED_RESOURCE_TYPES
+from config.monitoring import SEVERITIES
+from preview.inventory import Inventory
+from preview.mocks import Registration
+from preview.run import Run, run
+from preview.stackfile import SECRET_PLACEHOLDER
+from tests.stackfiles import ROOT, write_stack_file
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "aws:sns/topic:Topic"
+KEY = "aws:kms/key:Key"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+FUNCTION = "aws:lambda/function:Function"
+PERMISSION = "aws:lambda/permission:Permission"
+QUEUE = "aws:sqs/queue:Queue"
+LINK = "aws:oam/link:Link"
+SINK = "aws:oam/sink:Sink"
+CHANNEL = "slack:index/conversation:Conversation"
+ACCOUNTS = ["management", "network", "build", "dev", "ops"]
+ENVIRONMENTS = {"prod": ["management", "network", "build", "ops"], "dev": ["dev"]}
+
+
+def _stack(inventories: dict[str, Inventory], stack: str) -> tuple[Run, Inventory]:
+    inventory = inventories[stack]
+    return inventory.run, inventory
+
+
+def _config(stack: str) -> dict:
+    return yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+
+
+@pytest.fixture(params=["dev", "prod"])
+def stack(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+
+def _monitoring(result: Run, token: str) -> list[Registration]:
+    """What the monitoring components registered of `token` (other blocks have Lambdas of their own, e.g. the data
+    tier's restore validator); resources outside AWS (Slack) all belong to monitoring."""
+    return [r for r in result.of_type(token) if not token.startswith("aws:") or "landing-zone:monitoring:" in r.urn]
+
+def test_every_alarm_acts_on_an_existing_topic_of_its_own_account(inventories: dict[str, Inventory], stack: str) -> None:
+    result, inventory = _stack(inventories, stack)
+    topics = {r.outputs["arn"]: r for r in result.of_type(TOPIC)}
+    alarms = result.of_type(ALARM)
+    watched = [alarm for alarm in alarms if "landing-zone:monitoring:" in alarm.urn]
+    notifier = [alarm for alarm in watched if "slack-notifier" in alarm.urn]
+    assert len(notifier) == 6  # per environment's notifier: errors, throttles, dead-letter depth
+    for alarm in alarms:
+        actions = alarm.inputs["alarmActions"]
+        assert actions, f"{alarm.name} has no alarm action"
+        if alarm in watched:
+            assert actions == alarm.inputs["okActions"]
+        for arn in actions:
+            assert arn in topics, f"{alarm.name} acts on {arn}, which is no registered topic"
+            assert inventory.account(topics[arn]) == inventory.account(alarm)
+
+
+def test_every_topic_is_encrypted_with_a_key_of_its_account(inventories: dict[str, Inventory], stack: str) -> None:
+    result, inventory = _stack(inventories, stack)
+    keys = {r.outputs["arn"]: r for r in result.of_type(KEY)}
+    topics = result.of_type(TOPIC)
+    assert len(topics) == 3 * len(ACCOUNTS)
+    for topic in topics:
+        key = keys[topic.inputs["kmsMasterKeyId"]]
+        assert inventory.account(key) == inventory.account(topic)
+
+
+def test_each_accounts_topics_are_subscribed_in_that_account_to_its_environments_notifier(
+        inventories: dict[str, Inventory], stack: str) -> None:
+    result, inventory = _stack(inventories, stack)
+    topics = {r.outputs["arn"]: r for r in result.of_type(TOPIC)}
+    functions = {r.outputs["arn"]: r for r in result.of_type(FUNCTION)}
+    by_account: dict[str, list[str]] = {}
+    for subscription in result.of_type(SUBSCRIPTION):
+        topic = topics[subscription.inputs["topic"]]
+        function = functions[subscription.inputs["endpoint"]]
+        assert subscription.inputs["protocol"] == "lambda"
+        account = inventory.account(subscription)
+        assert account == inventory.account(topic)  # created in the topic's account
+        assert inventory.account(function) == "ops"
+        environment = next(env for env, members in ENVIRONMENTS.items() if account in members)
+        assert function.inputs["name"] == f"shop-ops-{environment}-slack-notifier"
+        by_account.setdefault(str(account), []).append(topic.name.rsplit("-", 1)[1])
+    assert {account: sorted(severities) for account, severities in by_account.items()} == {
+        account: sorted(SEVERITIES) for account in ACCOUNTS}
+
+
+def test_each_topic_may_invoke_its_notifier_and_nothing_else_may(inventories: dict[str, Inventory], stack: str) -> None:
+    result, inventory = _stack(inventories, stack)
+    topics = {r.outputs["arn"]: r for r in result.of_type(TOPIC)}
+    permissions = _monitoring(result, PERMISSION)
+    assert len(permissions) == len(topics)
+    for permission in permissions:
+        topic = topics[permission.inputs["sourceArn"]]
+        assert permission.inputs["principal"] == "sns.amazonaws.com"
+        assert permission.inputs["action"] == "lambda:InvokeFunction"
+        assert inventory.account(permission) == "ops"
+        assert permission.inputs["statementId"] == f"sns-{inventory.account(topic)}-{topic.name.rsplit('-', 1)[1]}"
+
+
+def test_the_bot_token_never_appears_in_clear(inventories: dict[str, Inventory], stack: str, tmp_path: Path) -> None:
+    result, inventory = _stack(inventories, stack)
+    document = json.dumps(inventory.document([]))
+    assert SECRET_PLACEHOLDER not in document
+    (version,) = result.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+    assert version.inputs["secretString"] == "[secret]"
+    (provider,) = result.of_type("pulumi:providers:slack")
+    assert provider.inputs["token"] == "[secret]"
+    assert _config(stack)["landing-zone:slack_bot_token"].keys() == {"secure"}
+    # The token's real value is also absent: write one in and look for it.
+    values = {"landing-zone:slack_bot_token": "xoxb-0000-should-never-show"}
+    secret_run = run(stack, overrides=values)
+    assert "xoxb-0000-should-never-show" not in json.dumps(Inventory(secret_run).document([]))
+
+
+def test_oam_links_from_every_other_account_to_the_sink(inventories: dict[str, Inventory], stack: str) -> None:
+    result, inventory = _stack(inventories, stack)
+    (sink,) = result.of_type(SINK)
+    assert inventory.account(sink) == "ops"
+    links = result.of_type(LINK)
+    assert sorted(str(inventory.account(link)) for link in links) == sorted(a for a in ACCOUNTS if a != "ops")
+    for link in links:
+        assert link.inputs["sinkIdentifier"] == sink.outputs["arn"]
+        assert link.inputs["resourceTypes"] == list(SHARED_RESOURCE_TYPES)
+    (policy,) = result.of_type("aws:oam/sinkPolicy:SinkPolicy")
+    (organization,) = result.of_type("aws:organizations/organization:Organization")
+    statement = json.loads(policy.inputs["policy"])["Statement"][0]
+    assert statement["Condition"]["StringEquals"] == {"aws:PrincipalOrgID": organization.id}
+
+
+def test_slack_channels_per_environment_and_severity_feed_the_notifiers(inventories: dict[str, Inventory],
+                                                                        stack: str) -> None:
+    result, inventory = _stack(inventories, stack)
+    prefix = "sandbox-alerts" if stack == "dev" else "alerts"
+    channels = {r.inputs["name"]: r for r in result.of_type(CHANNEL)}
+    assert set(channels) == {f"{prefix}-{env}-{severity}" for env in ENVIRONMENTS for severity in SEVERITIES}
+    assert all(inventory.account(channel) is None for channel in channels.values())
+    for function in _monitoring(result, FUNCTION):
+        environment = function.inputs["name"].split("-")[2]
+        routed = json.loads(function.inputs["environment"]["variables"]["SLACK_CHANNELS"])
+        assert routed == {severity: channels[f"{prefix}-{environment}-{severity}"].id for severity in SEVERITIES}
+    (oncall,) = result.of_type("slack:index/usergroup:Usergroup")
+    assert sorted(oncall.inputs["channels"]) == sorted(channels[f"{prefix}-{env}-critical"].id for env in ENVIRONMENTS)
+
+
+def test_notifier_function_follows_config(inventories: dict[str, Inventory], stack: str) -> None:
+    result, _ = _stack(inventories, stack)
+    notifier = _config(stack)["landing-zone:monitoring"]["notifier"]
+    queues = {r.outputs["arn"]: r for r in result.of_type(QUEUE)}
+    keys = {r.outputs["arn"] for r in result.of_type(KEY)}
+    secret_arn = result.of_type("aws:secretsmanager/secret:Secret")[0].outputs["arn"]
+    invoke_configs = {r.inputs["functionName"]: r for r in
+                      result.of_type("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")}
+    log_groups = {r.inputs["name"]: r for r in result.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    functions = _monitoring(result, FUNCTION)
+    assert len(functions) == len(ENVIRONMENTS)
+    for function in functions:
+        inputs = function.inputs
+        assert inputs["runtime"] in ("python3.11", "python3.12", "python3.13")
+        assert inputs["handler"] == "slack_notifier.handler.handler"
+        assert inputs["tracingConfig"] == {"mode": "Active"}
+        assert inputs["timeout"] == notifier["timeout_seconds"]
+        assert inputs["memorySize"] == notifier["memory_mb"]
+        assert inputs["reservedConcurrentExecutions"] == notifier["reserved_concurrency"]
+        assert inputs["code"]["assets"] == {f"slack_notifier/{source.name}": {"path": f"functions/slack_notifier/{source.name}"}
+                                            for source in (ROOT / "functions" / "slack_notifier").glob("*.py")}
+        variables = inputs["environment"]["variables"]
+        assert variables["SLACK_TOKEN_SECRET_ARN"] == secret_arn
+        assert variables["DEFAULT_SEVERITY"] == "warning"
+        assert sorted(json.loads(variables["ACCOUNT_NAMES"]).values()) == sorted(ACCOUNTS)
+        log_group = log_groups[inputs["loggingConfig"]["logGroup"]]
+        assert log_group.inputs["retentionInDays"] == notifier["log_retention_days"]
+        assert log_group.inputs["kmsKeyId"] in keys
+        destination = invoke_configs[inputs["name"]].inputs["destinationConfig"]["onFailure"]["destination"]
+        assert queues[destination].inputs["kmsMasterKeyId"] in keys
+        (queue_policy,) = [r for r in result.of_type("aws:sqs/queuePolicy:QueuePolicy")
+                           if r.inputs["queueUrl"] == queues[destination].outputs["url"]]
+        assert json.loads(queue_policy.inputs["policy"])["Statement"][0]["Effect"] == "Deny"
+
+
+def test_notifier_role_reads_exactly_its_token_and_writes_its_logs(inventories: dict[str, Inventory],
+                                                                   stack: str) -> None:
+    result, _ = _stack(inventories, stack)
+    roles = {r.outputs["id"] if "id" in r.outputs else r.id: r for r in result.of_type("aws:iam/role:Role")}
+    secret_arn = result.of_type("aws:secretsmanager/secret:Secret")[0].outputs["arn"]
+    (key,) = [r for r in result.of_type(KEY) if r.name == "slack-notifier-key"]
+    queues = {r.name: r.outputs["arn"] for r in result.of_type(QUEUE)}
+    log_groups = {r.name: r.outputs["arn"] for r in result.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    policies = [r for r in result.of_type("aws:iam/rolePolicy:RolePolicy") if "slack-notifier" in r.name]
+    assert len(policies) == len(ENVIRONMENTS)
+    for policy in policies:
+        environment = policy.name.split("-")[0]
+        assert policy.inputs["role"] in roles
+        statements = {s["Sid"]: s for s in json.loads(policy.inputs["policy"])["Statement"]}
+        assert statements["ReadSlackToken"]["Resource"] == secret_arn
+        assert statements["ReadSlackToken"]["Action"] == "secretsmanager:GetSecretValue"
+        assert statements["DecryptSlackToken"]["Resource"] == key.outputs["arn"]
+        assert statements["DecryptSlackToken"]["Condition"]["StringEquals"]["kms:ViaService"].startswith("secretsmanager.")
+        assert statements["WriteOwnLogs"]["Resource"] == log_groups[f"{environment}-slack-notifier-logs"] + ":*"
+        assert statements["SendDeadLetters"]["Resource"] == queues[f"{environment}-slack-notifier-dlq"]
+        assert [s for s in statements.values() if s["Resource"] == "*"] == [statements["SendTraces"]]
+
+
+def test_dashboard_per_environment_shows_only_what_was_watched(inventories: dict[str, Inventory], stack: str) -> None:
+    result, inventory = _stack(inventories, stack)
+    dashboards = {d.inputs["dashboardName"]: d for d in result.of_type("aws:cloudwatch/dashboard:Dashboard")}
+    # Watched so far: the notifiers (in ops, environment prod) and every VPC's NAT gateways (issue 4).
+    assert sorted(dashboards) == ["shop-ops-dev-overview", "shop-ops-prod-overview"]
+    assert {inventory.account(d) for d in dashboards.values()} == {"ops"}
+    widgets = {name: json.loads(d.inputs["dashboardBody"])["widgets"] for name, d in dashboards.items()}
+    namespaces = {name: {w["properties"]["metrics"][0][0] for w in found if w["type"] == "metric"}
+                  for name, found in widgets.items()}
+    assert namespaces["shop-ops-prod-overview"] == {"AWS/Lambda", "AWS/SQS", "AWS/NATGateway"}
+    assert namespaces["shop-ops-dev-overview"] == {"AWS/NATGateway"}
+    watched = [alarm for alarm in result.of_type(ALARM) if "landing-zone:monitoring:" in alarm.urn]
+    assert sum(len([w for w in found if w["type"] == "metric"]) for found in widgets.values()) == len(watched)
+
+
+def test_the_notifier_package_holds_the_handler_its_function_names(inventories: dict[str, Inventory]) -> None:
+    (function, *_) = _monitoring(inventories["prod"].run, FUNCTION)
+    module, attribute = function.inputs["handler"].rsplit(".", 1)
+    archived = function.inputs["code"]["assets"][module.replace(".", "/") + ".py"]
+    tree = ast.parse((ROOT / archived["path"]).read_text())
+    assert attribute in {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    assert "slack_notifier/__init__.py" in function.inputs["code"]["assets"]  # imported as a package
+
+
+def test_datadog_role_only_when_enabled(inventories: dict[str, Inventory], tmp_path: Path) -> None:
+    for inventory in inventories.values():
+        assert not [r for r in inventory.run.of_type("aws:iam/role:Role") if "datadog" in r.name]
+    path = write_stack_file(tmp_path, "prod", sets={
+        "landing-zone:monitoring.datadog": {"enabled": True, "external_ids": {"ops": "a1b2c3", "dev": "d4e5f6"}}})
+    result = run("prod", stack_file=path)
+    inventory = Inventory(result)
+    roles = {inventory.account(r): r for r in result.of_type("aws:iam/role:Role") if "datadog" in r.name}
+    assert set(roles) == {"ops", "dev"}
+    for account, role in roles.items():
+        (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+        assert statement["Principal"] == {"AWS": "arn:aws:iam::464622532012:root"}
+        assert statement["Condition"] == {"StringEquals": {"sts:ExternalId": {"ops": "a1b2c3", "dev": "d4e5f6"}[account]}}
+    policies = [r for r in result.of_type("aws:iam/rolePolicy:RolePolicy") if "datadog" in r.name]
+    assert len(policies) == 2
+    actions = {a for s in json.loads(policies[0].inputs["policy"])["Statement"] for a in s["Action"]}
+    assert actions == {a for group in READ_ONLY_ACTIONS.values() for a in group}
+    assert not {"sns:Publish", "logs:PutSubscriptionFilter", "events:CreateEventBus"} & actions
+    assert all(a.split(":")[1].startswith(("Describe", "Get", "List", "Lookup", "Filter", "Test", "View", "BatchGet",
+                                           "GET")) for a in actions)
+
+
+def test_slack_switched_off_builds_no_slack_side_and_needs_no_tokens(tmp_path: Path) -> None:
+    path = write_stack_file(tmp_path, "dev", patch={"landing-zone:slack_bot_token": None,
+                                                    "landing-zone:slack_provider_token": None},
+                            sets={"landing-zone:monitoring.slack": {"enabled": False}})
+    result = run("dev", stack_file=path)
+    for token in (CHANNEL, "pulumi:providers:slack", FUNCTION, SUBSCRIPTION, PERMISSION,
+                  "aws:secretsmanager/secretVersion:SecretVersion"):
+        assert _monitoring(result, token) == [], token
+    assert len(result.of_type(LINK)) == len(ACCOUNTS) - 1  # observability stays
