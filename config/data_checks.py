@@ -23,6 +23,7 @@ from config.nacls import NaclRuleConfig
 from config.network import NetworkConfig
 from config.organization import OrganizationConfig
 from config.regions import REGIONS
+from config.switches import SwitchFn, switched_on
 
 _VERSION_PATTERNS = {"aurora-postgresql": r"^\d+\.\d+$", "aurora-mysql": r"^\d\.\d+\.mysql_aurora\.\d+\.\d+\.\d+$"}
 _VERSION_EXAMPLES = {"aurora-postgresql": "16.6", "aurora-mysql": "8.0.mysql_aurora.3.08.0"}
@@ -271,3 +272,17 @@ def _copy_region_allowed(sections: Sections) -> Iterator[Problem]:
             yield Problem(f"data.{account}.backup.copy_to.region",
                           f"`{region}` is outside guardrails.allowed_regions {allowed}; the region guardrail would deny "
                           "the copy vault, so add it there or copy to one of those")
+
+
+# --- Which alarm kinds the data tier switches on per account (monitoring refuses thresholds for kinds that are off)
+def _part_on(part: str) -> SwitchFn:
+    def on(sections: Sections, account: str) -> bool:
+        spec: AccountDataConfig | None = sections["data"].get(account)
+        return spec is not None and bool(getattr(spec, part).enabled)
+
+    return on
+
+
+for _kind, _part in (("aurora", "database"), ("opensearch", "search"), ("kinesis", "stream"), ("firehose", "stream"),
+                     ("backup", "backup")):
+    switched_on(_kind, "data")(_part_on(_part))

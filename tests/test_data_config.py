@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config import validate
+from config import ConfigError, validate
 from config.data import AccountDataConfig, BackupConfig, DatabaseConfig, window_minutes
 from config.data_checks import achieved_rpo_hours, retentions
 from config.data_limits import AURORA_INSTANCE_CLASSES, OPENSEARCH_INSTANCE_TYPES
@@ -108,3 +108,13 @@ def test_without_a_data_section_nothing_is_configured() -> None:
     raw = {key.split(":", 1)[1]: value for key, value in base_config("dev").items()
            if key.startswith("landing-zone:") and key != "landing-zone:data"}
     assert validate(raw).data == {}
+
+
+def test_alarm_thresholds_for_data_services_need_the_service_switched_on() -> None:
+    raw = {key.split(":", 1)[1]: value for key, value in base_config("dev").items() if key.startswith("landing-zone:")}
+    raw["monitoring"] = {**raw["monitoring"], "alarms": {**raw["monitoring"].get("alarms", {}), "aurora": {"cpu": "75%"}}}
+    assert validate(raw).data["dev"].database.enabled
+    for account in ("dev", "ops"):
+        raw["data"][account] = {**raw["data"][account], "database": {"enabled": False}}
+    with pytest.raises(ConfigError, match=r"monitoring\.alarms\.aurora"):
+        validate(raw)
