@@ -155,7 +155,7 @@ def test_key_policies_let_only_the_purposes_services_use_the_keys(views: dict[st
     keys = {k.inputs["tags"]["Purpose"]: json.loads(k.inputs["policy"]) for k in view.of(KEY, "ops")
             if k.name.startswith("ops-data-keys-")}
     for purpose, services in {"database": ["rds", "secretsmanager"], "search": ["es"], "stream": ["kinesis"],
-                              "lake": ["s3"], "backup": ["backup"]}.items():
+                              "lake": ["s3"], "backup": ["backup", "rds"]}.items():
         statements = {s["Sid"]: s for s in keys[purpose]["Statement"]}
         admin = statements["AccountAdministers"]
         assert not any(a in ("kms:*", "kms:Decrypt", "kms:Create*") for a in admin["Action"])

@@ -46,11 +46,11 @@ def stack(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-
 def _monitoring(result: Run, token: str) -> list[Registration]:
     """What the monitoring components registered of `token` (other blocks have Lambdas of their own, e.g. the data
     tier's restore validator); resources outside AWS (Slack) all belong to monitoring."""
     return [r for r in result.of_type(token) if not token.startswith("aws:") or "landing-zone:monitoring:" in r.urn]
+
 
 def test_every_alarm_acts_on_an_existing_topic_of_its_own_account(inventories: dict[str, Inventory], stack: str) -> None:
     result, inventory = _stack(inventories, stack)

@@ -9,7 +9,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components import grants
-from components.data.database_support import MONITORING_LOG_GROUP, log_groups, monitoring_role
+from components.data.database_support import MONITORING_LOG_GROUP, monitoring_role
+from components.data.log_groups import log_groups
 from components.policy_document import Statement
 from components.security_groups import SecurityGroup, connect, tcp
 from components.vpc import Vpc

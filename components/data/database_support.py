@@ -1,9 +1,7 @@
-"""What the Aurora cluster needs around it: encrypted log groups created before RDS would create them plain, and the
-enhanced-monitoring role with the permissions AWS documents for it, written as a typed policy."""
+"""The enhanced-monitoring role Aurora instances publish OS metrics with: the permissions AWS documents for it
+(AmazonRDSEnhancedMonitoringRole), scoped to the account and region and written as a typed policy."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -12,21 +10,6 @@ from components.policy_document import PolicyDocument, Statement
 
 # Enhanced monitoring writes every instance's OS metrics to this one group per account and region.
 MONITORING_LOG_GROUP = "RDSOSMetrics"
-
-
-def log_groups(name: str, group_names: Sequence[str], retention_days: int, key: aws.kms.Key, production: bool,
-               parent: pulumi.Resource) -> list[aws.cloudwatch.LogGroup]:
-    """One KMS-encrypted group per name, with the configured retention."""
-    return [
-        aws.cloudwatch.LogGroup(
-            f"{name}-log-{group.strip('/').replace('/', '-').lower()}",
-            name=group,
-            retention_in_days=retention_days,
-            kms_key_id=key.arn,
-            opts=pulumi.ResourceOptions(parent=parent, protect=production),
-        )
-        for group in group_names
-    ]
 
 
 def monitoring_role(name: str, role_name: str, account_id: pulumi.Input[str], region: str,

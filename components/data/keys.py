@@ -17,7 +17,7 @@ PURPOSES: dict[str, tuple[str, ...]] = {
     "stream": ("kinesis",),
     "lake": ("s3",),
     "logs": (),  # CloudWatch Logs encrypts as its own service principal
-    "backup": ("backup",),
+    "backup": ("backup", "rds"),  # RDS re-encrypts Aurora snapshot copies with the vault's key
 }
 
 # What the account root may do itself: manage the key, never use it to read data.

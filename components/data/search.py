@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import grants
-from components.data.database_support import log_groups
+from components.data.log_groups import log_groups
 from components.policy_document import PolicyDocument, Statement
 from components.security_groups import SecurityGroup, connect, tcp
 from components.vpc import Vpc
