@@ -8,6 +8,7 @@ import config
 from components.alert_topics import AlertTopics
 from components.audit_archive import AuditArchive
 from components.cis_alarms import CisAlarms
+from components.data.tier import DataTier
 from components.direct_connect import DirectConnect
 from components.hub_attachment import HubAttachment
 from components.identity.access_roles import AccessRoles
@@ -33,7 +34,7 @@ from config.routing import routing_plan
 from config.secrets import read_secret
 from org.baseline import SecurityBaseline
 from org.organization import Organization
-from org.providers import management_provider, member_provider
+from org.providers import management_provider, member_provider, member_region_provider
 from org.security_services import SecurityServices
 from org.service_control_policies import ServiceControlPolicies
 
@@ -201,6 +202,26 @@ if settings.network.transit_gateway is not None and routing.hub_account is not N
         DirectConnect("direct-connect", settings.network.direct_connect, hub, routing, org=org_name,
                       production=settings.production, opts=on(routing.hub_account))
     pulumi.export("transit_gateway_id", hub.transit_gateway.id)
+
+# --- Data tier (issue #6): keys, Aurora, OpenSearch, Kinesis to the lake, AWS Backup per workload account -------
+data_tiers = {}
+for name, data_spec in settings.data.items():
+    copy_region = data_spec.backup.copy_to.region if data_spec.backup.enabled else None
+    data_tiers[name] = DataTier(
+        f"{name}-data", data_spec, vpcs[name], org=org_name, account=name, account_id=account_ids[name],
+        region=settings.organization.region, production=settings.production,
+        # Each account's own topic: Backup and EventBridge publish only within their account (ops: alerts["ops"]).
+        alert_topic_arn=alerts[name].critical.arn,
+        app_role_arn=pulumi.Output.concat("arn:aws:iam::", account_ids[name], ":role/",
+                                          aws_name(org_name, name, data_spec.search.app_role, kind="iam")),
+        admin_role_arn=pulumi.Output.concat("arn:aws:iam::", account_ids[name], ":role/",
+                                            settings.account(name).role_name),
+        copy_provider=member_region_provider(settings, name, account_ids[name], copy_region) if copy_region else None,
+        opts=on(name))
+pulumi.export("data", {name: {"reader_endpoint": tier.database.reader_endpoint if tier.database else None,
+                              "search_endpoint": tier.search.endpoint if tier.search else None,
+                              "stream_name": tier.stream.stream_name if tier.stream else None}
+                       for name, tier in data_tiers.items()})
 
 # --- Dashboards (issue 8): keep this block LAST; it renders what every block above registered with monitor.watch --
 dashboards = monitor.render_dashboards(monitoring_account)

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-import config.identity_checks  # noqa: F401  (registers the identity cross-checks)
-from config import network_checks  # noqa: F401  (registers the network section's checks)
+import config.data_checks
+import config.identity_checks
+import config.network_checks  # noqa: F401  (registers the network section's checks)
 from config.base import Model
 from config.baseline import BaselineConfig
 from config.checks import Sections, check
+from config.data import DataConfig
 from config.errors import Problem, join_path
 from config.guardrails import GuardrailsConfig
 from config.identity import IdentityConfig
@@ -33,6 +35,7 @@ class StackConfig(Model):
     baseline: BaselineConfig = Field(default_factory=BaselineConfig)
     monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    data: DataConfig = Field(default_factory=dict, description="The data tier per workload account, keyed by account.")
 
     @property
     def production(self) -> bool:

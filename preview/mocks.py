@@ -162,6 +162,17 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
         return {"arn": f"arn:aws:iam::{account_id}:{_IAM_ARN_KINDS[token]}/{resource_id}"}
     if token == "aws:sqs/queue:Queue":  # queue policies name their queue by URL
         return {"url": f"https://sqs.{region}.amazonaws.com/{account_id}/{resource_id}"}
+    # Data tier (issue #6): what Aurora and OpenSearch compute and the program reads back.
+    if token == "aws:rds/cluster:Cluster":
+        digest = _short_hash(identity)
+        return {"clusterResourceId": f"cluster-{digest.upper()}",
+                "endpoint": f"{resource_id}.cluster-{digest}.{region}.rds.amazonaws.com",
+                "readerEndpoint": f"{resource_id}.cluster-ro-{digest}.{region}.rds.amazonaws.com",
+                "masterUserSecrets": [{
+                    "secretArn": f"arn:aws:secretsmanager:{region}:{account_id}:secret:rds!cluster-{digest}-AbCdEf",
+                    "secretStatus": "active", "kmsKeyId": ""}]}
+    if token == "aws:opensearch/domain:Domain":
+        return {"endpoint": f"vpc-{resource_id}-{_short_hash(identity)}.{region}.es.amazonaws.com"}
     # Network (issue #4): what the VPC, NAT and Direct Connect resources read back.
     if token == "aws:ec2/vpc:Vpc":
         digest = _short_hash(identity)

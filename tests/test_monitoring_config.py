@@ -95,11 +95,13 @@ def test_switch_registry_is_seeded_with_what_runs_on_this_branch() -> None:
     assert is_on("nat", sections, ["ops"]) is True  # ops has a VPC
     assert is_on("nat", sections, ["management"]) is False  # no VPC there
     assert is_on("nat", {}, ["ops"]) is None  # the network section itself is invalid: cannot tell
-    assert is_on("aurora", sections, ["ops"]) is False  # nothing has registered aurora yet
+    assert is_on("aurora", sections, ["ops"]) is None  # the data tier registers aurora and needs its own section
+    assert is_on("aurora", {"data": {}}, ["ops"]) is False  # a stack without a data tier runs no Aurora
 
 
 def test_threshold_for_a_switched_off_service_is_refused() -> None:
     raw = _with_monitoring("dev", alarms={"aurora": {"cpu": "70%"}})
+    raw["data"] = {}  # no data tier, so no Aurora anywhere (issue #6 switches aurora on where data.<account> has it)
     assert any("monitoring.alarms.aurora: Aurora cluster is switched off in this stack" in p for p in _problems(raw))
 
 

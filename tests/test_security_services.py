@@ -74,7 +74,9 @@ def test_security_hub_aggregates_the_allowed_regions(dev: Run, prod: Run) -> Non
     name = "security-services-securityhub-aggregator"
     assert named(dev, f"{SH}/findingAggregator:FindingAggregator", name).inputs == {
         "linkingMode": "SPECIFIED_REGIONS", "specifiedRegions": ["us-east-1"]}
-    assert named(prod, f"{SH}/findingAggregator:FindingAggregator", name).inputs == {"linkingMode": "NO_REGIONS"}
+    # Production allows one more region, for the data tier's backup copies (issue #6).
+    assert named(prod, f"{SH}/findingAggregator:FindingAggregator", name).inputs == {
+        "linkingMode": "SPECIFIED_REGIONS", "specifiedRegions": ["ap-northeast-1"]}
 
 
 def test_the_delegated_administrator_is_a_config_choice(tmp_path: Path) -> None:

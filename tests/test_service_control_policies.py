@@ -92,7 +92,8 @@ def test_iam_users_and_keys_only_for_break_glass(stack_run: Run) -> None:
 
 
 def test_other_regions_are_denied_except_global_services(dev: Run, prod: Run) -> None:
-    for result, regions in ((dev, ["ap-northeast-2", "us-east-1"]), (prod, ["ap-northeast-2"])):
+    # Production also allows ap-northeast-1, where the data tier copies its backups (issue #6).
+    for result, regions in ((dev, ["ap-northeast-2", "us-east-1"]), (prod, ["ap-northeast-1", "ap-northeast-2"])):
         statement = _statements(result)["DenyOtherRegions"]
         assert "Action" not in statement
         assert set(statement["NotAction"]) == set(GLOBAL_SERVICE_ACTIONS)
