@@ -4,6 +4,7 @@ import pulumi
 
 import config
 from components.alert_topics import AlertTopics
+from components.email.service import EmailService
 from org.organization import Organization
 from org.providers import management_provider, member_provider
 
@@ -35,3 +36,10 @@ alerts = {
 pulumi.export("organization_id", organization.organization.id)
 pulumi.export("root_id", organization.root_id)
 pulumi.export("account_ids", organization.account_ids)
+
+# --- Services (issue #7): SES e-mail, the curation service and the web service per workload account ----------
+emails = {
+    name: EmailService(f"{name}-email", services.email, org=org_name, account=name,
+                       region=settings.organization.region, events_topic_arn=alerts[name].warning.arn, opts=on(name))
+    for name, services in settings.services.items() if services.email.enabled
+}

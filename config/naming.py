@@ -19,6 +19,10 @@ LIMITS: dict[str, tuple[int, bool]] = {
     "log-group": (512, False),
     "sns-topic": (256, False),
     "account": (50, False),
+    "ses-configuration-set": (64, False),
+    "dynamodb-table": (255, False),
+    "sqs-queue": (80, False),
+    "beanstalk-application": (100, False),
 }
 
 

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from config.base import Model
+from config import services_checks  # noqa: F401  (registers the services section's checks)
+from config.base import AccountName, Model
 from config.checks import Sections, check
 from config.errors import Problem, join_path
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
+from config.services import ServicesConfig
 
 MANAGEMENT = "management"
 
@@ -23,6 +25,8 @@ class StackConfig(Model):
     organization: OrganizationConfig
     accounts: list[AccountConfig] = Field(min_length=1, description="Member accounts, one entry each.")
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    services: dict[AccountName, ServicesConfig] = Field(
+        default_factory=dict, description="Application services (web, e-mail, curation) per workload account.")
 
     @property
     def production(self) -> bool:

@@ -78,6 +78,8 @@ class LandingZoneMocks(Mocks):
         state: dict[str, Any] = {"arn": f"arn:aws:{service}:{region}:{account_id}:{args.name}/{resource_id}"}
         state.update(_type_outputs(token, args.name, resource_id, identity, account_id, region))
         state.update(inputs)
+        for key, computed in _computed_within_inputs(token, resource_id).items():
+            state[key] = {**(state.get(key) or {}), **computed}
         resource_id = state.pop("id", resource_id)
         if token == "aws:organizations/account:Account":
             resource_id = _stable_digits(identity, 12)
@@ -114,6 +116,23 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
                 "masterAccountId": account_id}
     if token == "aws:organizations/organizationalUnit:OrganizationalUnit":
         return {"id": f"ou-{_short_hash(identity)[:4]}-{_short_hash(identity)[4:]}"}
+    # Services (issue 7)
+    if token == "aws:sqs/queue:Queue":
+        return {"url": f"https://sqs.{region}.amazonaws.com/{account_id}/{name}-{resource_id[-10:]}"}
+    if token == "aws:lambda/functionUrl:FunctionUrl":
+        return {"functionUrl": f"https://{_short_hash(identity)}.lambda-url.{region}.on.aws/"}
+    if token == "aws:elasticbeanstalk/environment:Environment":
+        return {"loadBalancers": [f"arn:aws:elasticloadbalancing:{region}:{account_id}:loadbalancer/app/"
+                                  f"awseb-{_short_hash(identity)}/{_stable_digits(identity, 16)}"],
+                "cname": f"{name}-{_short_hash(identity)}.{region}.elasticbeanstalk.com",
+                "endpointUrl": f"awseb-{_short_hash(identity)}.{region}.elb.amazonaws.com"}
+    return {}
+
+
+def _computed_within_inputs(token: str, resource_id: str) -> dict[str, dict[str, Any]]:
+    """Outputs the engine computes inside a block that is also an input (merged into that block)."""
+    if token == "aws:sesv2/emailIdentity:EmailIdentity":
+        return {"dkimSigningAttributes": {"tokens": [f"{_short_hash(resource_id + str(i))}dkim" for i in range(3)]}}
     return {}
 
 
