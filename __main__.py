@@ -5,6 +5,12 @@ import pulumi
 import config
 from components.alert_topics import AlertTopics
 from components.email.service import EmailService
+from components.identity.access_roles import AccessRoles
+from components.identity.people import People
+from components.identity.pipeline import DeployRole, PipelineAccess
+from components.root_activity import RootActivityAlerts
+from components.vpc import Vpc
+from config.routing import routing_plan
 from org.organization import Organization
 from org.providers import management_provider, member_provider
 
@@ -33,9 +39,45 @@ alerts = {
     for name in providers
 }
 
+# --- Identity (issue 5): roles in member accounts, people in management, keyless deploys, root fast path -------
+identity = settings.identity
+access_roles = {
+    name: AccessRoles(f"{name}-access-roles", org_name, name, account_ids[name],
+                      settings.organization.management_account_id, settings.organization.region, identity,
+                      settings.account_names, opts=on(name))
+    for name in settings.account_names
+}
+people = People("people", org_name, identity, settings.organization.management_account_id, settings.organization.region,
+                {(name, key): arn for name, roles in access_roles.items() for key, arn in roles.arns.items()},
+                settings.account_names, opts=on(config.MANAGEMENT))
+if identity.oidc is not None:
+    pipeline = PipelineAccess("pipeline", org_name, identity.deploy.pipeline_account, identity.oidc,
+                              {name: account_ids[name] for name in identity.deploy.accounts},
+                              opts=on(identity.deploy.pipeline_account))
+    for name in identity.deploy.accounts:
+        DeployRole(f"{name}-deploy", org_name, name, account_ids[name], settings.organization.region, identity.deploy,
+                   identity.developer_boundary.role_path, pipeline.role.arn, opts=on(name))
+    pulumi.export("pipeline_role_arn", pipeline.role.arn)
+# Every account, management included; a us-east-1 twin rule forwards global sign-in and IAM events to the home region.
+for name in providers:
+    RootActivityAlerts(f"{name}-root-activity", org_name, name, account_ids[name], settings.organization.region,
+                       alerts[name].security.arn, opts=on(name))
+pulumi.export("role_arns", {name: roles.arns for name, roles in access_roles.items()})
+pulumi.export("initial_console_passwords", pulumi.Output.secret(people.initial_passwords))
+
 pulumi.export("organization_id", organization.organization.id)
 pulumi.export("root_id", organization.root_id)
 pulumi.export("account_ids", organization.account_ids)
+
+# --- Network (issue #4): a VPC in every account that has one in network.vpcs ---------------------------------
+routing = routing_plan(settings.network)
+vpcs = {
+    name: Vpc(f"{name}-vpc", spec, settings.network, org=org_name, account=name, account_id=account_ids[name],
+              region=settings.organization.region, zones=settings.zones_of_vpc(name), peers=routing.peers(name),
+              production=settings.production, opts=on(name))
+    for name, spec in settings.network.vpcs.items()
+}
+pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
 
 # --- Services (issue #7): SES e-mail, the curation service and the web service per workload account ----------
 emails = {

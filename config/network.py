@@ -1,12 +1,24 @@
-"""`landing-zone:network`: one VPC per account, its CIDR and how its subnets are carved per AZ."""
+"""`landing-zone:network`: one VPC per account, its CIDR and how its subnets are carved per AZ, its segment,
+endpoints, flow logs, NACLs and shared security groups, and the transit hub that connects the VPCs."""
 
 from __future__ import annotations
 
 import ipaddress
+from typing import Literal
 
 from pydantic import Field, field_validator
 
 from config.base import AccountName, Model
+from config.nacls import NaclsConfig
+from config.security_groups import GroupName, SecurityGroupConfig
+from config.segments import Segment
+from config.transit import DirectConnectConfig, OnPremisesConfig, TransitGatewayConfig
+
+# What Session Manager and the agents on instances need without NAT: SSM, its messages, logs and KMS.
+DEFAULT_INTERFACE_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages", "logs", "kms"]
+# CloudWatch Logs accepts only these retention periods (days).
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                      3288, 3653)
 
 
 class SubnetTiersConfig(Model):
@@ -27,6 +39,12 @@ class VpcConfig(Model):
     )
     subnets: SubnetTiersConfig = Field(default_factory=SubnetTiersConfig,
                                        description="Prefix length of each subnet tier in every AZ.")
+    # dev is the safe default: a VPC that forgot its segment can reach shared services, never production.
+    segment: Segment = Field("dev", description="Routing segment: dev and prod never reach each other; shared "
+                             "(build, network hub) reaches and is reached by both.")
+    interface_endpoints: list[str] | None = Field(
+        None, description="Interface endpoints of this VPC; defaults to network.interface_endpoints."
+    )
 
     @field_validator("cidr")
     @classmethod
@@ -68,7 +86,52 @@ class VpcConfig(Model):
         return plan
 
 
+class FlowLogsConfig(Model):
+    """VPC flow logs (all traffic) into a KMS-encrypted CloudWatch log group per VPC."""
+
+    retention_days: int = Field(365, description="Days CloudWatch keeps flow logs; one of the values it accepts.")
+    aggregation_seconds: Literal[60, 600] = Field(600, description="Capture window: 60 (finer, costlier) or 600.")
+
+    @field_validator("retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            nearest = min(LOG_RETENTION_DAYS, key=lambda days: abs(days - value))
+            raise ValueError(f"CloudWatch Logs cannot keep logs {value} days; use one of {list(LOG_RETENTION_DAYS)} "
+                             f"(nearest: {nearest})")
+        return value
+
+
 class NetworkConfig(Model):
     vpcs: dict[AccountName, VpcConfig] = Field(
         default_factory=dict, description="One VPC per account that needs a network, keyed by account name."
     )
+    interface_endpoints: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_INTERFACE_ENDPOINTS),
+        description="Interface endpoints (service short names, e.g. ssm, logs, kms) in every VPC's app subnets; "
+                    "S3 and DynamoDB always get gateway endpoints.",
+    )
+    flow_logs: FlowLogsConfig = Field(default_factory=FlowLogsConfig)
+    nacls: NaclsConfig = Field(default_factory=NaclsConfig)
+    # AWS's default quota of rules per NACL direction; raise it with AWS first (at most 40), then here.
+    nacl_rules_quota: int = Field(20, ge=20, le=40, description="Rules allowed per NACL and direction.")
+    security_groups: dict[GroupName, SecurityGroupConfig] = Field(
+        default_factory=dict, description="Shared security groups created in every VPC of their segments."
+    )
+    transit_gateway: TransitGatewayConfig | None = Field(
+        None, description="The transit hub; without it every VPC stands alone."
+    )
+    on_premises: OnPremisesConfig = Field(default_factory=OnPremisesConfig)
+    direct_connect: DirectConnectConfig | None = Field(
+        None, description="Direct Connect to on-premises through the hub; none means no on-premises path."
+    )
+
+    def endpoints_of(self, account: str) -> list[str]:
+        chosen = self.vpcs[account].interface_endpoints
+        return list(self.interface_endpoints if chosen is None else chosen)
+
+    def groups_of(self, account: str) -> dict[str, SecurityGroupConfig]:
+        """The shared security groups the VPC of `account` gets, in config order."""
+        segment = self.vpcs[account].segment
+        return {name: group for name, group in self.security_groups.items()
+                if group.segments is None or segment in group.segments}

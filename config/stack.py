@@ -7,10 +7,15 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+import config.data_checks  # registers the data tier's checks
+import config.identity_checks  # registers the identity cross-checks
+import config.network_checks  # noqa: F401  (registers the network section's checks)
 from config import services_checks  # noqa: F401  (registers the services section's checks)
 from config.base import AccountName, Model
 from config.checks import Sections, check
+from config.data import DataConfig
 from config.errors import Problem, join_path
+from config.identity import IdentityConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
@@ -25,6 +30,8 @@ class StackConfig(Model):
     organization: OrganizationConfig
     accounts: list[AccountConfig] = Field(min_length=1, description="Member accounts, one entry each.")
     network: NetworkConfig = Field(default_factory=NetworkConfig)
+    identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    data: DataConfig = Field(default_factory=dict, description="The data tier per workload account, keyed by account.")
     services: dict[AccountName, ServicesConfig] = Field(
         default_factory=dict, description="Application services (web, e-mail, curation) per workload account.")
 

@@ -57,6 +57,8 @@ class Inventory:
             return registration.inputs.get("region") or self.default_region
         if not registration.custom or not registration.type.startswith("aws:"):
             return None
+        if registration.inputs.get("region"):  # pulumi-aws 7: a resource may name its own region
+            return str(registration.inputs["region"])
         provider = self._provider(registration.provider)
         if provider is not None:
             return provider.inputs.get("region") or self.default_region

@@ -116,6 +116,17 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
                 "masterAccountId": account_id}
     if token == "aws:organizations/organizationalUnit:OrganizationalUnit":
         return {"id": f"ou-{_short_hash(identity)[:4]}-{_short_hash(identity)[4:]}"}
+    # Network (issue #4): what the VPC, NAT and Direct Connect resources read back.
+    if token == "aws:ec2/vpc:Vpc":
+        digest = _short_hash(identity)
+        return {"defaultNetworkAclId": f"acl-{digest}", "defaultSecurityGroupId": f"sg-{digest}",
+                "defaultRouteTableId": f"rtb-{digest}", "mainRouteTableId": f"rtb-{digest}"}
+    if token == "aws:ec2/eip:Eip":
+        return {"allocationId": f"eipalloc-{_short_hash(identity)}"}
+    if token == "aws:directconnect/gatewayAssociation:GatewayAssociation":
+        return {"transitGatewayAttachmentId": f"tgw-attach-{_short_hash(identity)}"}
+    if token in _IAM_ARN_KINDS:  # IAM is global: no region in the ARN, and the kind before the name
+        return {"arn": f"arn:aws:iam::{account_id}:{_IAM_ARN_KINDS[token]}/{resource_id}"}
     # Services (issue 7)
     if token == "aws:sqs/queue:Queue":
         return {"url": f"https://sqs.{region}.amazonaws.com/{account_id}/{name}-{resource_id[-10:]}"}
@@ -134,6 +145,15 @@ def _computed_within_inputs(token: str, resource_id: str) -> dict[str, dict[str,
     if token == "aws:sesv2/emailIdentity:EmailIdentity":
         return {"dkimSigningAttributes": {"tokens": [f"{_short_hash(resource_id + str(i))}dkim" for i in range(3)]}}
     return {}
+
+
+_IAM_ARN_KINDS = {
+    "aws:iam/group:Group": "group",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "oidc-provider",
+    "aws:iam/policy:Policy": "policy",
+    "aws:iam/role:Role": "role",
+    "aws:iam/user:User": "user",
+}
 
 
 def _decode(value: Any) -> Any:

@@ -1,0 +1,1 @@
+"""The data tier of a workload account: KMS keys per purpose, Aurora, OpenSearch, Kinesis to the lake, AWS Backup."""

@@ -1,0 +1,149 @@
+"""AWS Backup of one account: vault (backup key, locked in production), the plan, selection by tag, cross-region
+copies, and failure notifications to the account's alert topic."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from components.data.keys import purpose_key
+from components.policy_document import PolicyDocument, Statement
+from config.data import BackupConfig, ScheduledRuleConfig, VaultLockConfig
+from config.naming import aws_name
+
+# Stores carrying this tag are in the account's backup selection (policy rule `stateful-in-backup-selection`).
+BACKUP_TAG_KEY = "BackupPlan"
+BACKUP_TAG_VALUE = "data-tier"
+BACKUP_TAGS = {BACKUP_TAG_KEY: BACKUP_TAG_VALUE}
+
+# AWS maintains these for every resource type Backup supports; a hand copy would fall behind new types.
+MANAGED_POLICIES = (
+    "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+    "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+    "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
+    "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore",
+)
+
+# Vault events that only ever mean something failed.
+FAILURE_EVENTS = ("COPY_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED")
+
+
+class Backup(pulumi.ComponentResource):
+    """The account's vault and plan. `copy_provider` is the same account's provider in `spec.copy_to.region`."""
+
+    def __init__(self, name: str, spec: BackupConfig, key: aws.kms.Key, *, org: str, account: str,
+                 account_id: pulumi.Input[str], region: str, production: bool, alert_topic_arn: pulumi.Input[str],
+                 copy_provider: aws.Provider | None = None, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("landing-zone:data:Backup", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.spec = spec
+        self.locked = spec.locked(production)
+        objectives = {"RecoveryPointObjectiveHours": f"{spec.rpo_hours:g}",
+                      "RecoveryTimeObjectiveHours": f"{spec.rto_hours:g}"}
+        self.vault_name = aws_name(org, account, "backup", kind="backup-vault")
+        self.vault = _vault(name, self.vault_name, key.arn, spec.vault_lock if self.locked else None, production, self,
+                            child)
+
+        self.copy_vault: aws.backup.Vault | None = None
+        self.copy_key: aws.kms.Key | None = None
+        if spec.copy_to.region is not None and copy_provider is not None:
+            in_copy_region = pulumi.ResourceOptions(parent=self, provider=copy_provider)
+            self.copy_key = purpose_key(f"{name}-copy-key", org, account, "backup", account_id, spec.copy_to.region,
+                                        production, in_copy_region, alias_suffix="copy")
+            self.copy_vault = _vault(f"{name}-copy", aws_name(org, account, "backup-copy", kind="backup-vault"),
+                                     self.copy_key.arn, spec.vault_lock if self.locked else None, production, self,
+                                     in_copy_region)
+
+        self.role = aws.iam.Role(
+            f"{name}-role", name=aws_name(org, account, "backup", kind="iam"),
+            description=f"AWS Backup backs up and restores the {account} data tier",
+            assume_role_policy=PolicyDocument([Statement(
+                "Allow", ["sts:AssumeRole"], principals={"Service": ["backup.amazonaws.com"]},
+                conditions={"StringEquals": {"aws:SourceAccount": account_id}}, sid="BackupAssumes")]).to_json(),
+            opts=child)
+        for index, arn in enumerate(MANAGED_POLICIES):
+            aws.iam.RolePolicyAttachment(f"{name}-role-managed-{index}", role=self.role.name, policy_arn=arn,
+                                         opts=child)
+
+        self.rules = self._rules(spec, self.copy_vault)
+        self.plan = aws.backup.Plan(f"{name}-plan", name=aws_name(org, account, "data", kind="backup-plan"),
+                                    rules=self.rules, tags=objectives, opts=child)
+        self.selection = aws.backup.Selection(
+            f"{name}-selection", name=aws_name(org, account, "data-tier", kind="backup-plan"),
+            plan_id=self.plan.id, iam_role_arn=self.role.arn,
+            selection_tags=[aws.backup.SelectionSelectionTagArgs(type="STRINGEQUALS", key=BACKUP_TAG_KEY,
+                                                                 value=BACKUP_TAG_VALUE)],
+            opts=child)
+
+        aws.backup.VaultNotifications(f"{name}-notifications", backup_vault_name=self.vault.name,
+                                      sns_topic_arn=alert_topic_arn, backup_vault_events=list(FAILURE_EVENTS),
+                                      opts=child)
+        failures = aws.cloudwatch.EventRule(
+            f"{name}-failures", name=aws_name(org, account, "backup-failures"),
+            description=f"Failed, aborted or expired backup, copy and restore jobs in {account}",
+            event_pattern=json.dumps(FAILURE_PATTERN), opts=child)
+        aws.cloudwatch.EventTarget(f"{name}-failures-to-alerts", rule=failures.name, arn=alert_topic_arn, opts=child)
+
+        self.vault_arn: pulumi.Output[str] = self.vault.arn
+        self.plan_id: pulumi.Output[str] = self.plan.id
+        self.register_outputs({"vault_name": self.vault_name, "vault_arn": self.vault.arn, "plan_id": self.plan.id,
+                               "copy_vault_arn": self.copy_vault.arn if self.copy_vault else None})
+
+    def _rules(self, spec: BackupConfig, copy_vault: aws.backup.Vault | None) -> list[aws.backup.PlanRuleArgs]:
+        hour = spec.daily.hour_utc
+        rules = []
+        scheduled: list[tuple[str, ScheduledRuleConfig, str, bool]] = [
+            ("hourly", spec.hourly, f"cron(0 0/{spec.hourly.every_hours} * * ? *)", False),
+            ("daily", spec.daily, f"cron(0 {hour} * * ? *)", True),
+            ("weekly", spec.weekly, f"cron(0 {hour} ? * {spec.weekly.day} *)", True),
+            ("monthly", spec.monthly, f"cron(0 {hour} 1 * ? *)", True),
+        ]
+        for rule_name, rule, schedule, copied in scheduled:
+            if not rule.enabled:
+                continue
+            copy_actions = None
+            if copied and copy_vault is not None:
+                copy_actions = [aws.backup.PlanRuleCopyActionArgs(
+                    destination_vault_arn=copy_vault.arn,
+                    lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(delete_after=spec.copy_to.retention_days))]
+            rules.append(aws.backup.PlanRuleArgs(
+                rule_name=rule_name, target_vault_name=self.vault.name, schedule=schedule,
+                start_window=spec.start_window_minutes, completion_window=spec.completion_window_minutes,
+                lifecycle=aws.backup.PlanRuleLifecycleArgs(
+                    delete_after=rule.retention_days, cold_storage_after=rule.cold_storage_after_days),
+                recovery_point_tags={"BackupRule": rule_name}, copy_actions=copy_actions))
+        if spec.continuous.enabled:
+            # Point-in-time restore of every selected store that supports it (Aurora, S3); daily as its base.
+            rules.append(aws.backup.PlanRuleArgs(
+                rule_name="continuous", target_vault_name=self.vault.name, schedule=f"cron(0 {hour} * * ? *)",
+                enable_continuous_backup=True, start_window=spec.start_window_minutes,
+                completion_window=spec.completion_window_minutes,
+                lifecycle=aws.backup.PlanRuleLifecycleArgs(delete_after=spec.continuous.retention_days),
+                recovery_point_tags={"BackupRule": "continuous"}))
+        return rules
+
+
+FAILURE_PATTERN = {
+    "source": ["aws.backup"],
+    "detail-type": ["Backup Job State Change", "Copy Job State Change", "Restore Job State Change"],
+    "$or": [
+        {"detail": {"state": ["FAILED", "ABORTED", "EXPIRED"]}},
+        {"detail": {"status": ["FAILED", "ABORTED", "EXPIRED"]}},
+        {"detail": {"validationStatus": ["FAILED", "TIMED_OUT"]}},
+    ],
+}
+
+
+def _vault(name: str, vault_name: str, key_arn: pulumi.Input[str], lock: VaultLockConfig | None, production: bool,
+           parent: pulumi.Resource, opts: pulumi.ResourceOptions) -> aws.backup.Vault:
+    vault = aws.backup.Vault(
+        name, name=vault_name, kms_key_arn=key_arn, force_destroy=False,
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(parent=parent, protect=production)))
+    if lock is not None:
+        aws.backup.VaultLockConfiguration(
+            f"{name}-lock", backup_vault_name=vault.name, changeable_for_days=lock.changeable_for_days,
+            min_retention_days=lock.min_retention_days, max_retention_days=lock.max_retention_days,
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(parent=parent, protect=production)))
+    return vault

@@ -1,0 +1,94 @@
+"""One customer-managed KMS key per purpose of the data tier, usable only through the services of that purpose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pulumi
+import pulumi_aws as aws
+
+from components.policy_document import PolicyDocument, Statement
+from config.naming import aws_name
+
+# Purpose -> the services that may use the key on a caller's behalf (kms:ViaService).
+PURPOSES: dict[str, tuple[str, ...]] = {
+    "database": ("rds", "secretsmanager"),  # storage, Performance Insights, the master-user secret
+    "search": ("es",),
+    "stream": ("kinesis",),
+    "lake": ("s3",),
+    "logs": (),  # CloudWatch Logs encrypts as its own service principal
+    "backup": ("backup",),
+}
+
+# What the account root may do itself: manage the key, never use it to read data.
+ADMIN_ACTIONS = (
+    "kms:CreateAlias", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+    "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+)
+USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
+# Services keep long-running access (a cluster's storage, a vault) through grants tied to their resource.
+GRANT_ACTIONS = ("kms:CreateGrant",)
+
+
+def key_policy(purpose: str, account_id: pulumi.Input[str], region: str) -> PolicyDocument:
+    """Root administers; principals of the account use the key only through the purpose's services."""
+    root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+    statements = [Statement("Allow", list(ADMIN_ACTIONS), ["*"], principals={"AWS": [root]}, sid="AccountAdministers")]
+    services = [f"{service}.{region}.amazonaws.com" for service in PURPOSES[purpose]]
+    if services:
+        via = {"kms:CallerAccount": account_id, "kms:ViaService": services}
+        statements += [
+            Statement("Allow", list(USE_ACTIONS), ["*"], principals={"AWS": [root]}, conditions={"StringEquals": via},
+                      sid="UseThroughServices"),
+            Statement("Allow", list(GRANT_ACTIONS), ["*"], principals={"AWS": [root]},
+                      conditions={"StringEquals": via, "Bool": {"kms:GrantIsForAWSResource": "true"}},
+                      sid="ServicesHoldGrants"),
+        ]
+    if purpose == "logs":
+        groups = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:*")
+        statements.append(Statement(
+            "Allow", ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            ["*"], principals={"Service": [f"logs.{region}.amazonaws.com"]},
+            conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": groups}}, sid="AccountLogGroupsEncrypt"))
+    return PolicyDocument(statements)
+
+
+def purpose_key(name: str, org: str, account: str, purpose: str, account_id: pulumi.Input[str], region: str,
+                production: bool, opts: pulumi.ResourceOptions, alias_suffix: str = "") -> aws.kms.Key:
+    """A rotated key for `purpose` in `region` with its alias; protected in production, 30 days to cancel a deletion.
+
+    `opts` names the parent (and, for another region, that region's provider).
+    """
+    key = aws.kms.Key(
+        name,
+        description=f"{account} {purpose}{alias_suffix and f' ({alias_suffix})'}",
+        enable_key_rotation=True,
+        deletion_window_in_days=30,
+        policy=key_policy(purpose, account_id, region).to_json(),
+        tags={"Purpose": purpose},
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=production)),
+    )
+    alias = aws_name(org, account, f"{purpose}{alias_suffix and f'-{alias_suffix}'}")
+    aws.kms.Alias(f"{name}-alias", name=f"alias/{alias}", target_key_id=key.arn,
+                  opts=opts)
+    return key
+
+
+class DataKeys(pulumi.ComponentResource):
+    """The data tier's keys: `keys[purpose]` for each purpose in `purposes` (database, search, stream, lake, logs,
+    backup)."""
+
+    def __init__(self, name: str, purposes: Iterable[str], *, org: str, account: str, account_id: pulumi.Input[str],
+                 region: str, production: bool, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("landing-zone:data:DataKeys", name, None, opts)
+        self.keys: dict[str, aws.kms.Key] = {
+            purpose: purpose_key(f"{name}-{purpose}", org, account, purpose, account_id, region, production,
+                                 pulumi.ResourceOptions(parent=self))
+            for purpose in purposes
+        }
+        self.arns: dict[str, pulumi.Output[str]] = {purpose: key.arn for purpose, key in self.keys.items()}
+        self.register_outputs({"arns": self.arns})
+
+    def __getitem__(self, purpose: str) -> aws.kms.Key:
+        return self.keys[purpose]

@@ -1,0 +1,1 @@
+"""Identity: people and groups in the management account, roles in member accounts, keyless deploys."""

@@ -1,0 +1,165 @@
+"""Cross-field checks of `landing-zone:network` beyond CIDRs and AZs: endpoints, NACLs, security groups, the hub,
+on-premises and Direct Connect. Each names the YAML path and says what would be right."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+
+from config.checks import Sections, check
+from config.endpoints import endpoint_problem
+from config.errors import Problem, join_path
+from config.nacls import ADMIN_PORTS, TIERS, Direction, NaclEntry, admits_from_anywhere, expand
+from config.network import NetworkConfig
+from config.organization import OrganizationConfig
+from config.routing import routing_plan
+from config.security_groups import internet_exposure_problem
+
+MANAGEMENT = "management"
+DIRECTIONS: tuple[Direction, ...] = ("inbound", "outbound")
+
+
+@check("network")
+def _interface_endpoints(sections: Sections) -> Iterator[Problem]:
+    network: NetworkConfig = sections["network"]
+    lists = [("network.interface_endpoints", network.interface_endpoints)]
+    lists += [(f"network.vpcs.{name}.interface_endpoints", vpc.interface_endpoints)
+              for name, vpc in network.vpcs.items() if vpc.interface_endpoints is not None]
+    for path, services in lists:
+        for index, service in enumerate(services):
+            problem = endpoint_problem(service)
+            if problem:
+                yield Problem(join_path(path, index), problem)
+            elif services.index(service) != index:
+                yield Problem(join_path(path, index), f"`{service}` is listed twice; list each service once")
+
+
+@check("network")
+def _security_groups(sections: Sections) -> Iterator[Problem]:
+    network: NetworkConfig = sections["network"]
+    groups = network.security_groups
+    for name, group in groups.items():
+        where = set(group.segments) if group.segments is not None else None
+        for direction in ("ingress", "egress"):
+            for index, rule in enumerate(getattr(group, direction)):
+                path = join_path(f"network.security_groups.{name}.{direction}", index)
+                if rule.group is not None:
+                    other = groups.get(rule.group)
+                    if other is None:
+                        yield Problem(f"{path}.group", f"`{rule.group}` is not a configured security group; use one "
+                                                       f"of {sorted(groups)}")
+                    elif other.segments is not None and (where is None or not where <= set(other.segments)):
+                        yield Problem(f"{path}.group", f"`{rule.group}` exists only in segments {other.segments}, "
+                                                       f"but `{name}` is created in {group.segments or 'every VPC'}; "
+                                                       "widen its segments or narrow this group's")
+                if direction == "ingress" and rule.cidr is not None:
+                    problem = internet_exposure_problem(group.public, rule.protocol, rule.ports, rule.cidr)
+                    if problem:
+                        yield Problem(f"{path}.cidr", problem)
+
+
+@check("organization", "network")
+def _nacls(sections: Sections) -> Iterator[Problem]:
+    org: OrganizationConfig = sections["organization"]
+    network: NetworkConfig = sections["network"]
+    found: dict[str, str] = {}  # path -> first message: one problem per rule, not one per VPC
+    plan = routing_plan(network)
+    for tier in TIERS:
+        for direction in DIRECTIONS:
+            rules = getattr(network.nacls.tier(tier), direction)
+            path = f"network.nacls.{tier}.{direction}"
+            numbers: dict[int, int] = {}
+            for index, rule in enumerate(rules):
+                if rule.number in numbers:
+                    found.setdefault(join_path(path, index, "number"),
+                                     f"{rule.number} is already {path}[{numbers[rule.number]}]; number rules uniquely")
+                numbers.setdefault(rule.number, index)
+            for account, vpc in network.vpcs.items():
+                try:
+                    subnet_plan = vpc.subnet_plan(vpc.availability_zones or org.availability_zones)
+                except ValueError:
+                    continue  # reported at network.vpcs.<account>.subnets
+                tier_cidrs: dict[str, list[str]] = {name: [str(cidr) for t, _, cidr in subnet_plan if t == name]
+                                                    for name in TIERS}
+                entries = expand(rules, vpc.cidr, tier_cidrs, plan.peers(account))
+                for problem_path, message in _entry_problems(path, account, entries, network.nacl_rules_quota,
+                                                             direction):
+                    found.setdefault(problem_path, message)
+    for problem_path, message in found.items():
+        yield Problem(problem_path, message)
+
+
+def _entry_problems(path: str, account: str, entries: list[NaclEntry], quota: int,
+                    direction: Direction) -> Iterator[tuple[str, str]]:
+    seen: dict[int, NaclEntry] = {}
+    for entry in entries:
+        rule_path = join_path(path, entry.rule, "number")
+        if entry.number > 32766:
+            yield rule_path, (f"expands to rule numbers up to {entry.number} in {account}'s VPC; NACL rule numbers "
+                              "end at 32766; lower it")
+        elif entry.number in seen and seen[entry.number].rule != entry.rule:
+            yield rule_path, (f"expands to {entry.number} in {account}'s VPC, which {path}[{seen[entry.number].rule}] "
+                              "also uses (a peer list takes one number per CIDR); space the rule numbers further apart")
+        seen.setdefault(entry.number, entry)
+    if len(entries) > quota:
+        yield path, (f"expands to {len(entries)} rules in {account}'s VPC, over the quota of {quota} per NACL "
+                     "direction; merge rules, summarize peer ranges, or raise network.nacl_rules_quota after AWS")
+    if direction == "inbound":
+        for port in ADMIN_PORTS:
+            opener = admits_from_anywhere(entries, port)
+            if opener is not None:
+                yield join_path(path, opener.rule), (f"admits TCP {port} from {opener.cidr}; remote administration "
+                                                    "never comes from the internet (use Session Manager); narrow "
+                                                    "the peer or add a lower-numbered deny")
+
+
+@check("accounts", "network")
+def _hub_and_on_premises_accounts(sections: Sections) -> Iterator[Problem]:
+    network: NetworkConfig = sections["network"]
+    accounts = [account.name for account in sections["accounts"]]
+    hub = network.transit_gateway
+    if hub is not None and hub.account not in accounts:
+        yield Problem("network.transit_gateway.account",
+                      f"`{hub.account}` is not a member account; the hub belongs in one of {accounts}")
+    for index, name in enumerate(network.on_premises.reach):
+        if name not in network.vpcs:
+            yield Problem(join_path("network.on_premises.reach", index),
+                          f"`{name}` has no VPC to reach; use one of {sorted(network.vpcs)}")
+
+
+@check("network")
+def _on_premises_and_direct_connect(sections: Sections) -> Iterator[Problem]:
+    network: NetworkConfig = sections["network"]
+    on_premises = network.on_premises
+    vpc_ranges = {name: vpc.network for name, vpc in network.vpcs.items()}
+    for index, prefix in enumerate(on_premises.prefixes):
+        for name, cidr in vpc_ranges.items():
+            if ipaddress.IPv4Network(prefix).overlaps(cidr):
+                yield Problem(join_path("network.on_premises.prefixes", index),
+                              f"{prefix} overlaps the VPC of {name} ({cidr}); on-premises and VPC ranges must differ")
+    dx = network.direct_connect
+    if dx is None:
+        if on_premises.prefixes or on_premises.reach:
+            yield Problem("network.on_premises", "on-premises networks are reached through Direct Connect; "
+                                                 "configure network.direct_connect or empty prefixes and reach")
+        return
+    if network.transit_gateway is None:
+        yield Problem("network.direct_connect", "Direct Connect attaches to the transit hub; configure "
+                                                "network.transit_gateway too")
+    else:
+        hub_asn = network.transit_gateway.amazon_side_asn
+        if dx.amazon_side_asn == hub_asn:
+            yield Problem("network.direct_connect.amazon_side_asn",
+                          f"{hub_asn} is also the Transit Gateway's ASN; the two gateways need different ASNs")
+    if dx.customer_asn in (dx.amazon_side_asn, network.transit_gateway and network.transit_gateway.amazon_side_asn):
+        yield Problem("network.direct_connect.customer_asn",
+                      f"{dx.customer_asn} is also an Amazon-side ASN; the on-premises router needs its own ASN")
+    if not on_premises.prefixes or not on_premises.reach:
+        yield Problem("network.on_premises", "Direct Connect is configured but on_premises lists no prefixes or no "
+                                             "accounts to reach; list both")
+    for index, prefix in enumerate(dx.allowed_prefixes):
+        for name, cidr in vpc_ranges.items():
+            if name not in on_premises.reach and ipaddress.IPv4Network(prefix).overlaps(cidr):
+                yield Problem(join_path("network.direct_connect.allowed_prefixes", index),
+                              f"{prefix} would advertise the VPC of {name} ({cidr}) to on-premises, but {name} is not "
+                              "in on_premises.reach; narrow the prefix or add the account")

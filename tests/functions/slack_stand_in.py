@@ -1,0 +1,123 @@
+"""A loopback stand-in for Slack's Web API and Secrets Manager, and a clock that never really sleeps."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from .notifier_samples import SECRET_ARN, TOKEN
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Any = None  # a dict is sent as JSON; None means "the default success"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class StandIn:
+    """Slack's Web API under /api/ and Secrets Manager at /, each answering from a script, then with success."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.slack_script: deque[Reply] = deque()
+        self.secret_script: deque[Reply] = deque()
+        self.secret_string = TOKEN
+        self.lock = threading.Lock()
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                request = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                with stand_in.lock:
+                    stand_in.received.append(request)
+                    reply = stand_in.answer(request)
+                payload = json.dumps(reply.body).encode() if not isinstance(reply.body, bytes) else reply.body
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def answer(self, request: Received) -> Reply:
+        if request.path.startswith("/api/"):
+            reply = self.slack_script.popleft() if self.slack_script else Reply()
+            if reply.body is None:
+                reply.body = {"ok": True, "channel": request.json.get("channel"), "ts": "1773480413.000100"}
+            return reply
+        reply = self.secret_script.popleft() if self.secret_script else Reply()
+        if reply.body is None:
+            reply.body = {"ARN": SECRET_ARN, "Name": "lz-ops-slack-bot-token", "SecretString": self.secret_string,
+                          "VersionId": "v1"}
+        return reply
+
+    @property
+    def posts(self) -> list[Received]:
+        return [r for r in self.received if r.path == "/api/chat.postMessage"]
+
+    @property
+    def secret_calls(self) -> list[Received]:
+        return [r for r in self.received if r.path == "/"]
+
+
+class FakeClock:
+    """retry.now and retry.sleep: sleeping is recorded and moves the clock, nothing really waits."""
+
+    def __init__(self) -> None:
+        self.time = 1000.0
+        self.sleeps: list[float] = []
+
+    def now(self) -> float:
+        return self.time
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.time += seconds
+
+
+class Context:
+    def __init__(self, remaining_ms: int = 30_000):
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+@contextmanager
+def serving() -> Iterator[StandIn]:
+    """A StandIn answering on 127.0.0.1 (an ephemeral port) in a thread, shut down afterwards."""
+    stand_in = StandIn()
+    thread = threading.Thread(target=stand_in.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    try:
+        yield stand_in
+    finally:
+        stand_in.server.shutdown()
+        stand_in.server.server_close()
+        thread.join(timeout=5)

@@ -1,0 +1,74 @@
+"""The root fast path: in every account, root sign-in and root API use reach that account's security topic."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from moto.events.models import EventPattern
+
+from preview.inventory import Inventory
+from preview.run import Run
+
+ACCOUNTS = ["management", "network", "build", "dev", "ops"]
+HOME = "ap-northeast-2"
+
+
+def _event(detail_type: str, identity: dict, event_type: str = "AwsApiCall", region: str = HOME) -> dict:
+    return {"detail-type": detail_type, "source": "aws.signin" if "Sign In" in detail_type else "aws.iam",
+            "region": region, "detail": {"userIdentity": identity, "eventType": event_type}}
+
+
+ROOT = {"type": "Root", "arn": "arn:aws:iam::111111111111:root"}
+MATCHING = [
+    _event("AWS Console Sign In via CloudTrail", ROOT, "AwsConsoleSignIn", region="us-east-1"),
+    _event("AWS API Call via CloudTrail", ROOT),
+]
+NOT_MATCHING = [
+    _event("AWS Console Sign In via CloudTrail", {"type": "IAMUser", "userName": "mina.kim"}, "AwsConsoleSignIn"),
+    _event("AWS API Call via CloudTrail", {"type": "AssumedRole"}),
+    _event("AWS API Call via CloudTrail", {**ROOT, "invokedBy": "organizations.amazonaws.com"}),
+    _event("AWS Service Event via CloudTrail", ROOT, "AwsServiceEvent"),
+    _event("AWS API Call via CloudTrail", ROOT, "AwsServiceEvent"),
+]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_account_sends_root_activity_to_its_own_security_topic(stack: str, runs: dict[str, Run],
+                                                                      inventories: dict[str, Inventory]) -> None:
+    result, inventory = runs[stack], inventories[stack]
+    rules = {r.inputs["name"]: r for r in result.of_type("aws:cloudwatch/eventRule:EventRule")
+             if "root-activity" in r.inputs["name"]}
+    targets = {t.inputs["rule"]: t for t in result.of_type("aws:cloudwatch/eventTarget:EventTarget")}
+    security = {inventory.account(t): t.outputs["arn"] for t in result.of_type("aws:sns/topic:Topic")
+                if t.inputs["name"].endswith("alerts-security")}
+    account_ids = {"management": _management_id(result), **result.outputs["account_ids"]}
+    for account in ACCOUNTS:
+        home, forward = rules[f"shop-{account}-root-activity"], rules[f"shop-{account}-root-activity-global"]
+        assert inventory.account(home) == inventory.account(forward) == account
+        assert (inventory.region(home), inventory.region(forward)) == (HOME, "us-east-1")
+        assert home.inputs["state"] == forward.inputs["state"] == "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+        assert targets[home.inputs["name"]].inputs["arn"] == security[account]
+        bus = targets[forward.inputs["name"]]
+        assert bus.inputs["arn"] == f"arn:aws:events:{HOME}:{account_ids[account]}:event-bus/default"
+        assert bus.inputs["region"] == "us-east-1"
+        [role] = [r for r in result.of_type("aws:iam/role:Role") if r.outputs["arn"] == bus.inputs["roleArn"]]
+        [trust] = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+        assert trust["Principal"] == {"Service": "events.amazonaws.com"}
+        assert trust["Condition"]["ArnEquals"] == {"aws:SourceArn": forward.outputs["arn"]}
+        [policy] = [p for p in result.of_type("aws:iam/rolePolicy:RolePolicy") if p.inputs["role"] == role.inputs["name"]]
+        [put] = json.loads(policy.inputs["policy"])["Statement"]
+        assert (put["Action"], put["Resource"]) == ("events:PutEvents", bus.inputs["arn"])
+
+
+def _management_id(result: Run) -> str:
+    return json.loads(result.config["landing-zone:organization"])["management_account_id"]
+
+
+def test_the_pattern_matches_root_by_hand_and_nothing_else(dev: Run) -> None:
+    patterns = {r.inputs["eventPattern"] for r in dev.of_type("aws:cloudwatch/eventRule:EventRule")
+                if "root-activity" in r.inputs["name"]}
+    [text] = patterns  # one pattern, in both regions, in every account
+    pattern = EventPattern.load(text)
+    assert all(pattern.matches_event(event) for event in MATCHING)
+    assert not any(pattern.matches_event(event) for event in NOT_MATCHING)
