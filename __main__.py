@@ -8,8 +8,10 @@ from components.email.service import EmailService
 from components.identity.access_roles import AccessRoles
 from components.identity.people import People
 from components.identity.pipeline import DeployRole, PipelineAccess
+from components.policy_document import Statement
 from components.root_activity import RootActivityAlerts
 from components.vpc import Vpc
+from components.web.service import WebService
 from config.routing import routing_plan
 from org.organization import Organization
 from org.providers import management_provider, member_provider
@@ -85,3 +87,31 @@ emails = {
                        region=settings.organization.region, events_topic_arn=alerts[name].warning.arn, opts=on(name))
     for name, services in settings.services.items() if services.email.enabled
 }
+
+
+def web_access(account: str) -> tuple[list[Statement], dict[str, pulumi.Input[str]]]:
+    """What the account's web app may do (only other components' grants) and the names it is told (no secrets)."""
+    statements: list[Statement] = []
+    environment: dict[str, pulumi.Input[str]] = {"AWS_REGION": settings.organization.region}
+    if account in emails:
+        statements += emails[account].grant_send_templated_email()
+        environment |= emails[account].app_environment()
+    return statements, environment | settings.services[account].web.variables
+
+
+webs: dict[str, WebService] = {}
+for name, services in settings.services.items():
+    if not services.web.enabled:
+        continue
+    groups = settings.network.groups_of(name)
+    app_statements, app_environment = web_access(name)
+    webs[name] = WebService(
+        f"{name}-web", services.web, org=org_name, account=name,
+        vpc_id=vpcs[name].vpc_id, instance_subnet_ids=vpcs[name].subnet_ids("app"),
+        load_balancer_subnet_ids=vpcs[name].subnet_ids("public"),
+        instance_group=vpcs[name].security_groups[services.web.instance_security_group],
+        load_balancer_group=vpcs[name].security_groups[services.web.load_balancer_group(groups)],
+        open_proxy_port=not services.web.proxy_port_open(groups),
+        app_statements=app_statements, environment=app_environment, opts=on(name),
+    )
+pulumi.export("web_endpoints", {name: web.endpoint_url for name, web in webs.items()})

@@ -7,11 +7,13 @@ the data tier) is checked across sections in `config/services_checks.py`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from config.base import Model
+from config.security_groups import SecurityGroupConfig, SecurityGroupRuleConfig
 
 # The retention periods CloudWatch Logs accepts (PutRetentionPolicy).
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
@@ -49,6 +51,8 @@ class EmailConfig(Model):
     domain: DomainName | None = Field(None, description="Lowercase DNS domain the e-mails come from, e.g. "
                                                         "`shop.example` (an SES identity with Easy DKIM); required "
                                                         "when enabled.")
+    sender: str = Field("shop", pattern=r"^[a-z0-9][a-z0-9._+-]{0,63}$",
+                        description="Local part of the one From address the app may use: `<sender>@<domain>`.")
     mail_from_subdomain: str = Field("mail", pattern=r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
                                      description="Custom MAIL FROM domain is `<this>.<domain>` (SPF and bounces).")
     hosted_zone_id: str | None = Field(
@@ -65,6 +69,10 @@ class EmailConfig(Model):
     @property
     def mail_from_domain(self) -> str:
         return f"{self.mail_from_subdomain}.{self.domain}"
+
+    @property
+    def from_address(self) -> str:
+        return f"{self.sender}@{self.domain}"
 
 
 # --- Curation service ---------------------------------------------------------------------------------------------
@@ -195,6 +203,10 @@ class WebConfig(Model):
                           "required when enabled.")
     ssl_policy: str = Field("ELBSecurityPolicy-TLS13-1-2-2021-06", pattern=r"^ELBSecurityPolicy-[A-Za-z0-9-]+$",
                             description="Security policy of the HTTPS listener (TLS 1.2 and 1.3).")
+    instance_security_group: str = Field("app", description="Shared security group (network.security_groups) of "
+                                                             "the instances.")
+    load_balancer_security_group: str | None = Field(
+        None, description="Shared security group of the load balancer; by default the account's one `public` group.")
     instance_port: int = Field(80, ge=1, le=65535, description="Port of the platform's proxy on the instances "
                                                                  "(80 on every Beanstalk Linux platform).")
     health_check_path: str = Field("/", pattern=r"^/", description="Path the load balancer checks on each instance.")
@@ -234,6 +246,23 @@ class WebConfig(Model):
         if self.enabled and self.certificate_arn is None:
             raise ValueError("an enabled web service needs `certificate_arn` (its HTTPS listener's ACM certificate)")
         return self
+
+    def load_balancer_group(self, groups: Mapping[str, SecurityGroupConfig]) -> str:
+        """The load balancer's shared group: the configured one, else the VPC's one public group."""
+        if self.load_balancer_security_group is not None:
+            return self.load_balancer_security_group
+        (public,) = [name for name, group in groups.items() if group.public]
+        return public
+
+    def proxy_port_open(self, groups: Mapping[str, SecurityGroupConfig]) -> bool:
+        """Whether the shared groups' own rules already let the load balancer reach the instances' proxy port."""
+        balancer, instances = self.load_balancer_group(groups), self.instance_security_group
+
+        def covers(rules: list[SecurityGroupRuleConfig], peer: str) -> bool:
+            return any(rule.group == peer and rule.protocol in ("tcp", "all")
+                       and rule.ports[0] <= self.instance_port <= rule.ports[1] for rule in rules)
+
+        return covers(groups[balancer].egress, instances) and covers(groups[instances].ingress, balancer)
 
     @property
     def certificate_region(self) -> str | None:

@@ -33,6 +33,34 @@ def _web_needs_a_vpc(sections: Sections) -> Iterator[Problem]:
                           f"the web service needs a VPC; add landing-zone:network.vpcs.{name} or disable it")
 
 
+@check("network", "services")
+def _web_security_groups(sections: Sections) -> Iterator[Problem]:
+    network = sections["network"]
+    services: dict[str, ServicesConfig] = sections["services"]
+    for name, account in services.items():
+        web = account.web
+        if not web.enabled or name not in network.vpcs:
+            continue
+        groups = network.groups_of(name)
+        path = f"services.{name}.web"
+        instance = groups.get(web.instance_security_group)
+        if instance is None:
+            yield Problem(f"{path}.instance_security_group", f"`{web.instance_security_group}` is not a security group "
+                          f"of the {name} VPC; use one of {sorted(groups)}")
+        elif instance.public:
+            yield Problem(f"{path}.instance_security_group", f"`{web.instance_security_group}` is a public group; "
+                          "instances sit behind the load balancer in a private group")
+        public = sorted(group for group, spec in groups.items() if spec.public)
+        chosen = web.load_balancer_security_group
+        if chosen is not None and chosen not in public:
+            yield Problem(f"{path}.load_balancer_security_group",
+                          f"`{chosen}` is not a public security group of the {name} VPC; use one of {public}")
+        elif chosen is None and len(public) != 1:
+            yield Problem(f"{path}.load_balancer_security_group",
+                          f"the {name} VPC has {len(public)} public security groups {public}; name the load "
+                          "balancer's here")
+
+
 @check("organization", "services")
 def _certificate_region(sections: Sections) -> Iterator[Problem]:
     region = sections["organization"].region

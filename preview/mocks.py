@@ -76,6 +76,8 @@ class LandingZoneMocks(Mocks):
         resource_id = f"{args.name}-{_short_hash(identity)}"
         service = token.split(":")[1].split("/")[0]
         state: dict[str, Any] = {"arn": f"arn:aws:{service}:{region}:{account_id}:{args.name}/{resource_id}"}
+        if token in _ARN_FORMATS:
+            state["arn"] = _ARN_FORMATS[token].format(region=region, account=account_id, id=resource_id)
         state.update(_type_outputs(token, args.name, resource_id, identity, account_id, region))
         state.update(inputs)
         for key, computed in _computed_within_inputs(token, resource_id).items():
@@ -138,6 +140,20 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
                 "cname": f"{name}-{_short_hash(identity)}.{region}.elasticbeanstalk.com",
                 "endpointUrl": f"awseb-{_short_hash(identity)}.{region}.elb.amazonaws.com"}
     return {}
+
+
+# Services (issue 7): ARNs in AWS's own shape for the types their policies name, so a linter sees real resources.
+_ARN_FORMATS = {
+    "aws:kms/key:Key": "arn:aws:kms:{region}:{account}:key/{id}",
+    "aws:cloudwatch/logGroup:LogGroup": "arn:aws:logs:{region}:{account}:log-group:{id}",
+    "aws:dynamodb/table:Table": "arn:aws:dynamodb:{region}:{account}:table/{id}",
+    "aws:sqs/queue:Queue": "arn:aws:sqs:{region}:{account}:{id}",
+    "aws:lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{id}",
+    "aws:kinesis/stream:Stream": "arn:aws:kinesis:{region}:{account}:stream/{id}",
+    "aws:sesv2/emailIdentity:EmailIdentity": "arn:aws:ses:{region}:{account}:identity/{id}",
+    "aws:sesv2/configurationSet:ConfigurationSet": "arn:aws:ses:{region}:{account}:configuration-set/{id}",
+    "aws:ses/template:Template": "arn:aws:ses:{region}:{account}:template/{id}",
+}
 
 
 def _computed_within_inputs(token: str, resource_id: str) -> dict[str, dict[str, Any]]:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components import grants
 from components.email.templates import EmailTemplate, load_templates
 from components.policy_document import Statement
 from config.naming import aws_name
@@ -25,6 +26,7 @@ class EmailService(pulumi.ComponentResource):
     """SES sending for `spec.domain`. Attributes for other components and alarms:
 
     domain, mail_from_domain        str
+    from_address                    str           (the one sender the grant allows)
     identity_arn                    Output[str]
     configuration_set_name          Output[str]   (alarms: SES reputation metrics per configuration set)
     template_names                  tuple[str, ...]
@@ -39,6 +41,7 @@ class EmailService(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.domain: str = spec.domain
         self.mail_from_domain: str = spec.mail_from_domain
+        self.from_address: str = spec.from_address
 
         configuration_set = aws.sesv2.ConfigurationSet(
             f"{name}-configuration-set",
@@ -122,12 +125,15 @@ class EmailService(pulumi.ComponentResource):
                            ttl=DNS_TTL, records=["v=spf1 include:amazonses.com ~all"], opts=child)
 
     def grant_send_templated_email(self) -> list[Statement]:
-        """Send only this identity's templates, from an address of its domain, through its configuration set."""
-        template_arns = [template.arn for template in self.templates.values()]
-        return [Statement(
-            "Allow",
-            ["ses:SendTemplatedEmail"],
-            [self.identity_arn, self.configuration_set_arn, *template_arns],
-            conditions={"StringLike": {"ses:FromAddress": f"*@{self.domain}"}},
-            sid="SendShopTemplatedEmail",
-        )]
+        """Send only this identity's templates, as its one From address, through its configuration set."""
+        return grants.grant_send_templated_email(
+            self.identity_arn, [template.arn for template in self.templates.values()], self.configuration_set_arn,
+            self.from_address)
+
+    def app_environment(self) -> dict[str, pulumi.Input[str]]:
+        """What an application needs to send these e-mails (names, never credentials)."""
+        return {
+            "EMAIL_FROM_ADDRESS": self.from_address,
+            "EMAIL_CONFIGURATION_SET": self.configuration_set_name,
+            "EMAIL_TEMPLATES": ",".join(self.template_names),
+        }

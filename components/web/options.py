@@ -18,6 +18,7 @@ Option = tuple[str, str, pulumi.Input[str]]  # (namespace, option name, value)
 HTTPS_LISTENER = "aws:elbv2:listener:443"
 DEFAULT_LISTENER = "aws:elbv2:listener:default"
 APP_ENVIRONMENT = "aws:elasticbeanstalk:application:environment"
+MANAGED_UPDATES_ROLE = "AWSServiceRoleForElasticBeanstalkManagedUpdates"
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,6 @@ class Placement:
     instance_security_group_id: pulumi.Input[str]
     load_balancer_security_group_id: pulumi.Input[str]
     instance_profile_name: pulumi.Input[str]
-    service_role_arn: pulumi.Input[str]
 
 
 def _joined(values: Sequence[pulumi.Input[str]]) -> pulumi.Output[str]:
@@ -84,7 +84,6 @@ def load_balancer(spec: WebConfig, placement: Placement) -> list[Option]:
     return [
         (environment, "EnvironmentType", "LoadBalanced"),
         (environment, "LoadBalancerType", "application"),
-        (environment, "ServiceRole", placement.service_role_arn),
         (balancer, "SecurityGroups", placement.load_balancer_security_group_id),
         (balancer, "ManagedSecurityGroup", placement.load_balancer_security_group_id),
         (DEFAULT_LISTENER, "ListenerEnabled", "false"),
@@ -110,13 +109,15 @@ def deployments(spec: WebConfig) -> list[Option]:
     ]
 
 
-def health_and_updates(spec: WebConfig, placement: Placement) -> list[Option]:
+def health_and_updates(spec: WebConfig) -> list[Option]:
+    """Enhanced health and weekly managed platform updates, through Beanstalk's service-linked roles (no
+    ServiceRole option: created through the API, the environment then uses the monitoring service-linked role)."""
     actions = "aws:elasticbeanstalk:managedactions"
     return [
         ("aws:elasticbeanstalk:healthreporting:system", "SystemType", "enhanced"),
         (actions, "ManagedActionsEnabled", "true"),
         (actions, "PreferredStartTime", spec.managed_updates.preferred_start_time),
-        (actions, "ServiceRoleForManagedUpdates", placement.service_role_arn),
+        (actions, "ServiceRoleForManagedUpdates", MANAGED_UPDATES_ROLE),
         (f"{actions}:platformupdate", "UpdateLevel", spec.managed_updates.update_level),
         (f"{actions}:platformupdate", "InstanceRefreshEnabled", "true"),
     ]
@@ -147,7 +148,7 @@ def option_settings(spec: WebConfig, placement: Placement, environment: Mapping[
         *scaling(spec),
         *load_balancer(spec, placement),
         *deployments(spec),
-        *health_and_updates(spec, placement),
+        *health_and_updates(spec),
         *logs(spec),
         *variables(environment),
     ]

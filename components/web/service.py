@@ -10,32 +10,26 @@ import pulumi
 import pulumi_aws as aws
 
 from components.policy_document import PolicyDocument, Statement
+from components.security_groups import SecurityGroup, connect, tcp
 from components.web.options import Placement, option_settings
 from config.naming import aws_name
 from config.services import WebConfig
 
-# What the Beanstalk platform itself needs on the instances (bundle download, log streaming, health reports).
-PLATFORM_INSTANCE_POLICY = "arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier"
-# What Beanstalk needs as the environment's service role: enhanced health and managed platform updates.
-SERVICE_ROLE_POLICIES = {
-    "health": "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth",
-    "managed-updates": "arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy",
-}
-
 
 class WebService(pulumi.ComponentResource):
     """Application and environment; `app_statements` (from other components' grant_* helpers) are the whole of
-    what the application may do. Attributes for alarms and DNS:
+    what the instances may do. Beanstalk itself acts through its service-linked roles (monitoring for enhanced
+    health, managed updates), which AWS defines, so the program attaches no AWS-managed policy. Attributes:
 
     application_name, environment_name    str
     environment_id, endpoint_url, cname  Output[str]
     load_balancer_arn                     Output[str]
     """
 
-    def __init__(self, name: str, spec: WebConfig, *, org: str, account: str, account_id: pulumi.Input[str],
+    def __init__(self, name: str, spec: WebConfig, *, org: str, account: str,
                  vpc_id: pulumi.Input[str], instance_subnet_ids: Sequence[pulumi.Input[str]],
-                 load_balancer_subnet_ids: Sequence[pulumi.Input[str]], instance_security_group_id: pulumi.Input[str],
-                 load_balancer_security_group_id: pulumi.Input[str], app_statements: Sequence[Statement],
+                 load_balancer_subnet_ids: Sequence[pulumi.Input[str]], instance_group: SecurityGroup,
+                 load_balancer_group: SecurityGroup, open_proxy_port: bool, app_statements: Sequence[Statement],
                  environment: Mapping[str, pulumi.Input[str]], opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:web:WebService", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -45,7 +39,7 @@ class WebService(pulumi.ComponentResource):
         self.instance_role = aws.iam.Role(
             f"{name}-instance-role",
             name=aws_name(org, account, "web-instance", kind="iam"),
-            description=f"Instances of {self.environment_name}: the app's grants and the platform's own needs",
+            description=f"Instances of {self.environment_name}: exactly the app's grants",
             assume_role_policy=_trust("ec2.amazonaws.com").to_json(),
             opts=child,
         )
@@ -54,24 +48,9 @@ class WebService(pulumi.ComponentResource):
             self.app_policy = aws.iam.RolePolicy(
                 f"{name}-app-policy", name="application", role=self.instance_role.id,
                 policy=PolicyDocument(list(app_statements)).to_json(), opts=child)
-        aws.iam.RolePolicyAttachment(f"{name}-instance-platform", role=self.instance_role.name,
-                                     policy_arn=PLATFORM_INSTANCE_POLICY, opts=child)
         self.instance_profile = aws.iam.InstanceProfile(
             f"{name}-instance-profile", name=aws_name(org, account, "web-instance", kind="iam"),
             role=self.instance_role.name, opts=child)
-
-        self.service_role = aws.iam.Role(
-            f"{name}-service-role",
-            name=aws_name(org, account, "web-beanstalk", kind="iam"),
-            description=f"Elastic Beanstalk manages {self.environment_name}: health and platform updates",
-            assume_role_policy=_trust("elasticbeanstalk.amazonaws.com", {"sts:ExternalId": "elasticbeanstalk"}).to_json(),
-            opts=child,
-        )
-        attachments = [
-            aws.iam.RolePolicyAttachment(f"{name}-service-{purpose}", role=self.service_role.name, policy_arn=arn,
-                                         opts=child)
-            for purpose, arn in SERVICE_ROLE_POLICIES.items()
-        ]
 
         self.application = aws.elasticbeanstalk.Application(
             f"{name}-application", name=self.application_name,
@@ -83,20 +62,22 @@ class WebService(pulumi.ComponentResource):
                 bucket=spec.bundle.bucket, key=spec.bundle.key, opts=child)
             version_label = version.name
 
+        if open_proxy_port:  # the shared groups' own rules do not reach the platform's proxy port yet
+            connect(load_balancer_group, instance_group, tcp(spec.instance_port),
+                    f"load balancer to the Beanstalk proxy of {self.environment_name}")
         placement = Placement(
             vpc_id=vpc_id, instance_subnet_ids=instance_subnet_ids, load_balancer_subnet_ids=load_balancer_subnet_ids,
-            instance_security_group_id=instance_security_group_id,
-            load_balancer_security_group_id=load_balancer_security_group_id,
-            instance_profile_name=self.instance_profile.name, service_role_arn=self.service_role.arn,
+            instance_security_group_id=instance_group.id, load_balancer_security_group_id=load_balancer_group.id,
+            instance_profile_name=self.instance_profile.name,
         )
-        ready = [self.instance_profile, *attachments, *([self.app_policy] if self.app_policy else [])]
+        ready = [self.instance_profile, *([self.app_policy] if self.app_policy else [])]
         self.environment = aws.elasticbeanstalk.Environment(
             f"{name}-environment",
             name=self.environment_name,
             application=self.application.name,
             tier="WebServer",
             solution_stack_name=spec.solution_stack,
-            version_label=version_label,  # none: Beanstalk starts the platform's sample application
+            version=version_label,  # none: Beanstalk starts the platform's sample application
             settings=[aws.elasticbeanstalk.EnvironmentSettingArgs(namespace=namespace, name=option, value=value)
                       for namespace, option, value in option_settings(spec, placement, environment)],
             opts=pulumi.ResourceOptions(parent=self, depends_on=ready),
@@ -126,8 +107,5 @@ class WebService(pulumi.ComponentResource):
         })
 
 
-def _trust(service: str, conditions: Mapping[str, str] | None = None) -> PolicyDocument:
-    return PolicyDocument([Statement(
-        "Allow", ["sts:AssumeRole"], principals={"Service": [service]},
-        conditions={"StringEquals": dict(conditions)} if conditions else None, sid="ServiceAssumes",
-    )])
+def _trust(service: str) -> PolicyDocument:
+    return PolicyDocument([Statement("Allow", ["sts:AssumeRole"], principals={"Service": [service]}, sid="ServiceAssumes")])
