@@ -4,17 +4,20 @@ import pulumi
 
 import config
 from components.alert_topics import AlertTopics
+from components.curation import Curation
+from components.data.tier import DataTier
 from components.email.service import EmailService
 from components.identity.access_roles import AccessRoles
 from components.identity.people import People
 from components.identity.pipeline import DeployRole, PipelineAccess
-from components.policy_document import Statement
 from components.root_activity import RootActivityAlerts
 from components.vpc import Vpc
+from components.web.access import app_access
 from components.web.service import WebService
+from config.naming import aws_name
 from config.routing import routing_plan
 from org.organization import Organization
-from org.providers import management_provider, member_provider
+from org.providers import management_provider, member_provider, member_region_provider
 
 settings = config.load()
 org_name = settings.organization.name
@@ -81,37 +84,62 @@ vpcs = {
 }
 pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
 
+# --- Data tier (issue #6): keys, Aurora, OpenSearch, Kinesis to the lake, AWS Backup per workload account -------
+data_tiers = {}
+for name, data_spec in settings.data.items():
+    copy_region = data_spec.backup.copy_to.region if data_spec.backup.enabled else None
+    data_tiers[name] = DataTier(
+        f"{name}-data", data_spec, vpcs[name], org=org_name, account=name, account_id=account_ids[name],
+        region=settings.organization.region, production=settings.production,
+        # Each account's own topic: Backup and EventBridge publish only within their account (ops: alerts["ops"]).
+        alert_topic_arn=alerts[name].critical.arn,
+        app_role_arn=pulumi.Output.concat("arn:aws:iam::", account_ids[name], ":role/",
+                                          aws_name(org_name, name, data_spec.search.app_role, kind="iam")),
+        admin_role_arn=pulumi.Output.concat("arn:aws:iam::", account_ids[name], ":role/",
+                                            settings.account(name).role_name),
+        copy_provider=member_region_provider(settings, name, account_ids[name], copy_region) if copy_region else None,
+        opts=on(name))
+pulumi.export("data", {name: {"reader_endpoint": tier.database.reader_endpoint if tier.database else None,
+                              "search_endpoint": tier.search.endpoint if tier.search else None,
+                              "stream_name": tier.stream.stream_name if tier.stream else None}
+                       for name, tier in data_tiers.items()})
+
 # --- Services (issue #7): SES e-mail, the curation service and the web service per workload account ----------
+region = settings.organization.region
 emails = {
-    name: EmailService(f"{name}-email", services.email, org=org_name, account=name,
-                       region=settings.organization.region, events_topic_arn=alerts[name].warning.arn, opts=on(name))
+    name: EmailService(f"{name}-email", services.email, org=org_name, account=name, region=region,
+                       events_topic_arn=alerts[name].warning.arn, opts=on(name))
     for name, services in settings.services.items() if services.email.enabled
 }
-
-
-def web_access(account: str) -> tuple[list[Statement], dict[str, pulumi.Input[str]]]:
-    """What the account's web app may do (only other components' grants) and the names it is told (no secrets)."""
-    statements: list[Statement] = []
-    environment: dict[str, pulumi.Input[str]] = {"AWS_REGION": settings.organization.region}
-    if account in emails:
-        statements += emails[account].grant_send_templated_email()
-        environment |= emails[account].app_environment()
-    return statements, environment | settings.services[account].web.variables
-
-
-webs: dict[str, WebService] = {}
+curations = {}
+for name, services in settings.services.items():
+    stream = data_tiers[name].stream if name in data_tiers else None
+    if services.curation.enabled and stream is not None:  # config checks that the stream exists
+        curations[name] = Curation(
+            f"{name}-curation", services.curation, org=org_name, account=name, account_id=account_ids[name],
+            region=region, stream_arn=stream.stream_arn, stream_key_arn=stream.key.arn,
+            production=settings.production, opts=on(name))
+webs = {}
 for name, services in settings.services.items():
     if not services.web.enabled:
         continue
     groups = settings.network.groups_of(name)
-    app_statements, app_environment = web_access(name)
+    access = app_access(region, services.web.search, data_tiers.get(name), emails.get(name))
     webs[name] = WebService(
         f"{name}-web", services.web, org=org_name, account=name,
+        # The role the search domain's access policy admits by name (landing-zone:data.<account>.search.app_role).
+        instance_role_name=aws_name(org_name, name, settings.data[name].search.app_role if name in settings.data
+                                    else "app", kind="iam"),
         vpc_id=vpcs[name].vpc_id, instance_subnet_ids=vpcs[name].subnet_ids("app"),
         load_balancer_subnet_ids=vpcs[name].subnet_ids("public"),
         instance_group=vpcs[name].security_groups[services.web.instance_security_group],
         load_balancer_group=vpcs[name].security_groups[services.web.load_balancer_group(groups)],
         open_proxy_port=not services.web.proxy_port_open(groups),
-        app_statements=app_statements, environment=app_environment, opts=on(name),
+        app_statements=access.statements, environment=access.environment | services.web.variables, opts=on(name),
     )
-pulumi.export("web_endpoints", {name: web.endpoint_url for name, web in webs.items()})
+pulumi.export("services", {
+    name: {"web_endpoint": webs[name].endpoint_url if name in webs else None,
+           "recommendations_url": curations[name].api_url if name in curations else None,
+           "email_configuration_set": emails[name].configuration_set_name if name in emails else None}
+    for name in settings.services
+})

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.data.keys import ADMIN_ACTIONS, GRANT_ACTIONS, USE_ACTIONS
 from components.lambda_function import FunctionSpec, LambdaFunction
 from components.policy_document import PolicyDocument, Statement
 from config.naming import aws_name
@@ -183,13 +184,22 @@ class Curation(pulumi.ComponentResource):
 
 
 def _key_policy(account_id: pulumi.Input[str], region: str) -> PolicyDocument:
+    """Root administers (never reads); the account's principals use the key only through DynamoDB and SQS; the
+    account's log groups encrypt with it."""
     root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+    via = {"kms:CallerAccount": account_id,
+           "kms:ViaService": [f"dynamodb.{region}.amazonaws.com", f"sqs.{region}.amazonaws.com"]}
     log_groups = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:*")
     return PolicyDocument([
-        Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [root]}, sid="AccountAdministers"),
-        Statement("Allow", ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-                  ["*"], principals={"Service": [f"logs.{region}.amazonaws.com"]},
-                  conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_groups}}, sid="LogsEncrypt"),
+        Statement("Allow", list(ADMIN_ACTIONS), ["*"], principals={"AWS": [root]}, sid="AccountAdministers"),
+        Statement("Allow", list(USE_ACTIONS), ["*"], principals={"AWS": [root]}, conditions={"StringEquals": via},
+                  sid="UseThroughTableAndQueue"),
+        Statement("Allow", list(GRANT_ACTIONS), ["*"], principals={"AWS": [root]},
+                  conditions={"StringEquals": via, "Bool": {"kms:GrantIsForAWSResource": "true"}},
+                  sid="TableHoldsGrants"),
+        Statement("Allow", ["kms:Decrypt*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"], ["*"],
+                  principals={"Service": [f"logs.{region}.amazonaws.com"]},
+                  conditions={"StringLike": {"kms:EncryptionContext:aws:logs:arn": log_groups}}, sid="LogsEncrypt"),
     ])
 
 

@@ -276,6 +276,8 @@ class BackupConfig(Model):
 class AccountDataConfig(Model):
     """The data tier of one account; the account needs a VPC under `landing-zone:network.vpcs`."""
 
+    app_security_group: str = Field(
+        "app", description="The VPC's shared security group (network.security_groups) admitted to Aurora and search.")
     database: DatabaseConfig = Field(default_factory=DatabaseConfig, description="The Aurora cluster.")
     search: SearchConfig = Field(default_factory=SearchConfig, description="The OpenSearch product-search domain.")
     stream: StreamConfig = Field(default_factory=StreamConfig, description="The Kinesis event stream and Firehose.")

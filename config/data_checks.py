@@ -18,6 +18,8 @@ from config.data_limits import (
     closest,
 )
 from config.errors import Problem
+from config.nacls import NaclRuleConfig
+from config.network import NetworkConfig
 from config.organization import OrganizationConfig
 from config.regions import REGIONS
 
@@ -186,8 +188,10 @@ def _data_against_organization(sections: Sections) -> Iterator[Problem]:
                                                                f"over {zones} AZs; use a multiple of {zones}")
         backup = spec.backup
         if not backup.enabled:
-            if org.production:
-                yield Problem(f"{base}.backup.enabled", "production data must be backed up; remove the setting")
+            stores = [name for name, on in (("Aurora", spec.database.enabled), ("the lake", spec.lake.enabled)) if on]
+            if stores:
+                yield Problem(f"{base}.backup.enabled", f"{' and '.join(stores)} would have no backup; every data "
+                                                        "store must be in a backup selection, so remove the setting")
             continue
         copy_region = backup.copy_to.region
         if copy_region is not None and copy_region == org.region:
@@ -226,4 +230,27 @@ def _data_against_network(sections: Sections) -> Iterator[Problem]:
         if spec.search.enabled and wanted > zones:
             yield Problem(f"data.{account}.search.availability_zones",
                           f"{wanted} AZs, but the {account} VPC has {zones}; use at most {zones}")
+        network: NetworkConfig = sections["network"]
+        groups = network.groups_of(account)
+        if (spec.database.enabled or spec.search.enabled) and spec.app_security_group not in groups:
+            yield Problem(f"data.{account}.app_security_group",
+                          f"`{spec.app_security_group}` is not a security group of the {account} VPC; use one of "
+                          f"{sorted(groups)} or add it to network.security_groups")
+        ports = [("database.engine", spec.database.port, f"Aurora ({spec.database.engine})")] if spec.database.enabled else []
+        ports += [("search.enabled", 443, "OpenSearch (HTTPS)")] if spec.search.enabled else []
+        for field, port, what in ports:
+            if not _nacl_admits(network.nacls.data.inbound, port):
+                yield Problem(f"data.{account}.{field}",
+                              f"the data tier's network ACL (network.nacls.data.inbound) admits no TCP {port} from the "
+                              f"app tier, so {what} would be unreachable; add an allow rule for {port} from `app`")
+
+
+def _nacl_admits(rules: list[NaclRuleConfig], port: int) -> bool:
+    """Whether the lowest-numbered rule matching TCP `port` from the app tier allows it."""
+    for rule in sorted(rules, key=lambda rule: rule.number):
+        if rule.protocol not in ("tcp", "all") or not rule.ports[0] <= port <= rule.ports[1]:
+            continue
+        if rule.peer in ("app", "vpc") or rule.peer == "0.0.0.0/0":
+            return rule.action == "allow"
+    return False
 

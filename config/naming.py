@@ -19,6 +19,14 @@ LIMITS: dict[str, tuple[int, bool]] = {
     "log-group": (512, False),
     "sns-topic": (256, False),
     "account": (50, False),
+    # Data tier (issue #6)
+    "s3-bucket-prefix": (50, True),  # a bucket name that gets `-<account id>` appended (63 in all)
+    "backup-vault": (50, False),
+    "backup-plan": (50, False),
+    "restore-testing": (50, False),  # and only letters, digits and underscores: see components/data/restore_testing
+    "kinesis": (128, False),
+    "firehose": (64, False),
+    # Services (issue #7)
     "ses-configuration-set": (64, False),
     "dynamodb-table": (255, False),
     "sqs-queue": (80, False),

@@ -31,7 +31,8 @@ DomainName = Annotated[
 CERTIFICATE_ARN = re.compile(r"^arn:aws(?:-[a-z]+)*:acm:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):certificate/"
                              r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
-HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
+# Queries only: the app reads the index; writing it is the indexing pipeline's job.
+HttpMethod = Literal["GET", "HEAD", "POST"]
 
 EnvironmentVariableName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
 
@@ -171,6 +172,9 @@ class SearchAccessConfig(Model):
                 raise ValueError(f"search path `{path}` must start with `/`, e.g. `/{path.lstrip('/') or 'products'}`")
             if not re.fullmatch(r"/[A-Za-z0-9_.*/-]*", path):
                 raise ValueError(f"search path `{path}` may hold only letters, digits, `_ . - / *`")
+            if not path.strip("/*"):
+                raise ValueError(f"search path `{path}` would open the whole domain; name the index and API, "
+                                 "e.g. `/products/_search`")
         return paths
 
 

@@ -97,3 +97,21 @@ def _email_templates(sections: Sections) -> Iterator[Problem]:
         yield Problem(f"services.{senders[0]}.email",
                       f"cannot deploy the e-mail templates in {shown}/: {problem} Fix the template, or declare the "
                       f"variable in {email_templates.MANIFEST}")
+
+
+@check("data", "services")
+def _services_need_the_data_tier(sections: Sections) -> Iterator[Problem]:
+    data = sections["data"]
+    services: dict[str, ServicesConfig] = sections["services"]
+    for name, account in services.items():
+        tier = data.get(name)
+        if account.curation.enabled and (tier is None or not (tier.stream.enabled and tier.lake.enabled)):
+            yield Problem(f"services.{name}.curation.enabled",
+                          f"the curation service reads the data tier's event stream; enable "
+                          f"landing-zone:data.{name}.stream (and its lake), or disable curation")
+        uses_data = tier is not None and (tier.database.enabled or tier.search.enabled)
+        if account.web.enabled and uses_data and tier.app_security_group != account.web.instance_security_group:
+            yield Problem(f"services.{name}.web.instance_security_group",
+                          f"`{account.web.instance_security_group}` differs from landing-zone:data.{name}."
+                          f"app_security_group (`{tier.app_security_group}`), the group Aurora and OpenSearch admit; "
+                          "use the same group")

@@ -45,3 +45,17 @@ def member_provider(config: StackConfig, account: str, account_id: pulumi.Input[
         assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=role_arn, session_name=f"landing-zone-{pulumi.get_stack()}")],
         default_tags=aws.ProviderDefaultTagsArgs(tags=account_tags(config, account)),
     )
+
+
+def member_region_provider(config: StackConfig, account: str, account_id: pulumi.Input[str],
+                           region: str) -> aws.Provider:
+    """The account's provider in another region (backup copies): the same role, tags and account pin."""
+    role_name = config.account(account).role_name
+    role_arn = pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", role_name)
+    return aws.Provider(
+        f"{account}-{region}",
+        region=region,
+        allowed_account_ids=[account_id],
+        assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=role_arn, session_name=f"landing-zone-{pulumi.get_stack()}")],
+        default_tags=aws.ProviderDefaultTagsArgs(tags=account_tags(config, account)),
+    )

@@ -131,7 +131,8 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
         return {"arn": f"arn:aws:iam::{account_id}:{_IAM_ARN_KINDS[token]}/{resource_id}"}
     # Services (issue 7)
     if token == "aws:sqs/queue:Queue":
-        return {"url": f"https://sqs.{region}.amazonaws.com/{account_id}/{name}-{resource_id[-10:]}"}
+        return {"arn": f"arn:aws:sqs:{region}:{account_id}:{resource_id}",
+                "url": f"https://sqs.{region}.amazonaws.com/{account_id}/{resource_id}"}
     if token == "aws:lambda/functionUrl:FunctionUrl":
         return {"functionUrl": f"https://{_short_hash(identity)}.lambda-url.{region}.on.aws/"}
     if token == "aws:elasticbeanstalk/environment:Environment":
@@ -139,17 +140,26 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
                                   f"awseb-{_short_hash(identity)}/{_stable_digits(identity, 16)}"],
                 "cname": f"{name}-{_short_hash(identity)}.{region}.elasticbeanstalk.com",
                 "endpointUrl": f"awseb-{_short_hash(identity)}.{region}.elb.amazonaws.com"}
+    if token in _DATA_ARN_FORMATS:  # Data tier (issue #6): ARNs in each service's own shape, still unique
+        return {"arn": _DATA_ARN_FORMATS[token].format(region=region, account=account_id, id=resource_id)}
+    if token == "aws:rds/cluster:Cluster":
+        digest = _short_hash(identity)
+        return {"arn": f"arn:aws:rds:{region}:{account_id}:cluster:{resource_id}",
+                "clusterResourceId": f"cluster-{digest.upper()}",
+                "endpoint": f"{resource_id}.cluster-{digest}.{region}.rds.amazonaws.com",
+                "readerEndpoint": f"{resource_id}.cluster-ro-{digest}.{region}.rds.amazonaws.com",
+                "masterUserSecrets": [{
+                    "secretArn": f"arn:aws:secretsmanager:{region}:{account_id}:secret:rds!cluster-{digest}-AbCdEf",
+                    "secretStatus": "active", "kmsKeyId": ""}]}
+    if token == "aws:opensearch/domain:Domain":
+        return {"arn": f"arn:aws:es:{region}:{account_id}:domain/{resource_id}",
+                "endpoint": f"vpc-{resource_id}-{_short_hash(identity)}.{region}.es.amazonaws.com"}
     return {}
 
 
 # Services (issue 7): ARNs in AWS's own shape for the types their policies name, so a linter sees real resources.
 _ARN_FORMATS = {
-    "aws:kms/key:Key": "arn:aws:kms:{region}:{account}:key/{id}",
-    "aws:cloudwatch/logGroup:LogGroup": "arn:aws:logs:{region}:{account}:log-group:{id}",
     "aws:dynamodb/table:Table": "arn:aws:dynamodb:{region}:{account}:table/{id}",
-    "aws:sqs/queue:Queue": "arn:aws:sqs:{region}:{account}:{id}",
-    "aws:lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{id}",
-    "aws:kinesis/stream:Stream": "arn:aws:kinesis:{region}:{account}:stream/{id}",
     "aws:sesv2/emailIdentity:EmailIdentity": "arn:aws:ses:{region}:{account}:identity/{id}",
     "aws:sesv2/configurationSet:ConfigurationSet": "arn:aws:ses:{region}:{account}:configuration-set/{id}",
     "aws:ses/template:Template": "arn:aws:ses:{region}:{account}:template/{id}",
@@ -161,6 +171,19 @@ def _computed_within_inputs(token: str, resource_id: str) -> dict[str, dict[str,
     if token == "aws:sesv2/emailIdentity:EmailIdentity":
         return {"dkimSigningAttributes": {"tokens": [f"{_short_hash(resource_id + str(i))}dkim" for i in range(3)]}}
     return {}
+
+
+_DATA_ARN_FORMATS = {
+    "aws:kms/key:Key": "arn:aws:kms:{region}:{account}:key/{id}",
+    "aws:s3/bucket:Bucket": "arn:aws:s3:::{id}",
+    "aws:kinesis/stream:Stream": "arn:aws:kinesis:{region}:{account}:stream/{id}",
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": "arn:aws:firehose:{region}:{account}:deliverystream/{id}",
+    "aws:cloudwatch/logGroup:LogGroup": "arn:aws:logs:{region}:{account}:log-group:{id}",
+    "aws:backup/vault:Vault": "arn:aws:backup:{region}:{account}:backup-vault:{id}",
+    "aws:backup/plan:Plan": "arn:aws:backup:{region}:{account}:backup-plan:{id}",
+    "aws:lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{id}",
+    "aws:sqs/queue:Queue": "arn:aws:sqs:{region}:{account}:{id}",
+}
 
 
 _IAM_ARN_KINDS = {

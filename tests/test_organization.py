@@ -14,6 +14,13 @@ from tests.stackfiles import base_config, write_stack_file
 ACCOUNTS = {"network": "infrastructure", "build": "infrastructure", "dev": "workloads", "ops": "workloads"}
 
 
+def copy_regions(stack: str) -> dict[str, str]:
+    """Account -> second region its backups are copied to (the data tier adds a provider there, issue #6)."""
+    data = base_config(stack).get("landing-zone:data", {})
+    return {account: spec["backup"]["copy_to"]["region"] for account, spec in data.items()
+            if spec.get("backup", {}).get("copy_to", {}).get("region")}
+
+
 def test_organization_has_all_features_and_trusted_services(stack_run: Run) -> None:
     [organization] = stack_run.of_type("aws:organizations/organization:Organization")
     assert organization.inputs["featureSet"] == "ALL"
@@ -50,7 +57,13 @@ def test_four_accounts_in_their_ous(stack_run: Run) -> None:
 def test_each_member_provider_assumes_its_role_in_its_own_account(stack_run: Run) -> None:
     account_ids = {a.name: a.id for a in stack_run.of_type("aws:organizations/account:Account")}
     providers = {p.name: p for p in stack_run.of_type("pulumi:providers:aws")}
-    assert set(providers) == {"management", *ACCOUNTS}
+    copies = copy_regions(stack_run.stack)
+    assert set(providers) == {"management", *ACCOUNTS, *(f"{name}-{region}" for name, region in copies.items())}
+    for name, region in copies.items():  # the same role, pin and tags, in the copy region
+        regional, home = providers[f"{name}-{region}"].inputs, providers[name].inputs
+        assert regional["region"] == region
+        assert (regional["assumeRoles"], regional["allowedAccountIds"], regional["defaultTags"]) == \
+            (home["assumeRoles"], home["allowedAccountIds"], home["defaultTags"])
     for name, account_id in account_ids.items():
         inputs = providers[name].inputs
         [assume] = json.loads(inputs["assumeRoles"])
@@ -83,8 +96,11 @@ def test_every_resource_is_attributed_to_an_account(stack: str, inventories: dic
     for resource in inventory.resources_json():
         if resource["type"].startswith("aws:"):
             assert resource["account"] in {"management", *ACCOUNTS}, resource["urn"]
-            # Only the root-activity twin rules sit in us-east-1, where global sign-in and IAM events arrive.
+            # Only the root-activity twin rules sit in us-east-1, where global sign-in and IAM events arrive,
+            # and backup copies (vault and key) in the account's copy region.
             expected = "us-east-1" if "root-activity-global" in resource["name"] else "ap-northeast-2"
+            if "-backup-copy" in resource["name"]:
+                expected = copy_regions(stack)[resource["account"]]
             assert resource["region"] == expected, resource["urn"]
 
 

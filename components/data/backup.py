@@ -4,12 +4,13 @@ copies, and failure notifications to the account's alert topic."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
 
+from components.data.backup_roles import backup_roles
 from components.data.keys import purpose_key
-from components.policy_document import PolicyDocument, Statement
 from config.data import BackupConfig, ScheduledRuleConfig, VaultLockConfig
 from config.naming import aws_name
 
@@ -18,24 +19,18 @@ BACKUP_TAG_KEY = "BackupPlan"
 BACKUP_TAG_VALUE = "data-tier"
 BACKUP_TAGS = {BACKUP_TAG_KEY: BACKUP_TAG_VALUE}
 
-# AWS maintains these for every resource type Backup supports; a hand copy would fall behind new types.
-MANAGED_POLICIES = (
-    "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-    "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
-    "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
-    "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore",
-)
-
 # Vault events that only ever mean something failed.
 FAILURE_EVENTS = ("COPY_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED")
 
 
 class Backup(pulumi.ComponentResource):
-    """The account's vault and plan. `copy_provider` is the same account's provider in `spec.copy_to.region`."""
+    """The account's vault and plan. `copy_provider` is the same account's provider in `spec.copy_to.region`;
+    restores may never delete the clusters in `keep_clusters`."""
 
     def __init__(self, name: str, spec: BackupConfig, key: aws.kms.Key, *, org: str, account: str,
                  account_id: pulumi.Input[str], region: str, production: bool, alert_topic_arn: pulumi.Input[str],
-                 copy_provider: aws.Provider | None = None, opts: pulumi.ResourceOptions | None = None):
+                 copy_provider: aws.Provider | None = None, keep_clusters: Sequence[pulumi.Input[str]] = (),
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:data:Backup", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.spec = spec
@@ -56,16 +51,10 @@ class Backup(pulumi.ComponentResource):
                                      self.copy_key.arn, spec.vault_lock if self.locked else None, production, self,
                                      in_copy_region)
 
-        self.role = aws.iam.Role(
-            f"{name}-role", name=aws_name(org, account, "backup", kind="iam"),
-            description=f"AWS Backup backs up and restores the {account} data tier",
-            assume_role_policy=PolicyDocument([Statement(
-                "Allow", ["sts:AssumeRole"], principals={"Service": ["backup.amazonaws.com"]},
-                conditions={"StringEquals": {"aws:SourceAccount": account_id}}, sid="BackupAssumes")]).to_json(),
-            opts=child)
-        for index, arn in enumerate(MANAGED_POLICIES):
-            aws.iam.RolePolicyAttachment(f"{name}-role-managed-{index}", role=self.role.name, policy_arn=arn,
-                                         opts=child)
+        regions = [region, *([spec.copy_to.region] if self.copy_vault is not None and spec.copy_to.region else [])]
+        self.role, self.restore_role = backup_roles(
+            name, (aws_name(org, account, "backup", kind="iam"), aws_name(org, account, "backup-restore", kind="iam")),
+            account_id, regions, keep_clusters, self)
 
         self.rules = self._rules(spec, self.copy_vault)
         self.plan = aws.backup.Plan(f"{name}-plan", name=aws_name(org, account, "data", kind="backup-plan"),

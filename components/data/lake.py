@@ -25,7 +25,7 @@ class DataLake(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.key = key
         # Bucket names are global: the account id keeps the sandbox's and production's `dev` lakes apart.
-        bucket_name = pulumi.Output.concat(aws_name(org, account, "lake", kind="s3-bucket"), "-", account_id)
+        bucket_name = pulumi.Output.concat(aws_name(org, account, "lake", kind="s3-bucket-prefix"), "-", account_id)
         self.bucket = aws.s3.Bucket(
             name,
             bucket=bucket_name,
@@ -65,8 +65,6 @@ def _bucket_policy(bucket_arn: pulumi.Input[str], key_arn: pulumi.Input[str]) ->
     return PolicyDocument([
         Statement("Deny", ["s3:*"], [bucket_arn, objects], principals="*",
                   conditions={"Bool": {"aws:SecureTransport": "false"}}, sid="DenyInsecureTransport"),
-        Statement("Deny", ["s3:*"], [bucket_arn, objects], principals="*",
-                  conditions={"NumericLessThan": {"s3:TlsVersion": "1.2"}}, sid="DenyOldTls"),
         Statement("Deny", ["s3:PutObject"], [objects], principals="*",
                   conditions={"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": key_arn}},
                   sid="DenyOtherKeys"),

@@ -26,7 +26,7 @@ class WebService(pulumi.ComponentResource):
     load_balancer_arn                     Output[str]
     """
 
-    def __init__(self, name: str, spec: WebConfig, *, org: str, account: str,
+    def __init__(self, name: str, spec: WebConfig, *, org: str, account: str, instance_role_name: str,
                  vpc_id: pulumi.Input[str], instance_subnet_ids: Sequence[pulumi.Input[str]],
                  load_balancer_subnet_ids: Sequence[pulumi.Input[str]], instance_group: SecurityGroup,
                  load_balancer_group: SecurityGroup, open_proxy_port: bool, app_statements: Sequence[Statement],
@@ -38,7 +38,7 @@ class WebService(pulumi.ComponentResource):
 
         self.instance_role = aws.iam.Role(
             f"{name}-instance-role",
-            name=aws_name(org, account, "web-instance", kind="iam"),
+            name=instance_role_name,
             description=f"Instances of {self.environment_name}: exactly the app's grants",
             assume_role_policy=_trust("ec2.amazonaws.com").to_json(),
             opts=child,
@@ -49,7 +49,7 @@ class WebService(pulumi.ComponentResource):
                 f"{name}-app-policy", name="application", role=self.instance_role.id,
                 policy=PolicyDocument(list(app_statements)).to_json(), opts=child)
         self.instance_profile = aws.iam.InstanceProfile(
-            f"{name}-instance-profile", name=aws_name(org, account, "web-instance", kind="iam"),
+            f"{name}-instance-profile", name=instance_role_name,
             role=self.instance_role.name, opts=child)
 
         self.application = aws.elasticbeanstalk.Application(
