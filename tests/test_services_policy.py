@@ -38,7 +38,11 @@ def _mutated(inventory: Inventory, token: str, change: Any) -> list[rules.Resour
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_service_rules_hold_on_both_stacks(stack: str, inventories: dict[str, Inventory]) -> None:
-    violations = rules.evaluate(inventories[stack].policy_resources())
+    resources = inventories[stack].policy_resources()
+    checked = {resource.type for resource in resources}
+    assert {"aws:elasticbeanstalk/environment:Environment", "aws:lambda/function:Function",
+            "aws:lambda/eventSourceMapping:EventSourceMapping", "aws:sesv2/configurationSet:ConfigurationSet"} <= checked
+    violations = rules.evaluate(resources)
     assert [v for v in violations if v.policy in SERVICE_RULES] == []
 
 
@@ -150,6 +154,18 @@ def test_dead_letter_queue_or_invoke_config_destination_is_enough() -> None:
     assert _violations([with_dlq, with_destination, config], "lambda-failure-destination") == []
 
 
+def test_stream_mapping_without_on_failure_destination_fails(inventories: dict[str, Inventory]) -> None:
+    def drop_destination(inputs: dict[str, Any]) -> None:
+        inputs.pop("destinationConfig", None)
+
+    resources = _mutated(inventories["dev"], "aws:lambda/eventSourceMapping:EventSourceMapping", drop_destination)
+    violations = _violations(resources, "lambda-failure-destination")
+    mappings = [v for v in violations if "stream mapping without an on-failure destination" in v.message]
+    functions = [v for v in violations if "failed events have nowhere to go" in v.message]
+    assert mappings and len(mappings) == len(functions)
+    assert all("curation-ingest" in v.urn for v in functions)
+
+
 def test_a_stream_mapping_of_another_function_does_not_cover_this_one() -> None:
     consumer, bystander = _function("consumer"), _function("bystander")
     mapping = _resource("aws:lambda/eventSourceMapping:EventSourceMapping", "m", {
@@ -202,3 +218,28 @@ def test_worker_environments_need_no_listener() -> None:
     worker = _resource("aws:elasticbeanstalk/environment:Environment", "worker",
                        {"tier": "Worker", "settings": _settings(*HARDENED[:2])})
     assert _violations([worker], "beanstalk-enhanced-health-managed-updates-https") == []
+
+
+def test_real_environment_with_basic_health_and_a_plain_http_listener_fails(inventories: dict[str, Inventory]) -> None:
+    def weaken(inputs: dict[str, Any]) -> None:
+        for setting in inputs["settings"]:
+            if setting["name"] == "SystemType":
+                setting["value"] = "basic"
+            if setting["namespace"] == "aws:elbv2:listener:default":
+                setting["value"] = "true"
+
+    resources = _mutated(inventories["dev"], "aws:elasticbeanstalk/environment:Environment", weaken)
+    messages = sorted(v.message for v in _violations(resources, "beanstalk-enhanced-health-managed-updates-https"))
+    assert len(messages) == 4  # two environments, two findings each
+    assert any("SystemType=enhanced" in m for m in messages)
+    assert any("aws:elbv2:listener:default forwards plain HTTP" in m for m in messages)
+
+
+def test_real_function_with_a_secret_in_its_environment_fails(inventories: dict[str, Inventory]) -> None:
+    def leak(inputs: dict[str, Any]) -> None:
+        inputs["environment"]["variables"]["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+    resources = _mutated(inventories["prod"], "aws:lambda/function:Function", leak)
+    violations = _violations(resources, "no-secret-literals-in-environment")
+    assert violations and all("AWS_SECRET_ACCESS_KEY: its value looks like an AWS secret access key" in v.message
+                              for v in violations)
