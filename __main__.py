@@ -1,23 +1,34 @@
 """Composition root: load the stack config, build the organization, then each account's parts."""
 
 import pulumi
+import pulumi_aws as aws
 
 import config
 from components.alert_topics import AlertTopics
+from components.audit_archive import AuditArchive
+from components.cis_alarms import CisAlarms
 from components.curation import Curation
+from components.data.backup import BACKUP_TAGS
 from components.data.tier import DataTier
+from components.direct_connect import DirectConnect
 from components.email.service import EmailService
+from components.hub_attachment import HubAttachment
 from components.identity.access_roles import AccessRoles
 from components.identity.people import People
 from components.identity.pipeline import DeployRole, PipelineAccess
+from components.organization_trail import OrganizationTrail
 from components.root_activity import RootActivityAlerts
+from components.transit_hub import TransitHub
 from components.vpc import Vpc
 from components.web.access import app_access
 from components.web.service import WebService
 from config.naming import aws_name
 from config.routing import routing_plan
+from org.baseline import SecurityBaseline
 from org.organization import Organization
 from org.providers import management_provider, member_provider, member_region_provider
+from org.security_services import SecurityServices
+from org.service_control_policies import ServiceControlPolicies
 
 settings = config.load()
 org_name = settings.organization.name
@@ -69,6 +80,46 @@ for name in providers:
                        alerts[name].security.arn, opts=on(name))
 pulumi.export("role_arns", {name: roles.arns for name, roles in access_roles.items()})
 pulumi.export("initial_console_passwords", pulumi.Output.secret(people.initial_passwords))
+# --- Guardrails (issue 3): SCPs, organization-wide security services, audit trail, CIS alarms, baselines --------
+region = settings.organization.region
+management_id = settings.organization.management_account_id
+scps = ServiceControlPolicies(
+    "guardrails", org_name, settings.guardrails, region,
+    deploy_roles=[account.role_name for account in settings.accounts],
+    target_ids={"root": organization.root_id} | {ou: unit.id for ou, unit in organization.units.items()},
+    organization=organization.organization, opts=on(config.MANAGEMENT),
+)
+# The delegated administrator of GuardDuty, Security Hub and Access Analyzer: config's choice, by default `ops`.
+security_admin = settings.baseline.admin_account
+security = SecurityServices(
+    "security-services", org_name, account_ids[security_admin], providers[security_admin], organization.root_id,
+    region, [r for r in settings.guardrails.regions(region) if r != region], organization.organization,
+    opts=on(config.MANAGEMENT),
+)
+audit_account = settings.baseline.audit_account
+trail_name = aws_name(org_name, "organization", "trail")
+archive = AuditArchive(
+    "audit-archive", org_name, audit_account, account_ids[audit_account], management_id, organization.organization.id,
+    region, trail_name, settings.baseline.audit_lock, settings.baseline.log_retention_days, settings.production,
+    opts=on(audit_account),
+)
+trail = OrganizationTrail(
+    "organization-trail", org_name, trail_name, management_id, region, archive.bucket.bucket, archive.key.arn,
+    settings.baseline.log_retention_days, settings.production, ready=[archive.bucket_policy, organization.organization],
+    opts=on(config.MANAGEMENT),
+)
+cis_alarms = CisAlarms("cis-alarms", org_name, config.MANAGEMENT, trail.log_group.name,
+                       alerts[config.MANAGEMENT].security.arn, opts=on(config.MANAGEMENT))
+analyzer_after: dict[str, list[pulumi.Resource]] = {config.MANAGEMENT: [organization.organization],
+                                                    security_admin: [security.access_analyzer_delegation]}
+baselines = {
+    name: SecurityBaseline(
+        f"{name}-baseline", org_name, name, account_ids[name], region, settings.baseline.password_policy,
+        archive.config_delivery, settings.production, organization_analyzer=name in analyzer_after,
+        analyzer_after=analyzer_after.get(name, []), opts=on(name),
+    )
+    for name in providers
+}
 
 pulumi.export("organization_id", organization.organization.id)
 pulumi.export("root_id", organization.root_id)
@@ -83,6 +134,23 @@ vpcs = {
     for name, spec in settings.network.vpcs.items()
 }
 pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
+
+# --- Transit hub (issue #4): shared to the organization, every VPC attached, Direct Connect when configured ----
+if settings.network.transit_gateway is not None and routing.hub_account is not None:
+    # RAM shares with the organization only after the management account turns organization sharing on.
+    ram_sharing = aws.ram.SharingWithOrganization("ram-sharing-with-organization", opts=on(config.MANAGEMENT))
+    hub = TransitHub("transit-hub", settings.network.transit_gateway, routing, org=org_name,
+                     organization_arn=organization.organization.arn, production=settings.production,
+                     organization_sharing=[ram_sharing], opts=on(routing.hub_account))
+    hub_attachments = {
+        name: HubAttachment(f"{name}-hub-attachment", vpc, hub, routing.spokes[name], org=org_name,
+                            hub_provider=providers[routing.hub_account], opts=on(name))
+        for name, vpc in vpcs.items()
+    }
+    if settings.network.direct_connect is not None:
+        DirectConnect("direct-connect", settings.network.direct_connect, hub, routing, org=org_name,
+                      production=settings.production, opts=on(routing.hub_account))
+    pulumi.export("transit_gateway_id", hub.transit_gateway.id)
 
 # --- Data tier (issue #6): keys, Aurora, OpenSearch, Kinesis to the lake, AWS Backup per workload account -------
 data_tiers = {}
@@ -118,7 +186,9 @@ for name, services in settings.services.items():
         curations[name] = Curation(
             f"{name}-curation", services.curation, org=org_name, account=name, account_id=account_ids[name],
             region=region, stream_arn=stream.stream_arn, stream_key_arn=stream.key.arn,
-            production=settings.production, opts=on(name))
+            production=settings.production, opts=on(name),
+            # The scores take days of events to rebuild: the account's backup plan keeps them too.
+            table_tags=BACKUP_TAGS if data_tiers[name].backup is not None else None)
 webs = {}
 for name, services in settings.services.items():
     if not services.web.enabled:

@@ -5,6 +5,8 @@ malformed records and failed batches end up. The code is `functions/curation/`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pulumi
 import pulumi_aws as aws
 
@@ -30,7 +32,8 @@ def source_archive() -> pulumi.AssetArchive:
 
 
 class Curation(pulumi.ComponentResource):
-    """Reads `stream_arn` (encrypted with `stream_key_arn`). Attributes for alarms and callers:
+    """Reads `stream_arn` (encrypted with `stream_key_arn`); `table_tags` put the table in a backup selection.
+    Attributes for alarms and callers:
 
     table_name, failure_queue_name, failure_queue_url, ingest_function_name, api_function_name,
     api_url, api_function_arn   Output[str]
@@ -38,7 +41,7 @@ class Curation(pulumi.ComponentResource):
 
     def __init__(self, name: str, spec: CurationConfig, *, org: str, account: str, account_id: pulumi.Input[str],
                  region: str, stream_arn: pulumi.Input[str], stream_key_arn: pulumi.Input[str], production: bool,
-                 opts: pulumi.ResourceOptions | None = None):
+                 table_tags: Mapping[str, str] | None = None, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:curation:Curation", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         stateful = pulumi.ResourceOptions(parent=self, protect=production)
@@ -64,6 +67,7 @@ class Curation(pulumi.ComponentResource):
             server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(enabled=True, kms_key_arn=self.key.arn),
             point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=True),
             deletion_protection_enabled=production,
+            tags=dict(table_tags or {}),
             opts=stateful,
         )
         self.failure_queue = aws.sqs.Queue(

@@ -81,7 +81,26 @@ class PolicyDocument:
 
     def to_json(self) -> pulumi.Output[str]:
         """The document as JSON once every ARN in it is known."""
-        return pulumi.Output.from_input(self.as_input()).apply(lambda doc: json.dumps(doc, separators=(",", ":")))
+        return pulumi.Output.from_input(self.as_input()).apply(_serialize)
+
+    def to_static_json(self) -> str:
+        """The same JSON text now, for documents made of plain strings only (SCPs, whose size AWS limits)."""
+        document = self.as_input()
+        if _holds_output(document):
+            raise ValueError("the document holds Outputs; use to_json()")
+        return _serialize(document)
+
+
+def _serialize(document: Any) -> str:
+    return json.dumps(document, separators=(",", ":"))
+
+
+def _holds_output(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_output(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_output(item) for item in value)
+    return isinstance(value, pulumi.Output)
 
 
 def _principal(principals: Principals) -> Any:

@@ -18,6 +18,7 @@ from config.data_limits import (
     closest,
 )
 from config.errors import Problem
+from config.guardrails import GuardrailsConfig
 from config.nacls import NaclRuleConfig
 from config.network import NetworkConfig
 from config.organization import OrganizationConfig
@@ -254,3 +255,19 @@ def _nacl_admits(rules: list[NaclRuleConfig], port: int) -> bool:
             return rule.action == "allow"
     return False
 
+
+
+@check("organization", "guardrails", "data")
+def _copy_region_allowed(sections: Sections) -> Iterator[Problem]:
+    org: OrganizationConfig = sections["organization"]
+    guardrails: GuardrailsConfig = sections["guardrails"]
+    if not guardrails.policies.deny_other_regions.enabled:
+        return
+    allowed = guardrails.regions(org.region)
+    data: dict[str, AccountDataConfig] = sections["data"]
+    for account, spec in data.items():
+        region = spec.backup.copy_to.region
+        if spec.backup.enabled and region is not None and region != org.region and region not in allowed:
+            yield Problem(f"data.{account}.backup.copy_to.region",
+                          f"`{region}` is outside guardrails.allowed_regions {allowed}; the region guardrail would deny "
+                          "the copy vault, so add it there or copy to one of those")

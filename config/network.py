@@ -111,17 +111,20 @@ class NetworkConfig(Model):
         description="Interface endpoints (service short names, e.g. ssm, logs, kms) in every VPC's app subnets; "
                     "S3 and DynamoDB always get gateway endpoints.",
     )
-    flow_logs: FlowLogsConfig = Field(default_factory=FlowLogsConfig)
-    nacls: NaclsConfig = Field(default_factory=NaclsConfig)
+    flow_logs: FlowLogsConfig = Field(default_factory=FlowLogsConfig, description="Flow logs of every VPC.")
+    nacls: NaclsConfig = Field(default_factory=NaclsConfig, description="Rules of each subnet tier's network ACL.")
     # AWS's default quota of rules per NACL direction; raise it with AWS first (at most 40), then here.
     nacl_rules_quota: int = Field(20, ge=20, le=40, description="Rules allowed per NACL and direction.")
+    # AWS's default quota of routes per VPC route table (gateway endpoint prefix lists count too).
+    route_table_quota: int = Field(50, ge=50, le=1000, description="Routes allowed per VPC route table.")
     security_groups: dict[GroupName, SecurityGroupConfig] = Field(
         default_factory=dict, description="Shared security groups created in every VPC of their segments."
     )
     transit_gateway: TransitGatewayConfig | None = Field(
         None, description="The transit hub; without it every VPC stands alone."
     )
-    on_premises: OnPremisesConfig = Field(default_factory=OnPremisesConfig)
+    on_premises: OnPremisesConfig = Field(default_factory=OnPremisesConfig,
+                                          description="On-premises ranges and the accounts they reach.")
     direct_connect: DirectConnectConfig | None = Field(
         None, description="Direct Connect to on-premises through the hub; none means no on-premises path."
     )

@@ -7,9 +7,9 @@ import ipaddress
 from collections.abc import Iterator
 
 from config.checks import Sections, check
-from config.endpoints import endpoint_problem
+from config.endpoints import GATEWAY_SERVICES, endpoint_problem
 from config.errors import Problem, join_path
-from config.nacls import ADMIN_PORTS, TIERS, Direction, NaclEntry, admits_from_anywhere, expand
+from config.nacls import ADMIN_PORTS, TIERS, Direction, NaclEntry, NaclRuleConfig, admits_from_anywhere, expand
 from config.network import NetworkConfig
 from config.organization import OrganizationConfig
 from config.routing import routing_plan
@@ -82,15 +82,18 @@ def _nacls(sections: Sections) -> Iterator[Problem]:
                 tier_cidrs: dict[str, list[str]] = {name: [str(cidr) for t, _, cidr in subnet_plan if t == name]
                                                     for name in TIERS}
                 entries = expand(rules, vpc.cidr, tier_cidrs, plan.peers(account))
-                for problem_path, message in _entry_problems(path, account, entries, network.nacl_rules_quota,
-                                                             direction):
+                for problem_path, message in _entry_problems(path, account, rules, entries,
+                                                             network.nacl_rules_quota, direction):
                     found.setdefault(problem_path, message)
     for problem_path, message in found.items():
         yield Problem(problem_path, message)
 
 
-def _entry_problems(path: str, account: str, entries: list[NaclEntry], quota: int,
+def _entry_problems(path: str, account: str, rules: list[NaclRuleConfig], entries: list[NaclEntry], quota: int,
                     direction: Direction) -> Iterator[tuple[str, str]]:
+    spans: dict[int, list[int]] = {}
+    for entry in entries:
+        spans.setdefault(entry.rule, []).append(entry.number)
     seen: dict[int, NaclEntry] = {}
     for entry in entries:
         rule_path = join_path(path, entry.rule, "number")
@@ -98,12 +101,17 @@ def _entry_problems(path: str, account: str, entries: list[NaclEntry], quota: in
             yield rule_path, (f"expands to rule numbers up to {entry.number} in {account}'s VPC; NACL rule numbers "
                               "end at 32766; lower it")
         elif entry.number in seen and seen[entry.number].rule != entry.rule:
-            yield rule_path, (f"expands to {entry.number} in {account}'s VPC, which {path}[{seen[entry.number].rule}] "
-                              "also uses (a peer list takes one number per CIDR); space the rule numbers further apart")
+            first = seen[entry.number].rule
+            wide = first if len(spans[first]) > 1 else entry.rule
+            numbers = spans[wide]
+            yield rule_path, (f"{entry.number} is also taken in {account}'s VPC: {path}[{wide}] (peer "
+                              f"`{rules[wide].peer}`) expands to {len(numbers)} CIDRs, numbers {min(numbers)}-"
+                              f"{max(numbers)}; space the rule numbers further apart")
         seen.setdefault(entry.number, entry)
     if len(entries) > quota:
         yield path, (f"expands to {len(entries)} rules in {account}'s VPC, over the quota of {quota} per NACL "
-                     "direction; merge rules, summarize peer ranges, or raise network.nacl_rules_quota after AWS")
+                     "direction; allocate each segment's VPCs from one range so `peers` summarizes, write a summary "
+                     "CIDR instead of `peers`, or raise network.nacl_rules_quota after AWS raised it")
     if direction == "inbound":
         for port in ADMIN_PORTS:
             opener = admits_from_anywhere(entries, port)
@@ -111,6 +119,19 @@ def _entry_problems(path: str, account: str, entries: list[NaclEntry], quota: in
                 yield join_path(path, opener.rule), (f"admits TCP {port} from {opener.cidr}; remote administration "
                                                     "never comes from the internet (use Session Manager); narrow "
                                                     "the peer or add a lower-numbered deny")
+
+
+@check("network")
+def _route_table_size(sections: Sections) -> Iterator[Problem]:
+    network: NetworkConfig = sections["network"]
+    plan = routing_plan(network)
+    for account in network.vpcs:
+        routes = len(plan.peers(account)) + 1 + len(GATEWAY_SERVICES)  # hub routes, 0.0.0.0/0, endpoint prefix lists
+        if routes > network.route_table_quota:
+            yield Problem(f"network.vpcs.{account}.segment",
+                          f"{account}'s app route tables would need {routes} routes ({routes - 3} ranges reachable over "
+                          f"the hub), over the quota of {network.route_table_quota}; allocate each segment's VPCs "
+                          "from one range so they summarize, or raise network.route_table_quota after AWS raised it")
 
 
 @check("accounts", "network")

@@ -12,9 +12,11 @@ import config.identity_checks  # registers the identity cross-checks
 import config.network_checks  # noqa: F401  (registers the network section's checks)
 from config import services_checks  # noqa: F401  (registers the services section's checks)
 from config.base import AccountName, Model
+from config.baseline import BaselineConfig
 from config.checks import Sections, check
 from config.data import DataConfig
 from config.errors import Problem, join_path
+from config.guardrails import GuardrailsConfig
 from config.identity import IdentityConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
@@ -32,6 +34,8 @@ class StackConfig(Model):
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
     data: DataConfig = Field(default_factory=dict, description="The data tier per workload account, keyed by account.")
+    guardrails: GuardrailsConfig = Field(default_factory=GuardrailsConfig)
+    baseline: BaselineConfig = Field(default_factory=BaselineConfig)
     services: dict[AccountName, ServicesConfig] = Field(
         default_factory=dict, description="Application services (web, e-mail, curation) per workload account.")
 

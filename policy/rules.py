@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import ipaddress
 import json
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Level = Literal["mandatory", "advisory"]
@@ -46,6 +47,7 @@ class Resource:
     protect: bool = False
     provider_inputs: Mapping[str, Any] | None = None
     parent: str | None = None
+    property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)  # input -> URNs it came from
 
     @property
     def tags(self) -> dict[str, str]:
@@ -158,6 +160,141 @@ def stateful_protected(resource: Resource) -> Iterable[str]:
         yield f"{resource.type} {resource.name} holds state in production but is not protected; pass protect=True"
 
 
+# --- Issue 3: audit trail, keys, buckets and log groups --------------------------------------------------------
+
+TRAIL = "aws:cloudtrail/trail:Trail"
+KMS_KEY = "aws:kms/key:Key"
+KMS_EXTERNAL_KEY = "aws:kms/externalKey:ExternalKey"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+BUCKET_TYPES = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
+BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
+
+
+@resource_rule("cloudtrail-encrypted-and-validated",
+               "Every CloudTrail trail encrypts its logs with a KMS key and has log file validation on.")
+def cloudtrail_encrypted_and_validated(resource: Resource) -> Iterable[str]:
+    if resource.type != TRAIL:
+        return
+    if not resource.inputs.get("kmsKeyId"):
+        yield f"trail {resource.name} is not KMS-encrypted; set kms_key_id"
+    if resource.inputs.get("enableLogFileValidation") is not True:
+        yield f"trail {resource.name} does not validate log files; set enable_log_file_validation=True"
+
+
+@resource_rule("kms-key-rotation",
+               "Every symmetric KMS key rotates automatically; keys with imported material (which cannot) are refused. "
+               "Asymmetric, HMAC and custom-key-store keys, which AWS cannot rotate, are not inspected.")
+def kms_key_rotation(resource: Resource) -> Iterable[str]:
+    if resource.type == KMS_EXTERNAL_KEY:
+        yield f"key {resource.name} holds imported material, which never rotates; use aws.kms.Key with rotation"
+        return
+    if resource.type != KMS_KEY:
+        return
+    spec = resource.inputs.get("customerMasterKeySpec") or "SYMMETRIC_DEFAULT"
+    if spec != "SYMMETRIC_DEFAULT" or resource.inputs.get("customKeyStoreId"):
+        return
+    if resource.inputs.get("enableKeyRotation") is not True:
+        yield f"key {resource.name} does not rotate; set enable_key_rotation=True"
+
+
+@resource_rule("log-group-encrypted-with-retention",
+               "Every CloudWatch log group is encrypted with a KMS key and has a retention period.")
+def log_group_encrypted_with_retention(resource: Resource) -> Iterable[str]:
+    if resource.type != LOG_GROUP:
+        return
+    if not resource.inputs.get("kmsKeyId"):
+        yield f"log group {resource.name} is not KMS-encrypted; set kms_key_id"
+    retention = resource.inputs.get("retentionInDays")
+    if not isinstance(retention, (int, float)) or retention <= 0:
+        yield f"log group {resource.name} keeps logs forever; set retention_in_days"
+
+
+def _bucket_settings(resources: Sequence[Resource], setting_type: str) -> dict[str, list[Resource]]:
+    """For every bucket, the resources of `setting_type` whose `bucket` input refers to it.
+
+    A setting refers to a bucket when its `bucket` input was built from the bucket resource (property dependency,
+    e.g. `bucket=bucket.bucket` or `bucket.id`) or names it literally (the bucket's own `bucket` input).
+    """
+    buckets = [r for r in resources if r.type in BUCKET_TYPES]
+    by_name = {b.inputs["bucket"]: b.urn for b in buckets if isinstance(b.inputs.get("bucket"), str)}
+    urns = {b.urn for b in buckets}
+    settings: dict[str, list[Resource]] = {b.urn: [] for b in buckets}
+    for setting in resources:
+        if setting.type != setting_type:
+            continue
+        targets = {urn for urn in setting.property_dependencies.get("bucket", ()) if urn in urns}
+        name = setting.inputs.get("bucket")
+        if isinstance(name, str) and name in by_name:
+            targets.add(by_name[name])
+        for urn in targets:
+            settings[urn].append(setting)
+    return settings
+
+
+def _bucket_names(resources: Sequence[Resource]) -> dict[str, str]:
+    return {r.urn: r.inputs.get("bucket") or r.name for r in resources if r.type in BUCKET_TYPES}
+
+
+@stack_rule("s3-bucket-blocks-public-access",
+            "Every S3 bucket has an aws.s3.BucketPublicAccessBlock with all four flags on.")
+def s3_bucket_blocks_public_access(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    names = _bucket_names(resources)
+    for urn, blocks in _bucket_settings(resources, BUCKET_PUBLIC_ACCESS_BLOCK).items():
+        if not any(all(block.inputs.get(flag) is True for flag in PUBLIC_ACCESS_FLAGS) for block in blocks):
+            yield urn, (f"bucket {names[urn]} has no public access block with {', '.join(PUBLIC_ACCESS_FLAGS)} "
+                        "all true; add aws.s3.BucketPublicAccessBlock")
+
+
+def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
+    actions = statement.get("Action")
+    actions = [actions] if isinstance(actions, str) else actions or []
+    resources = statement.get("Resource")
+    resources = [resources] if isinstance(resources, str) else resources or []
+    principal = statement.get("Principal")
+    secure = (statement.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport")
+    secure = [secure] if isinstance(secure, str) else secure or []
+    return (statement.get("Effect") == "Deny" and principal in ("*", {"AWS": "*"})
+            and any(a in ("*", "s3:*") for a in actions) and "false" in secure
+            and any(str(r).endswith("/*") for r in resources))
+
+
+@stack_rule("s3-bucket-enforces-tls",
+            "Every S3 bucket has a bucket policy that denies s3:* to everyone, objects included, "
+            "when aws:SecureTransport is false.")
+def s3_bucket_enforces_tls(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    names = _bucket_names(resources)
+    for urn, policies in _bucket_settings(resources, BUCKET_POLICY).items():
+        documents = [decode(policy.inputs.get("policy")) for policy in policies]
+        statements = [s for doc in documents if isinstance(doc, dict) for s in _as_list(doc.get("Statement"))]
+        if not any(isinstance(s, dict) and _denies_insecure_transport(s) for s in statements):
+            yield urn, (f"bucket {names[urn]} does not refuse plain HTTP; add an aws.s3.BucketPolicy statement "
+                        "denying s3:* to * on the bucket and its objects when aws:SecureTransport is false")
+
+
+@stack_rule("s3-bucket-encrypted-with-kms",
+            "Every S3 bucket has an aws.s3.BucketServerSideEncryptionConfiguration whose default is aws:kms.")
+def s3_bucket_encrypted_with_kms(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    names = _bucket_names(resources)
+    for urn, configurations in _bucket_settings(resources, BUCKET_ENCRYPTION).items():
+        algorithms = [
+            ((rule or {}).get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm")
+            for configuration in configurations for rule in _as_list(configuration.inputs.get("rules"))
+        ]
+        if not algorithms or any(algorithm not in KMS_ALGORITHMS for algorithm in algorithms):
+            yield urn, (f"bucket {names[urn]} is not encrypted with KMS by default (found {algorithms or 'nothing'}); "
+                        "add aws.s3.BucketServerSideEncryptionConfiguration with sse_algorithm aws:kms")
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 # --- Identity (issue 5): administrator only for infra-admins, no keys, one kind of user, named trust, MFA -------
 
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -175,12 +312,6 @@ def policy_statements(document: Any) -> list[dict[str, Any]]:
         return []
     statements = document.get("Statement") or []
     return [s for s in (statements if isinstance(statements, list) else [statements]) if isinstance(s, dict)]
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
 
 
 def grants_everything(statement: Mapping[str, Any]) -> bool:
@@ -327,6 +458,491 @@ def human_roles_require_mfa(resource: Resource) -> Iterable[str]:
         if human and principals and not _requires_mfa(statement):
             yield (f"role {resource.inputs.get('name') or resource.name} lets people of {principals} in without MFA; "
                    'add "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}')
+
+
+
+# ==============================================================================================================
+# Network (issue #4): security-group exposure, NACL admin ports, flow logs, NAT per AZ, segment isolation.
+# References are followed through `property_dependencies` (input -> URNs), known even before ids exist.
+# ==============================================================================================================
+
+_VPC = "aws:ec2/vpc:Vpc"
+_SUBNET = "aws:ec2/subnet:Subnet"
+_NAT = "aws:ec2/natGateway:NatGateway"
+_IGW = "aws:ec2/internetGateway:InternetGateway"
+_ROUTE = "aws:ec2/route:Route"
+_ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+_ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+_TGW_TABLE = "aws:ec2transitgateway/routeTable:RouteTable"
+_TGW_ATTACHMENTS = ("aws:ec2transitgateway/vpcAttachment:VpcAttachment",
+                    "aws:ec2transitgateway/vpcAttachmentAccepter:VpcAttachmentAccepter")
+PUBLIC_WEB_PORTS = (80, 443)
+ADMIN_PORTS = (22, 3389)
+# Segments whose networks must never route to each other.
+ISOLATED_SEGMENTS = (frozenset({"dev", "prod"}),)
+
+
+def _anywhere(cidr: Any) -> bool:
+    try:
+        return isinstance(cidr, str) and ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
+def _overlaps(a: Any, b: Any) -> bool:
+    try:
+        return ipaddress.ip_network(a, strict=False).overlaps(ipaddress.ip_network(b, strict=False))
+    except (TypeError, ValueError):
+        return False
+
+
+def _protocol(value: Any) -> str:
+    text = str(value).lower()
+    return {"6": "tcp", "17": "udp", "-1": "all"}.get(text, text)
+
+
+def _covers(protocol: Any, from_port: Any, to_port: Any, port: int) -> bool:
+    kind = _protocol(protocol)
+    if kind == "all":
+        return True
+    return kind == "tcp" and from_port is not None and int(from_port) <= port <= int(to_port if to_port is not None
+                                                                                     else from_port)
+
+
+class _Graph:
+    """Resources by URN, and references between them through the input that holds each one."""
+
+    def __init__(self, resources: Sequence[Resource]):
+        self.by_urn = {r.urn: r for r in resources}
+        self.by_type: dict[str, list[Resource]] = {}
+        self.referrers: dict[str, list[tuple[str, Resource]]] = {}  # urn -> (input, resource that references it)
+        for resource in resources:
+            self.by_type.setdefault(resource.type, []).append(resource)
+            for key, urns in resource.property_dependencies.items():
+                for urn in set(urns):
+                    self.referrers.setdefault(urn, []).append((key, resource))
+
+    def of(self, *types: str) -> list[Resource]:
+        return [r for token in types for r in self.by_type.get(token, [])]
+
+    def deps(self, resource: Resource, key: str, *types: str) -> list[Resource]:
+        """The resources of `types` that `resource.inputs[key]` was built from."""
+        found = [self.by_urn[urn] for urn in resource.property_dependencies.get(key, ()) if urn in self.by_urn]
+        return [r for r in found if r.type in types]
+
+    def dependents(self, resource: Resource, key: str, *types: str) -> list[Resource]:
+        """The resources of `types` whose input `key` references `resource`."""
+        return [r for k, r in self.referrers.get(resource.urn, []) if k == key and r.type in types]
+
+
+def _web_only(public: bool, protocol: Any, from_port: Any, to_port: Any) -> bool:
+    return (public and _protocol(protocol) == "tcp" and from_port is not None and from_port == to_port
+            and int(from_port) in PUBLIC_WEB_PORTS)
+
+
+@stack_rule("security-group-internet-ingress", "Ingress from 0.0.0.0/0 or ::/0 only on TCP 80/443, and only into "
+                                               "a security group tagged Exposure=public (a public load balancer).")
+def security_group_internet_ingress(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    graph = _Graph(resources)
+    for resource in resources:
+        rules: list[tuple[Any, Any, Any, list[Any]]] = []
+        groups: list[Resource] = []
+        if resource.type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+            rules = [(resource.inputs.get("ipProtocol"), resource.inputs.get("fromPort"), resource.inputs.get("toPort"),
+                      [resource.inputs.get("cidrIpv4"), resource.inputs.get("cidrIpv6")])]
+        elif resource.type == "aws:ec2/securityGroupRule:SecurityGroupRule" and resource.inputs.get("type") == "ingress":
+            rules = [(resource.inputs.get("protocol"), resource.inputs.get("fromPort"), resource.inputs.get("toPort"),
+                      [*(resource.inputs.get("cidrBlocks") or []), *(resource.inputs.get("ipv6CidrBlocks") or [])])]
+        elif resource.type in (_GROUP, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"):
+            rules = [(rule.get("protocol"), rule.get("fromPort"), rule.get("toPort"),
+                      [*(rule.get("cidrBlocks") or []), *(rule.get("ipv6CidrBlocks") or [])])
+                     for rule in resource.inputs.get("ingress") or []]
+            groups = [resource] if resource.type == _GROUP else []
+        if not rules:
+            continue
+        if not groups and resource.type != "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+            parent = graph.by_urn.get(resource.parent or "")
+            groups = ([parent] if parent is not None and parent.type == _GROUP
+                      else graph.deps(resource, "securityGroupId", _GROUP))
+        public = bool(groups) and all(group.tags.get("Exposure") == "public" for group in groups)
+        for protocol, from_port, to_port, cidrs in rules:
+            for cidr in (c for c in cidrs if _anywhere(c)):
+                if not _web_only(public, protocol, from_port, to_port):
+                    where = "a public group" if public else "a group not tagged Exposure=public"
+                    yield resource.urn, (f"{resource.name} admits {cidr} on {_protocol(protocol)} {from_port}-{to_port} "
+                                         f"into {where}; only a public load balancer group may admit the internet, "
+                                         "on TCP 80 or 443")
+
+
+def _first_anywhere_match(entries: list[Mapping[str, Any]], port: int) -> Mapping[str, Any] | None:
+    ordered = sorted(entries, key=lambda e: int(e.get("ruleNo") or e.get("ruleNumber") or 0))
+    for entry in ordered:
+        if not (_anywhere(entry.get("cidrBlock")) or _anywhere(entry.get("ipv6CidrBlock"))):
+            continue
+        if _covers(entry.get("protocol"), entry.get("fromPort"), entry.get("toPort"), port):
+            return entry if str(entry.get("action") or entry.get("ruleAction")).lower() == "allow" else None
+    return None
+
+
+@stack_rule("nacl-admin-ports-closed", "No network ACL admits TCP 22 or 3389 from 0.0.0.0/0 or ::/0 "
+                                       "(the first matching rule for the internet must not allow it).")
+def nacl_admin_ports_closed(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    graph = _Graph(resources)
+    acls: dict[str, tuple[str, list[Mapping[str, Any]]]] = {}
+    for acl in graph.of("aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"):
+        acls[acl.urn] = (acl.name, list(acl.inputs.get("ingress") or []))
+    for rule in graph.of("aws:ec2/networkAclRule:NetworkAclRule"):
+        if rule.inputs.get("egress"):
+            continue
+        owner = next((d.urn for d in graph.deps(rule, "networkAclId", "aws:ec2/networkAcl:NetworkAcl")),
+                     str(rule.inputs.get("networkAclId") or rule.urn))
+        acls.setdefault(owner, (rule.name, []))[1].append(rule.inputs)
+    for urn, (name, entries) in acls.items():
+        for port in ADMIN_PORTS:
+            opener = _first_anywhere_match(entries, port)
+            if opener is not None:
+                number = opener.get("ruleNo") or opener.get("ruleNumber")
+                yield urn, (f"network ACL {name} rule {number} admits TCP {port} from the internet; deny it or "
+                            "narrow the CIDR (use Session Manager for administration)")
+
+
+@stack_rule("vpc-flow-logs", "Every VPC has a flow log capturing ALL traffic.")
+def vpc_flow_logs(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    graph = _Graph(resources)
+    for vpc in graph.of(_VPC):
+        logs = graph.dependents(vpc, "vpcId", "aws:ec2/flowLog:FlowLog")
+        if not any(log.inputs.get("trafficType") == "ALL" for log in logs):
+            yield vpc.urn, f"VPC {vpc.name} has no flow log with traffic_type ALL; add an aws.ec2.FlowLog for it"
+
+
+def _zone(subnet: Resource) -> Any:
+    return subnet.inputs.get("availabilityZone") or subnet.inputs.get("availabilityZoneId")
+
+
+def _default_targets(graph: _Graph, table: Resource) -> list[Resource]:
+    """What the route table's 0.0.0.0/0 routes point at (separate routes and inline ones)."""
+    targets = []
+    for route in graph.dependents(table, "routeTableId", _ROUTE):
+        if route.inputs.get("destinationCidrBlock") == "0.0.0.0/0":
+            targets.extend(graph.deps(route, "natGatewayId", _NAT) + graph.deps(route, "gatewayId", _IGW) or [route])
+    if any(r.get("cidrBlock") == "0.0.0.0/0" for r in table.inputs.get("routes") or []):
+        targets.extend(graph.deps(table, "routes", _NAT, _IGW) or [table])
+    return targets
+
+
+def _subnet_defaults(graph: _Graph) -> dict[str, tuple[Resource, list[Resource]]]:
+    """Subnet URN -> (subnet, targets of its default route)."""
+    found: dict[str, tuple[Resource, list[Resource]]] = {s.urn: (s, []) for s in graph.of(_SUBNET)}
+    for association in graph.of(_ASSOCIATION):
+        for subnet in graph.deps(association, "subnetId", _SUBNET):
+            for table in graph.deps(association, "routeTableId", _ROUTE_TABLE):
+                found[subnet.urn][1].extend(_default_targets(graph, table))
+    return found
+
+
+def _is_private(subnet: Resource, targets: list[Resource]) -> bool:
+    return subnet.tags.get("Tier") == "app" or any(t.type == _NAT for t in targets)
+
+
+@stack_rule("private-subnet-nat-same-az", "Every private subnet's default route points to a NAT gateway in the "
+                                          "subnet's own AZ.")
+def private_subnet_nat_same_az(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    graph = _Graph(resources)
+    for subnet, targets in _subnet_defaults(graph).values():
+        if any(t.type == _IGW for t in targets) or not _is_private(subnet, targets):
+            continue
+        if not targets:
+            yield subnet.urn, f"private subnet {subnet.name} has no default route; route 0.0.0.0/0 to its AZ's NAT"
+        for target in targets:
+            nat_zones = [_zone(s) for s in graph.deps(target, "subnetId", _SUBNET)] if target.type == _NAT else []
+            if nat_zones != [_zone(subnet)]:
+                yield subnet.urn, (f"private subnet {subnet.name} in {_zone(subnet)} sends 0.0.0.0/0 to {target.name}"
+                                   f"{f' in {nat_zones[0]}' if nat_zones else ''}; use the NAT gateway of its own AZ")
+
+
+@stack_rule("nat-gateway-per-az", "A VPC with private subnets has exactly one NAT gateway in every AZ it spans.")
+def nat_gateway_per_az(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    graph = _Graph(resources)
+    defaults = _subnet_defaults(graph)
+    for vpc in graph.of(_VPC):
+        subnets = graph.dependents(vpc, "vpcId", _SUBNET)
+        if not any(_is_private(s, defaults[s.urn][1]) for s in subnets):
+            continue
+        zones = sorted({str(_zone(s)) for s in subnets})
+        nat_zones = sorted(str(_zone(s)) for s in subnets for _ in graph.dependents(s, "subnetId", _NAT))
+        if nat_zones != zones:
+            yield vpc.urn, (f"VPC {vpc.name} spans {zones} but has {len(nat_zones)} NAT gateway(s) in {nat_zones}; "
+                            "put exactly one NAT gateway in each AZ's public subnet")
+
+
+def _isolated(a: Any, b: Any) -> bool:
+    return frozenset({a, b}) in ISOLATED_SEGMENTS
+
+
+@stack_rule("transit-segments-isolated", "Dev and production never route to each other: no Transit Gateway route "
+                                         "table of one segment associates, learns or routes to the other, and no "
+                                         "VPC route sends traffic for the other segment's VPCs to the hub.")
+def transit_segments_isolated(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    graph = _Graph(resources)
+    vpc_ranges = [(vpc.tags.get("Segment"), vpc.inputs.get("cidrBlock"), vpc.name) for vpc in graph.of(_VPC)]
+    hub_links = ("aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",
+                 "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation",
+                 "aws:ec2transitgateway/route:Route")
+    for link in graph.of(*hub_links):
+        for table in graph.deps(link, "transitGatewayRouteTableId", _TGW_TABLE):
+            segment = table.tags.get("Segment")
+            for attachment in graph.deps(link, "transitGatewayAttachmentId", *_TGW_ATTACHMENTS):
+                if _isolated(segment, attachment.tags.get("Segment")):
+                    yield link.urn, (f"{link.name} joins the {segment} route table {table.name} to the "
+                                     f"{attachment.tags.get('Segment')} attachment {attachment.name}")
+            destination = link.inputs.get("destinationCidrBlock")
+            for other, cidr, name in vpc_ranges:
+                if destination and _isolated(segment, other) and _overlaps(destination, cidr):
+                    yield link.urn, f"{link.name} routes {destination} ({other} VPC {name}) in the {segment} table"
+    for route in graph.of(_ROUTE):
+        if "transitGatewayId" not in route.inputs:
+            continue
+        destination = route.inputs.get("destinationCidrBlock")
+        for table in graph.deps(route, "routeTableId", _ROUTE_TABLE):
+            for vpc in graph.deps(table, "vpcId", _VPC):
+                segment = vpc.tags.get("Segment")
+                for other, cidr, name in vpc_ranges:
+                    if _isolated(segment, other) and _overlaps(destination, cidr):
+                        yield route.urn, (f"{route.name} in {segment} VPC {vpc.name} sends {destination} to the hub, "
+                                          f"which covers {other} VPC {name} ({cidr})")
+
+
+# ==============================================================================================================
+# Data tier (issue #6): Aurora, OpenSearch, Kinesis and Firehose encrypted and placed as production needs; every
+# primary data store in a backup selection; vaults encrypted and locked; each plan meets its stated RPO.
+# ==============================================================================================================
+
+RDS_CLUSTER = "aws:rds/cluster:Cluster"
+RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
+RDS_INSTANCE = "aws:rds/instance:Instance"
+OPENSEARCH_DOMAIN = "aws:opensearch/domain:Domain"
+KINESIS_STREAM = "aws:kinesis/stream:Stream"
+FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+BACKUP_VAULT = "aws:backup/vault:Vault"
+BACKUP_VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+BACKUP_PLAN = "aws:backup/plan:Plan"
+BACKUP_SELECTION = "aws:backup/selection:Selection"
+DYNAMODB_TABLE = "aws:dynamodb/table:Table"
+EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem"
+# Buckets are many (logs, artifacts, archives); those holding primary data say so with this tag.
+PRIMARY_STORE_TAG = ("DataStore", "primary")
+# TLS policies OpenSearch offers that require TLS 1.2 or newer.
+MODERN_TLS_POLICIES = frozenset({"Policy-Min-TLS-1-2-PFS-2023-10", "Policy-Min-TLS-1-2-2019-07"})
+AWS_MANAGED_KINESIS_KEY = "alias/aws/kinesis"
+VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3
+
+
+def _in_production(resource: Resource) -> bool:
+    return resource.tags.get("Environment") == "production"
+
+
+def _label(resource: Resource) -> str:
+    return str(resource.inputs.get("name") or resource.inputs.get("clusterIdentifier")
+               or resource.inputs.get("domainName") or resource.name)
+
+
+def _refers_to(resource: Resource, field_name: str, target: Resource) -> bool:
+    """`resource.<field_name>` was built from `target`'s outputs (a property dependency)."""
+    return target.urn in resource.property_dependencies.get(field_name, ())
+
+
+@resource_rule("aurora-encrypted", "Every Aurora cluster (and RDS instance) encrypts its storage with a KMS key.")
+def aurora_encrypted(resource: Resource) -> Iterable[str]:
+    if resource.type == RDS_CLUSTER:
+        if resource.inputs.get("storageEncrypted") is not True or not resource.inputs.get("kmsKeyId"):
+            yield (f"cluster {_label(resource)} does not encrypt its storage with a customer key; set "
+                   "storage_encrypted=True and kms_key_id")
+    elif resource.type == RDS_INSTANCE and not resource.inputs.get("dbClusterIdentifier"):
+        if resource.inputs.get("storageEncrypted") is not True:
+            yield f"instance {_label(resource)} does not encrypt its storage; set storage_encrypted=True and kms_key_id"
+
+
+@resource_rule("aurora-deletion-protected-in-production",
+               "In production every Aurora cluster has deletion protection on and keeps a final snapshot.")
+def aurora_deletion_protected(resource: Resource) -> Iterable[str]:
+    if resource.type != RDS_CLUSTER or not _in_production(resource):
+        return
+    if resource.inputs.get("deletionProtection") is not True:
+        yield f"cluster {_label(resource)} can be deleted in production; set deletion_protection=True"
+    if resource.inputs.get("skipFinalSnapshot") is True:
+        yield f"cluster {_label(resource)} would be deleted without a final snapshot; set skip_final_snapshot=False"
+
+
+@resource_rule("aurora-not-public", "No Aurora cluster or database instance is publicly accessible.")
+def aurora_not_public(resource: Resource) -> Iterable[str]:
+    if resource.type in (RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE) and resource.inputs.get("publiclyAccessible"):
+        yield f"{resource.type} {_label(resource)} is publicly accessible; set publicly_accessible=False"
+
+
+@stack_rule("aurora-readers-span-azs-in-production",
+            "In production every Aurora cluster has a writer and at least one reader, in at least two AZs named "
+            "explicitly.")
+def aurora_readers_span_azs(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    instances = [r for r in resources if r.type == RDS_CLUSTER_INSTANCE]
+    for cluster in resources:
+        if cluster.type != RDS_CLUSTER or not _in_production(cluster):
+            continue
+        members = [i for i in instances if _refers_to(i, "clusterIdentifier", cluster)
+                   or i.inputs.get("clusterIdentifier") == cluster.inputs.get("clusterIdentifier")]
+        zones = {i.inputs.get("availabilityZone") for i in members}
+        if len(members) < 2 or None in zones or len(zones) < 2:
+            yield cluster.urn, (f"cluster {_label(cluster)} has {len(members)} instance(s) in AZs {sorted(map(str, zones))};"
+                                " production needs a writer and readers in at least two AZs, each with "
+                                "availability_zone set")
+
+
+@resource_rule("opensearch-encrypted-https-in-vpc",
+               "Every OpenSearch domain encrypts at rest (KMS) and node to node, enforces HTTPS with a TLS 1.2+ policy, "
+               "and lives in a VPC.")
+def opensearch_encrypted(resource: Resource) -> Iterable[str]:
+    if resource.type != OPENSEARCH_DOMAIN:
+        return
+    name = _label(resource)
+    at_rest = resource.inputs.get("encryptAtRest") or {}
+    if at_rest.get("enabled") is not True or not at_rest.get("kmsKeyId"):
+        yield f"domain {name} is not encrypted at rest with a KMS key; set encrypt_at_rest enabled with kms_key_id"
+    if (resource.inputs.get("nodeToNodeEncryption") or {}).get("enabled") is not True:
+        yield f"domain {name} does not encrypt traffic between nodes; enable node_to_node_encryption"
+    endpoint = resource.inputs.get("domainEndpointOptions") or {}
+    if endpoint.get("enforceHttps") is not True or endpoint.get("tlsSecurityPolicy") not in MODERN_TLS_POLICIES:
+        yield (f"domain {name} does not enforce HTTPS with TLS 1.2+; set enforce_https=True and tls_security_policy "
+               f"to one of {sorted(MODERN_TLS_POLICIES)}")
+    if not (resource.inputs.get("vpcOptions") or {}).get("subnetIds"):
+        yield f"domain {name} has a public endpoint; place it in the VPC with vpc_options.subnet_ids"
+
+
+@resource_rule("opensearch-zone-aware-in-production",
+               "In production every OpenSearch domain spreads over 3 AZs (zone awareness) with dedicated masters.")
+def opensearch_zone_aware(resource: Resource) -> Iterable[str]:
+    if resource.type != OPENSEARCH_DOMAIN or not _in_production(resource):
+        return
+    cluster = resource.inputs.get("clusterConfig") or {}
+    zones = (cluster.get("zoneAwarenessConfig") or {}).get("availabilityZoneCount")
+    if cluster.get("zoneAwarenessEnabled") is not True or zones != 3:
+        yield f"domain {_label(resource)} is not zone-aware over 3 AZs in production (got {zones}); enable zone awareness"
+    if cluster.get("dedicatedMasterEnabled") is not True:
+        yield f"domain {_label(resource)} has no dedicated masters in production; enable dedicated_master_enabled"
+
+
+@resource_rule("kinesis-firehose-kms", "Every Kinesis stream is encrypted with a customer KMS key, and every Firehose "
+                                       "delivery stream encrypts what it holds and what it writes with KMS.")
+def kinesis_firehose_kms(resource: Resource) -> Iterable[str]:
+    if resource.type == KINESIS_STREAM:
+        key = resource.inputs.get("kmsKeyId")
+        if resource.inputs.get("encryptionType") != "KMS" or not key or key == AWS_MANAGED_KINESIS_KEY:
+            yield f"stream {_label(resource)} is not encrypted with a customer KMS key; set encryption_type=KMS, kms_key_id"
+    elif resource.type == FIREHOSE:
+        name = _label(resource)
+        if resource.inputs.get("kinesisSourceConfiguration"):
+            pass  # records at rest stay in the source stream, which the stream rule covers
+        elif (resource.inputs.get("serverSideEncryption") or {}).get("enabled") is not True:
+            yield f"delivery stream {name} does not encrypt records at rest; enable server_side_encryption"
+        destination = resource.inputs.get("extendedS3Configuration")
+        if destination is not None and not destination.get("kmsKeyArn"):
+            yield f"delivery stream {name} writes objects without a KMS key; set extended_s3_configuration.kms_key_arn"
+
+
+def _primary_store(resource: Resource) -> bool:
+    """What must be backed up: Aurora/RDS databases, DynamoDB tables, EFS, and buckets tagged as primary data."""
+    if resource.type in (RDS_CLUSTER, DYNAMODB_TABLE, EFS_FILE_SYSTEM):
+        return True
+    if resource.type == RDS_INSTANCE:
+        return not resource.inputs.get("dbClusterIdentifier")
+    key, value = PRIMARY_STORE_TAG
+    return resource.type in BUCKET_TYPES and resource.tags.get(key) == value
+
+
+@stack_rule("stateful-in-backup-selection",
+            "Every Aurora cluster, standalone RDS instance, DynamoDB table, EFS file system and bucket tagged "
+            "DataStore=primary carries the tag of a backup selection (STRINGEQUALS) in its own account.")
+def stateful_in_backup_selection(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    selections: dict[str | None, list[tuple[str, str]]] = {}
+    for selection in resources:
+        if selection.type == BACKUP_SELECTION:
+            tags = [(t.get("key"), t.get("value")) for t in _as_list(selection.inputs.get("selectionTags"))
+                    if (t or {}).get("type") == "STRINGEQUALS"]
+            selections.setdefault(selection.tags.get("Account"), []).extend(tags)
+    for store in resources:
+        if not _primary_store(store):
+            continue
+        account = store.tags.get("Account")
+        wanted = selections.get(account, [])
+        if not any(store.tags.get(key) == value for key, value in wanted):
+            hint = f"tag it {dict(wanted[:1])}" if wanted else "add a backup selection to the account"
+            yield store.urn, f"{store.type} {_label(store)} is in no backup selection of account {account}; {hint}"
+
+
+@resource_rule("backup-vault-encrypted", "Every backup vault encrypts recovery points with a customer KMS key.")
+def backup_vault_encrypted(resource: Resource) -> Iterable[str]:
+    if resource.type == BACKUP_VAULT and not resource.inputs.get("kmsKeyArn"):
+        yield f"vault {_label(resource)} uses the AWS-managed key; set kms_key_arn to a customer key"
+
+
+@stack_rule("backup-vault-locked-in-production",
+            "In production every backup vault has a vault lock that becomes immutable (changeable_for_days >= 3).")
+def backup_vault_locked(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    locks = [r for r in resources if r.type == BACKUP_VAULT_LOCK]
+    for vault in resources:
+        if vault.type != BACKUP_VAULT or not _in_production(vault):
+            continue
+        mine = [lock for lock in locks if _refers_to(lock, "backupVaultName", vault)
+                or (lock.inputs.get("backupVaultName") == vault.inputs.get("name")
+                    and lock.tags.get("Account") == vault.tags.get("Account"))]
+        days = [lock.inputs.get("changeableForDays") for lock in mine]
+        if not any(isinstance(d, (int, float)) and d >= VAULT_LOCK_MIN_CHANGEABLE_DAYS for d in days):
+            yield vault.urn, (f"vault {_label(vault)} is not locked in production (locks: {days}); add a "
+                              f"VaultLockConfiguration with changeable_for_days >= {VAULT_LOCK_MIN_CHANGEABLE_DAYS}")
+
+
+_CRON = re.compile(r"^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$")
+
+
+def schedule_interval_hours(expression: str) -> float | None:
+    """Longest gap (hours) between runs of the cron forms backup plans use; None when the form is not one of them."""
+    match = _CRON.match(expression or "")
+    if not match:
+        return None
+    minute, hour, day, _month, weekday, _year = match.groups()
+    if not minute.isdigit():
+        return None
+    if day in ("*", "?") and weekday in ("*", "?"):
+        step = re.fullmatch(r"(\d+|\*)/(\d+)", hour)
+        if step and 24 % int(step.group(2)) == 0:
+            return float(step.group(2))
+        return 24.0 if hour.isdigit() else None
+    if day == "?" and re.fullmatch(r"[A-Z]{3}|[1-7]", weekday) and hour.isdigit():
+        return 7 * 24.0
+    if day.isdigit() and weekday in ("*", "?") and hour.isdigit():
+        return 31 * 24.0
+    return None
+
+
+@stack_rule("backup-plan-meets-stated-rpo",
+            "A backup plan tagged RecoveryPointObjectiveHours has a rule frequent enough: continuous backup, or a "
+            "schedule whose interval plus start window is within the RPO.")
+def backup_plan_meets_rpo(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    for plan in resources:
+        if plan.type != BACKUP_PLAN or "RecoveryPointObjectiveHours" not in (plan.inputs.get("tags") or {}):
+            continue
+        rpo = float(plan.inputs["tags"]["RecoveryPointObjectiveHours"])
+        gaps = []
+        for rule in _as_list(plan.inputs.get("rules")):
+            if rule.get("enableContinuousBackup"):
+                gaps.append(5 / 60)
+                continue
+            interval = schedule_interval_hours(rule.get("schedule", ""))
+            if interval is not None:
+                gaps.append(interval + (rule.get("startWindow") or 60) / 60)
+        if not gaps or min(gaps) > rpo:
+            best = f"{min(gaps):g} h" if gaps else "unknown"
+            yield plan.urn, (f"plan {_label(plan)} states an RPO of {rpo:g} h but its most frequent rule leaves "
+                             f"{best} between recovery points; add continuous backup or a more frequent rule")
 # --- Services (issue 7): Elastic Beanstalk, Lambda, SES, environment variables --------------------------------
 
 BEANSTALK_ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"

@@ -74,7 +74,7 @@ class Inventory:
             resources.append(rules.Resource(
                 urn=registration.urn, type=registration.type, name=registration.name, inputs=registration.inputs,
                 protect=registration.protect, provider_inputs=provider.inputs if provider else None,
-                parent=registration.parent,
+                parent=registration.parent, property_dependencies=registration.property_dependencies,
             ))
         return resources
 

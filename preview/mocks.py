@@ -41,6 +41,7 @@ class Registration:
     inputs: dict[str, Any]
     id: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)  # input name -> URNs it was built from
 
 
 def _stable_digits(text: str, digits: int) -> str:
@@ -118,6 +119,10 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
                 "masterAccountId": account_id}
     if token == "aws:organizations/organizationalUnit:OrganizationalUnit":
         return {"id": f"ou-{_short_hash(identity)[:4]}-{_short_hash(identity)[4:]}"}
+    if token == "aws:kms/key:Key":  # aliases and grants name the key by its id
+        digest = hashlib.sha256(identity.encode()).hexdigest()
+        key_id = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+        return {"keyId": key_id, "arn": f"arn:aws:kms:{region}:{account_id}:key/{key_id}"}  # the ARN's real shape
     # Network (issue #4): what the VPC, NAT and Direct Connect resources read back.
     if token == "aws:ec2/vpc:Vpc":
         digest = _short_hash(identity)
@@ -174,7 +179,6 @@ def _computed_within_inputs(token: str, resource_id: str) -> dict[str, dict[str,
 
 
 _DATA_ARN_FORMATS = {
-    "aws:kms/key:Key": "arn:aws:kms:{region}:{account}:key/{id}",
     "aws:s3/bucket:Bucket": "arn:aws:s3:::{id}",
     "aws:kinesis/stream:Stream": "arn:aws:kinesis:{region}:{account}:stream/{id}",
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": "arn:aws:firehose:{region}:{account}:deliverystream/{id}",
@@ -252,6 +256,7 @@ class RecordingMonitor(MockMonitor):
             inputs=plain(json_format.MessageToDict(request.object)),
             id=response.id,
             outputs=plain(json_format.MessageToDict(response.object)),
+            property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
         )
         with self._lock:
             self.registrations.append(registration)

@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import tempfile
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from config.loader import validate
 from config.stack import StackConfig
 from preview.inventory import Inventory
 from preview.mocks import Registration
-from preview.run import Run
+from preview.run import Run, run
+from tests.stackfiles import write_stack_file
 
 WORKLOADS = ("dev", "ops")
+
+# One variant of the dev stack holds every switch the services tests try, so the program runs once for all of them.
+BUNDLE = {"bucket": "shop-build-artifacts", "key": "storefront/1.4.2.zip", "version_label": "storefront-1.4.2"}
+VARIANT = {
+    "landing-zone:services.ops.email.hosted_zone_id": "Z0EXAMPLE12345",  # DNS records for ops' domain
+    "landing-zone:services.dev.email.enabled": False,  # no e-mail in dev: no identity, no SES grant
+    "landing-zone:services.dev.web.bundle": BUNDLE,  # dev runs a bundle instead of the sample application
+    "landing-zone:services.dev.web.instance_port": 8080,  # the port the shared groups already open
+    "landing-zone:services.ops.web.enabled": False,  # no web service in ops
+}
+
+
+@functools.cache
+def variant() -> Run:
+    return run("dev", stack_file=write_stack_file(Path(tempfile.mkdtemp(prefix="services-variant-")), "dev",
+                                                  sets=VARIANT))
 
 CONFIGURATION_SET = "aws:sesv2/configurationSet:ConfigurationSet"
 EVENT_DESTINATION = "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination"

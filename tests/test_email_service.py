@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -10,31 +11,26 @@ import pytest
 from components.email import templates as email_templates
 from components.email.templates import load_templates
 from preview.__main__ import main
-from preview.run import Run, run
+from preview.run import Run
 from tests.services_view import (
     CONFIGURATION_SET,
     EMAIL_IDENTITY,
+    ENVIRONMENT,
     EVENT_DESTINATION,
     MAIL_FROM,
     RECORD,
+    ROLE_POLICY,
     SES_TEMPLATE,
     TOPIC,
     WORKLOADS,
     ServicesView,
+    variant,
 )
-from tests.stackfiles import write_stack_file
 
 DOMAINS = {"dev": {"dev": "dev.sandbox.shop.example", "ops": "sandbox.shop.example"},
            "prod": {"dev": "dev.shop.example", "ops": "shop.example"}}
 TEMPLATE_NAMES = {"welcome_en", "welcome_ko", "signup-verification_en", "signup-verification_ko", "coupon_en",
                   "coupon_ko"}
-
-
-@pytest.fixture(scope="module")
-def with_zone(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    path = write_stack_file(tmp_path_factory.mktemp("zone"), "dev",
-                            sets={"landing-zone:services.ops.email.hosted_zone_id": "Z0EXAMPLE12345"})
-    return run("dev", stack_file=path)
 
 
 @pytest.mark.parametrize("account", WORKLOADS)
@@ -78,9 +74,9 @@ def test_no_dns_records_without_a_hosted_zone(stack_run: Run) -> None:
     assert stack_run.of_type(RECORD) == []
 
 
-def test_dns_records_in_the_configured_hosted_zone(with_zone: Run) -> None:
-    view = ServicesView(with_zone)
-    assert view.of(RECORD, "dev") == []
+def test_dns_records_in_the_configured_hosted_zone() -> None:
+    view = ServicesView(variant())
+    assert view.of(RECORD, "dev") == []  # e-mail is off in dev
     records = {r.name.removeprefix("ops-email-"): r.inputs for r in view.of(RECORD, "ops")}
     assert set(records) == {"dkim-1", "dkim-2", "dkim-3", "mail-from-mx", "mail-from-spf"}
     assert {r["zoneId"] for r in records.values()} == {"Z0EXAMPLE12345"}
@@ -107,11 +103,14 @@ def test_the_six_templates_are_the_template_files(stack_run: Run, account: str) 
         assert "{{" in template.html  # SES fills the placeholders at send time, not the program
 
 
-def test_email_can_be_switched_off(tmp_path: Path) -> None:
-    path = write_stack_file(tmp_path, "dev", sets={"landing-zone:services.dev.email.enabled": False})
-    view = ServicesView(run("dev", stack_file=path))
+def test_email_can_be_switched_off() -> None:
+    view = ServicesView(variant())
     assert view.of(EMAIL_IDENTITY, "dev") == [] and view.of(SES_TEMPLATE, "dev") == []
     assert len(view.of(EMAIL_IDENTITY, "ops")) == 1
+    policy = json.loads(view.one(ROLE_POLICY, "dev", "-web-app-policy").inputs["policy"])
+    assert not [s for s in policy["Statement"] if "ses:SendTemplatedEmail" in s["Action"]]
+    variables = {s["name"] for s in view.one(ENVIRONMENT, "dev").inputs["settings"]}
+    assert not {name for name in variables if name.startswith("EMAIL_")}
 
 
 def test_a_template_variable_used_but_not_declared_is_a_config_error(

@@ -11,23 +11,33 @@ import pytest
 from google.protobuf import json_format
 from pulumi.runtime import rpc
 
+import preview.__main__ as preview_main
 from policy import rules
 from preview.__main__ import main
 from preview.mocks import LandingZoneMocks, RecordingMonitor, plain
+from preview.run import Run
 from preview.stackfile import SECRET_PLACEHOLDER, load
 
 INVENTORY_KEYS = {"urn", "id", "type", "name", "parent", "custom", "account", "region", "protect", "retainOnDelete",
                   "inputs"}
 
 
+@pytest.fixture
+def cached_runs(monkeypatch: pytest.MonkeyPatch, runs: dict[str, Run]) -> None:
+    """The CLI on the session's runs of the program, so CLI tests don't re-run it."""
+    monkeypatch.setattr(preview_main, "run", lambda stack, stack_file=None: runs[stack])
+
+
 @pytest.fixture(scope="module")
-def inventory_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+def inventory_files(tmp_path_factory: pytest.TempPathFactory, runs: dict[str, Run]) -> dict[str, dict]:
     directory = tmp_path_factory.mktemp("inventory")
     documents = {}
-    for stack in ("dev", "prod"):
-        target = directory / f"{stack}.json"
-        assert main([stack, "--json", str(target)]) == 0
-        documents[stack] = json.loads(target.read_text())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(preview_main, "run", lambda stack, stack_file=None: runs[stack])
+        for stack in ("dev", "prod"):
+            target = directory / f"{stack}.json"
+            assert main([stack, "--json", str(target)]) == 0
+            documents[stack] = json.loads(target.read_text())
     return documents
 
 
@@ -67,7 +77,7 @@ def test_parents_are_registered_urns(inventory_files: dict[str, dict]) -> None:
             assert parent is None or parent in urns or parent.split("::")[2] == "pulumi:pulumi:Stack"
 
 
-def test_tree_lists_each_account_with_counts(capsys: pytest.CaptureFixture[str]) -> None:
+def test_tree_lists_each_account_with_counts(cached_runs: None, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["prod"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Previewing landing-zone/prod offline: ")
@@ -78,7 +88,8 @@ def test_tree_lists_each_account_with_counts(capsys: pytest.CaptureFixture[str])
     assert out.rstrip().endswith("no violations.")
 
 
-def test_mandatory_violation_exits_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_mandatory_violation_exits_1(cached_runs: None, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     def no_accounts(resource: rules.Resource):
         if resource.type == "aws:organizations/account:Account":
             yield "accounts are forbidden in this test"
@@ -91,7 +102,8 @@ def test_mandatory_violation_exits_1(monkeypatch: pytest.MonkeyPatch, capsys: py
     assert "[mandatory] test-no-accounts: accounts are forbidden in this test" in out
 
 
-def test_advisory_violation_does_not_fail(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_advisory_violation_does_not_fail(cached_runs: None, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     rule = rules.ResourceRule("test-advice", "test", "advisory",
                               lambda r: ["consider it"] if r.type.endswith(":Organization") else [])
     monkeypatch.setattr(rules, "RESOURCE_RULES", [*rules.RESOURCE_RULES, rule])

@@ -4,17 +4,17 @@ policy statement by statement with its ARNs traced to the resources they name, t
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from preview.mocks import Registration
-from preview.run import Run, run
+from preview.run import Run
 from tests.services_view import (
     APPLICATION,
     APPLICATION_VERSION,
     ATTACHMENT,
+    BUNDLE,
     EMAIL_IDENTITY,
     ENVIRONMENT,
     INSTANCE_PROFILE,
@@ -24,8 +24,8 @@ from tests.services_view import (
     SES_TEMPLATE,
     WORKLOADS,
     ServicesView,
+    variant,
 )
-from tests.stackfiles import write_stack_file
 
 SUBNET = "aws:ec2/subnet:Subnet"
 GROUP = "aws:ec2/securityGroup:SecurityGroup"
@@ -232,31 +232,32 @@ def test_the_environment_carries_endpoints_names_and_secret_arns_never_secrets(s
     assert not any("password" in name.lower() for name in variables)
 
 
-def test_a_configured_bundle_is_deployed_as_an_application_version(tmp_path: Path) -> None:
-    bundle = {"bucket": "shop-build-artifacts", "key": "storefront/1.4.2.zip", "version_label": "storefront-1.4.2"}
-    path = write_stack_file(tmp_path, "dev", sets={"landing-zone:services.dev.web.bundle": bundle})
-    view = ServicesView(run("dev", stack_file=path))
+def test_a_configured_bundle_is_deployed_as_an_application_version() -> None:
+    view = ServicesView(variant())
     version = view.one(APPLICATION_VERSION, "dev")
-    assert version.inputs == {"name": "storefront-1.4.2", "application": "shop-dev-web",
-                              "bucket": "shop-build-artifacts", "key": "storefront/1.4.2.zip"}
-    assert view.one(ENVIRONMENT, "dev").inputs["version"] == "storefront-1.4.2"
-    assert "version" not in view.one(ENVIRONMENT, "ops").inputs
+    assert version.inputs == {"name": BUNDLE["version_label"], "application": "shop-dev-web",
+                              "bucket": BUNDLE["bucket"], "key": BUNDLE["key"]}
+    assert view.one(ENVIRONMENT, "dev").inputs["version"] == BUNDLE["version_label"]
 
 
-def test_the_web_service_can_be_switched_off(tmp_path: Path) -> None:
-    path = write_stack_file(tmp_path, "dev", sets={"landing-zone:services.ops.web.enabled": False})
-    view = ServicesView(run("dev", stack_file=path))
+def test_the_web_service_can_be_switched_off() -> None:
+    view = ServicesView(variant())
     assert view.of(ENVIRONMENT, "ops") == [] and view.of(INSTANCE_PROFILE, "ops") == []
+    assert view.of(APPLICATION, "ops") == [] and view.of(LISTENER, "ops") == []
     assert len(view.of(ENVIRONMENT, "dev")) == 1
 
 
-def _expected_port_rules(view: ServicesView, account: str) -> list[dict[str, Any]]:
+def _proxy_rules(view: ServicesView, account: str) -> list[dict[str, Any]]:
     return [r.inputs for r in view.of(EGRESS, account) + view.of(INGRESS, account)
             if "Beanstalk proxy" in r.inputs.get("description", "")]
 
 
-def test_the_proxy_rule_is_added_only_when_the_shared_groups_lack_it(stack_run: Run, tmp_path: Path) -> None:
+def test_the_proxy_rule_is_added_only_when_the_shared_groups_lack_it(stack_run: Run) -> None:
     view = ServicesView(stack_run)
-    assert len(_expected_port_rules(view, "dev")) == 2  # network.security_groups admits 8080, the proxy listens on 80
-    path = write_stack_file(tmp_path, stack_run.stack, sets={"landing-zone:services.dev.web.instance_port": 8080})
-    assert _expected_port_rules(ServicesView(run(stack_run.stack, stack_file=path)), "dev") == []
+    for account in WORKLOADS:  # network.security_groups admits 8080; the platform's proxy listens on 80
+        rules = _proxy_rules(view, account)
+        assert len(rules) == 2 and {(r["fromPort"], r["toPort"]) for r in rules} == {(80, 80)}
+    view = ServicesView(variant())  # dev's instance_port is 8080 there: the shared rules already reach it
+    assert _proxy_rules(view, "dev") == []
+    settings = _settings(view.one(ENVIRONMENT, "dev"))
+    assert settings[("aws:elasticbeanstalk:environment:process:default", "Port")] == "8080"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
 
+from components import grants
 from components.data.database_support import MONITORING_LOG_GROUP, log_groups, monitoring_role
 from components.policy_document import Statement
 from components.security_groups import SecurityGroup, connect, tcp
@@ -158,8 +160,14 @@ class Database(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def connect_statement(self, db_user: str) -> Statement:
-        """IAM database authentication as `db_user` on this cluster (rds-db:connect)."""
+    def grant_read_secret(self) -> list[Statement]:
+        """Read the master user's secret (Secrets Manager, rotated by RDS), decrypting with the database key."""
+        return grants.grant_read_secret(self.secret_arn, self.key.arn)
+
+    def grant_connect(self, db_user: str) -> list[Statement]:
+        """Sign in as `db_user` with IAM database authentication (rds-db:connect on this cluster only)."""
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,62}", db_user):
+            raise ValueError(f"db_user `{db_user}` is not a database user name (letters, digits, _; a letter first)")
         user_arn = pulumi.Output.concat("arn:aws:rds-db:", self.region, ":", self.account_id, ":dbuser:",
                                         self.cluster_resource_id, "/", db_user)
-        return Statement("Allow", ["rds-db:connect"], [user_arn], sid="ConnectAsDatabaseUser")
+        return [Statement("Allow", ["rds-db:connect"], [user_arn])]

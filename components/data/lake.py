@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from components import grants
 from components.policy_document import PolicyDocument, Statement
 from config.data import LakeConfig
 from config.naming import aws_name
@@ -58,6 +59,10 @@ class DataLake(pulumi.ComponentResource):
         aws.s3.BucketLifecycleConfiguration(f"{name}-lifecycle", bucket=self.bucket.id, rules=_lifecycle(spec),
                                             opts=child)
         self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})
+
+    def grant_read(self, prefix: str | None = None) -> list[Statement]:
+        """List and read the lake's objects (under `prefix`, e.g. `events/`), decrypting with the lake key via S3."""
+        return grants.grant_read_bucket(self.bucket_arn, self.key.arn, prefix)
 
 
 def _bucket_policy(bucket_arn: pulumi.Input[str], key_arn: pulumi.Input[str]) -> PolicyDocument:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components import grants
 from components.data.database_support import log_groups
 from components.policy_document import PolicyDocument, Statement
 from components.security_groups import SecurityGroup, connect, tcp
@@ -96,6 +97,11 @@ class SearchDomain(pulumi.ComponentResource):
                                     opts=child)
         self.register_outputs({"domain_name": self.domain_name, "domain_arn": self.domain.arn,
                                "endpoint": self.domain.endpoint})
+
+    def grant_query(self, paths: Sequence[str], methods: Sequence[str] = ("GET", "POST")) -> list[Statement]:
+        """HTTP queries on `paths` of the domain (e.g. `products/_search`); the access policy still admits only the
+        app and admin roles."""
+        return grants.grant_query_search(self.domain_arn, paths, methods)
 
 
 def _log_delivery_policy(group_arns: Sequence[pulumi.Input[str]], account_id: pulumi.Input[str],

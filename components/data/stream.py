@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components import grants
 from components.data.lake import ERRORS_PREFIX, EVENTS_PREFIX, DataLake
 from components.policy_document import PolicyDocument, Statement
 from config.data import StreamConfig
@@ -25,6 +26,7 @@ class EventStream(pulumi.ComponentResource):
         super().__init__("landing-zone:data:EventStream", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.key = key
+        self.region = region
         self.stream_name = aws_name(org, account, "events", kind="kinesis")
         provisioned = spec.mode == "provisioned"
         self.stream = aws.kinesis.Stream(
@@ -83,6 +85,20 @@ class EventStream(pulumi.ComponentResource):
         self.delivery_stream_arn: pulumi.Output[str] = self.delivery_stream.arn
         self.register_outputs({"stream_name": self.stream_name, "stream_arn": self.stream.arn,
                                "delivery_stream_name": self.delivery_stream_name})
+
+    def grant_write(self) -> list[Statement]:
+        """Put events on the stream, encrypting with the stream key through Kinesis only."""
+        return grants.grant_write_stream(self.stream_arn, self.key.arn)
+
+    def grant_read(self) -> list[Statement]:
+        """Consume the stream (e.g. a Lambda event source), decrypting with the stream key through Kinesis only."""
+        return [
+            Statement("Allow", ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
+                                "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"],
+                      [self.stream_arn]),
+            Statement("Allow", ["kms:Decrypt"], [self.key.arn],
+                      conditions={"StringEquals": {"kms:ViaService": f"kinesis.{self.region}.amazonaws.com"}}),
+        ]
 
 
 def _trust_policy(account_id: pulumi.Input[str]) -> PolicyDocument:

@@ -1,5 +1,5 @@
-"""What the web app may do and what it is told: statements only from other components' grants, and an
-environment of endpoints, names and secret ARNs (never a secret's value).
+"""What the web app may do and what it is told: statements only from the data tier's and SES's grant_* methods,
+and an environment of endpoints, names and secret ARNs (never a secret's value).
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from components import grants
 from components.data.tier import DataTier
 from components.email.service import EmailService
 from components.policy_document import Statement
@@ -27,16 +26,15 @@ def app_access(region: str, search_access: SearchAccessConfig, data: DataTier | 
     access = AppAccess(environment={"AWS_REGION": region})
     if data is not None and data.database is not None:
         database = data.database
-        access.statements += grants.grant_read_secret(database.secret_arn, database.key.arn)
+        access.statements += database.grant_read_secret()
         access.environment |= {"DATABASE_READER_ENDPOINT": database.reader_endpoint,
                                "DATABASE_PORT": str(database.port),
                                "DATABASE_SECRET_ARN": database.secret_arn}
     if data is not None and data.search is not None:
-        access.statements += grants.grant_query_search(data.search.domain_arn, search_access.paths,
-                                                       search_access.methods)
+        access.statements += data.search.grant_query(search_access.paths, search_access.methods)
         access.environment["SEARCH_ENDPOINT"] = data.search.endpoint
     if data is not None and data.stream is not None:
-        access.statements += grants.grant_write_stream(data.stream.stream_arn, data.stream.key.arn)
+        access.statements += data.stream.grant_write()
         access.environment["EVENT_STREAM_NAME"] = data.stream.stream_name
     if email is not None:
         access.statements += email.grant_send_templated_email()

@@ -1,0 +1,95 @@
+"""The one organization trail, in the management account: every region, every account, validated and encrypted.
+
+It delivers to the audit archive and to a KMS-encrypted CloudWatch log group here (AWS requires the trail's log
+group in the trail's own account), where the CIS metric filters read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.policy_document import PolicyDocument, Statement
+from config.naming import aws_name
+
+
+def trail_arn(region: str, account_id: str, trail_name: str) -> str:
+    """The trail's ARN, known before it exists: the bucket and key must admit the trail before it is created."""
+    return f"arn:aws:cloudtrail:{region}:{account_id}:trail/{trail_name}"
+
+
+class OrganizationTrail(pulumi.ComponentResource):
+    """Trail, its log group and key, and the role CloudTrail writes to the log group with."""
+
+    def __init__(self, name: str, org_name: str, trail_name: str, account_id: str, region: str,
+                 bucket_name: pulumi.Input[str], key_arn: pulumi.Input[str], log_retention_days: int,
+                 production: bool, ready: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None):
+        super().__init__("landing-zone:audit:OrganizationTrail", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        arn = trail_arn(region, account_id, trail_name)
+        log_group_name = aws_name(org_name, "management", "organization-trail", kind="log-group")
+        log_group_arn = f"arn:aws:logs:{region}:{account_id}:log-group:{log_group_name}"
+
+        self.log_key = aws.kms.Key(
+            f"{name}-log-key",
+            description="organization trail log group",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=PolicyDocument([
+                Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [f"arn:aws:iam::{account_id}:root"]},
+                          sid="AccountAdministers"),
+                Statement("Allow", ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*",
+                                    "kms:ReEncrypt*"], ["*"], principals={"Service": [f"logs.{region}.amazonaws.com"]},
+                          sid="LogGroupEncrypts",
+                          conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}}),
+            ]).to_json(),
+            opts=pulumi.ResourceOptions(parent=self, protect=production),
+        )
+        aws.kms.Alias(f"{name}-log-key-alias", name=f"alias/{aws_name(org_name, 'management', 'trail-logs')}",
+                      target_key_id=self.log_key.key_id, opts=child)
+        self.log_group = aws.cloudwatch.LogGroup(
+            f"{name}-log-group",
+            name=log_group_name,
+            kms_key_id=self.log_key.arn,
+            retention_in_days=log_retention_days,
+            deletion_protection_enabled=production,
+            opts=pulumi.ResourceOptions(parent=self, protect=production),
+        )
+
+        role = aws.iam.Role(
+            f"{name}-logs-role",
+            name=aws_name(org_name, "management", "trail-to-logs", kind="iam"),
+            description="CloudTrail writes the organization trail to its log group",
+            assume_role_policy=PolicyDocument([
+                Statement("Allow", ["sts:AssumeRole"], principals={"Service": ["cloudtrail.amazonaws.com"]},
+                          conditions={"StringEquals": {"aws:SourceArn": arn}}, sid="TrailWrites"),
+            ]).to_json(),
+            opts=child,
+        )
+        role_policy = aws.iam.RolePolicy(
+            f"{name}-logs-role-policy",
+            role=role.id,
+            policy=PolicyDocument([
+                Statement("Allow", ["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log_group_arn}:log-stream:*"],
+                          sid="WriteTrailStreams"),
+            ]).to_json(),
+            opts=child,
+        )
+
+        self.trail = aws.cloudtrail.Trail(
+            f"{name}-trail",
+            name=trail_name,
+            is_organization_trail=True,
+            is_multi_region_trail=True,
+            include_global_service_events=True,
+            enable_log_file_validation=True,
+            enable_logging=True,
+            kms_key_id=key_arn,
+            s3_bucket_name=bucket_name,
+            cloud_watch_logs_group_arn=pulumi.Output.concat(self.log_group.arn, ":*"),
+            cloud_watch_logs_role_arn=role.arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy, *ready]),
+        )
+        self.register_outputs({"trail_arn": self.trail.arn, "log_group": self.log_group.name})

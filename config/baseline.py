@@ -1,0 +1,79 @@
+"""`landing-zone:baseline`: the security baseline every account gets, and where audit logs and findings gather."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from config.base import AccountName, Model
+from config.checks import Sections, check
+from config.errors import Problem
+from config.organization import AccountConfig
+
+# The values CloudWatch Logs accepts for a log group's retention.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                      3288, 3653)
+
+
+class PasswordPolicyConfig(Model):
+    """IAM password policy of every account; the floors are the CIS benchmark's, every character class is required."""
+
+    minimum_length: int = Field(14, ge=14, le=128, description="Shortest password allowed (14-128).")
+    reuse_prevention: int = Field(
+        24, ge=24, le=24, description="Previous passwords that may not be reused; 24 is both CIS's floor and AWS's limit.")
+    max_age_days: int = Field(90, ge=1, le=90, description="Days before a password expires (1-90).")
+
+
+class AuditLockConfig(Model):
+    """S3 Object Lock default retention of the audit bucket: no object version can be removed before it ends."""
+
+    # COMPLIANCE by default: audit evidence no one can remove; a sandbox may choose GOVERNANCE.
+    mode: Literal["GOVERNANCE", "COMPLIANCE"] = Field(
+        "COMPLIANCE", description="COMPLIANCE: no one, root included, can shorten it; GOVERNANCE: a privileged role can.")
+    days: int = Field(365, ge=1, le=36500, description="Days every log object stays locked.")
+
+
+class BaselineConfig(Model):
+    # `ops` holds the audit archive in the seed's account split (DESIGN.md).
+    audit_account: AccountName = Field(
+        "ops", description="Member account holding the audit archive (organization trail and Config deliveries).")
+    # Findings gather where the audit trail does unless config separates them.
+    security_admin_account: AccountName | None = Field(
+        None, description="Delegated administrator of GuardDuty, Security Hub and Access Analyzer; "
+                          "defaults to the audit account.")
+    password_policy: PasswordPolicyConfig = Field(default_factory=PasswordPolicyConfig,
+                                                  description="IAM password policy of every account.")
+    # A year of trail events online matches CIS's guidance; dev keeps less.
+    log_retention_days: int = Field(
+        365, description=f"Days the trail's CloudWatch log group and S3 access logs are kept; one of {LOG_RETENTION_DAYS}.")
+    audit_lock: AuditLockConfig = Field(default_factory=AuditLockConfig,
+                                        description="Object lock of the audit bucket (mode and days).")
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention_is_accepted(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            nearest = min(LOG_RETENTION_DAYS, key=lambda days: abs(days - value))
+            raise ValueError(f"CloudWatch Logs does not accept {value} days; use one of {LOG_RETENTION_DAYS} "
+                             f"(nearest: {nearest})")
+        return value
+
+    @property
+    def admin_account(self) -> str:
+        return self.security_admin_account or self.audit_account
+
+
+@check("accounts", "baseline")
+def _baseline_accounts(sections: Sections) -> Iterator[Problem]:
+    accounts: list[AccountConfig] = sections["accounts"]
+    baseline: BaselineConfig = sections["baseline"]
+    names = [account.name for account in accounts]
+    if baseline.audit_account not in names:
+        yield Problem("baseline.audit_account", f"`{baseline.audit_account}` is not a configured account; "
+                                                f"the audit archive needs a member account, use one of {names}")
+    admin = baseline.security_admin_account
+    if admin is not None and admin not in names:
+        yield Problem("baseline.security_admin_account", f"`{admin}` is not a configured account; "
+                                                         f"a delegated administrator is a member account, use one of {names}")
