@@ -113,8 +113,9 @@ class Curation(pulumi.ComponentResource):
                           conditions={"StringEquals": {"kms:ViaService": f"kinesis.{region}.amazonaws.com"}},
                           sid="DecryptEventStream"),
             ],
-            log_key_arn=self.key.arn, account_id=account_id, parent=self,
+            log_key_arn=self.key.arn, account_id=account_id, failure_queue_arn=self.failure_queue.arn, parent=self,
         )
+        # Kinesis invokes it synchronously: failed batches leave through the mapping's on-failure destination.
         self.event_source_mapping = aws.lambda_.EventSourceMapping(
             f"{name}-ingest-stream",
             event_source_arn=stream_arn,
@@ -149,18 +150,7 @@ class Curation(pulumi.ComponentResource):
                 send_failures,
                 use_key,
             ],
-            log_key_arn=self.key.arn, account_id=account_id, parent=self,
-        )
-        # Function URLs invoke synchronously; an asynchronous invocation's failure still has to land somewhere.
-        aws.lambda_.FunctionEventInvokeConfig(
-            f"{name}-api-async",
-            function_name=self.api.function.name,
-            maximum_retry_attempts=2,
-            maximum_event_age_in_seconds=3600,
-            destination_config=aws.lambda_.FunctionEventInvokeConfigDestinationConfigArgs(
-                on_failure=aws.lambda_.FunctionEventInvokeConfigDestinationConfigOnFailureArgs(
-                    destination=self.failure_queue.arn)),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.api.policy]),
+            log_key_arn=self.key.arn, account_id=account_id, failure_queue_arn=self.failure_queue.arn, parent=self,
         )
         self.api_url_resource = aws.lambda_.FunctionUrl(
             f"{name}-api-url", function_name=self.api.function.name, authorization_type="AWS_IAM", opts=child)

@@ -1,8 +1,9 @@
 """A Lambda function the way this house runs them: its own role with a typed least-privilege policy, its own
-log group (KMS-encrypted, with retention), X-Ray tracing, and a supported Python runtime.
+log group (KMS-encrypted, with retention), X-Ray tracing, a supported Python runtime, and an on-failure
+destination for asynchronous invocations (the role's statements must let it send there).
 
     ingest = LambdaFunction("dev-curation-ingest", FunctionSpec(...), code=archive, statements=[...],
-                            log_key_arn=key.arn, account_id=..., parent=self)
+                            log_key_arn=key.arn, account_id=..., failure_queue_arn=queue.arn, parent=self)
     ingest.function, ingest.role, ingest.log_group, ingest.name
 
 Not a component of its own: its resources are children of the component that builds it.
@@ -38,7 +39,8 @@ class LambdaFunction:
     """The function, its role and inline policy, and its log group; all children of `parent`."""
 
     def __init__(self, name: str, spec: FunctionSpec, *, code: pulumi.Archive, statements: Sequence[Statement],
-                 log_key_arn: pulumi.Input[str], account_id: pulumi.Input[str], parent: pulumi.Resource):
+                 log_key_arn: pulumi.Input[str], account_id: pulumi.Input[str], failure_queue_arn: pulumi.Input[str],
+                 parent: pulumi.Resource):
         child = pulumi.ResourceOptions(parent=parent)
         self.name = spec.function_name
         trust = PolicyDocument([Statement(
@@ -80,3 +82,14 @@ class LambdaFunction:
             opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.policy, self.log_group]),
         )
         self.arn: pulumi.Output[str] = self.function.arn
+        # Whatever invokes it asynchronously, a failed event lands in the queue (its role may send there).
+        self.invoke_config = aws.lambda_.FunctionEventInvokeConfig(
+            f"{name}-async",
+            function_name=self.function.name,
+            maximum_retry_attempts=2,
+            maximum_event_age_in_seconds=3600,
+            destination_config=aws.lambda_.FunctionEventInvokeConfigDestinationConfigArgs(
+                on_failure=aws.lambda_.FunctionEventInvokeConfigDestinationConfigOnFailureArgs(
+                    destination=failure_queue_arn)),
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.policy]),
+        )

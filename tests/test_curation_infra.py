@@ -188,15 +188,21 @@ def test_stream_mapping_reports_partial_failures_bisects_and_gives_up_into_the_q
     assert ingest_policy.urn in mapping.dependencies  # the role may read the stream before the mapping exists
 
 
-def test_api_answers_behind_an_iam_function_url_and_async_failures_land_in_the_queue(
-        stack_run: Run, account: str) -> None:
+def test_api_answers_behind_an_iam_function_url(stack_run: Run, account: str) -> None:
     view = ServicesView(stack_run)
     url = view.one(FUNCTION_URL, account)
     assert url.inputs == {"functionName": f"shop-{account}-curation-api", "authorizationType": "AWS_IAM"}
-    config = view.one(INVOKE_CONFIG, account)
-    assert config.inputs["functionName"] == f"shop-{account}-curation-api"
-    destination = config.inputs["destinationConfig"]["onFailure"]["destination"]
-    assert view.by_reference(destination).name == f"{account}-curation-failures"
+
+
+def test_asynchronous_failures_of_either_function_land_in_the_queue(stack_run: Run, account: str) -> None:
+    view = ServicesView(stack_run)
+    configs = {config.inputs["functionName"]: config.inputs for config in view.of(INVOKE_CONFIG, account)
+               if "curation" in config.name}
+    assert set(configs) == {f"shop-{account}-curation-ingest", f"shop-{account}-curation-api"}
+    for config in configs.values():
+        destination = config["destinationConfig"]["onFailure"]["destination"]
+        assert view.by_reference(destination).name == f"{account}-curation-failures"
+        assert config["maximumRetryAttempts"] == 2 and config["maximumEventAgeInSeconds"] == 3600
 
 
 def test_everything_sits_in_the_accounts_curation_component(stack_run: Run, account: str) -> None:

@@ -160,10 +160,17 @@ def test_stream_mapping_without_on_failure_destination_fails(inventories: dict[s
 
     resources = _mutated(inventories["dev"], "aws:lambda/eventSourceMapping:EventSourceMapping", drop_destination)
     violations = _violations(resources, "lambda-failure-destination")
-    mappings = [v for v in violations if "stream mapping without an on-failure destination" in v.message]
-    functions = [v for v in violations if "failed events have nowhere to go" in v.message]
-    assert mappings and len(mappings) == len(functions)
-    assert all("curation-ingest" in v.urn for v in functions)
+    assert len(violations) == 2  # dev's and ops' curation mappings; the functions keep their async destination
+    assert all("curation-ingest-stream" in v.urn and "stream mapping without an on-failure destination" in v.message
+               for v in violations)
+
+
+def test_a_stream_consumer_is_covered_by_its_mappings_destination_alone() -> None:
+    consumer = _function("consumer")
+    mapping = _resource("aws:lambda/eventSourceMapping:EventSourceMapping", "m", {
+        "functionName": "arn:aws:lambda:r:1:function:consumer", "eventSourceArn": "arn:aws:kinesis:r:1:stream/events",
+        "destinationConfig": {"onFailure": {"destinationArn": "arn:aws:sqs:r:1:q"}}})
+    assert _violations([consumer, mapping], "lambda-failure-destination") == []
 
 
 def test_a_stream_mapping_of_another_function_does_not_cover_this_one() -> None:
