@@ -36,7 +36,7 @@ class Curation(pulumi.ComponentResource):
     Attributes for alarms and callers:
 
     table_name, failure_queue_name, failure_queue_url, ingest_function_name, api_function_name,
-    api_url, api_function_arn   Output[str]
+    api_url, api_function_arn   Output[str]   (a caller needs lambda:InvokeFunctionUrl on api_function_arn)
     """
 
     def __init__(self, name: str, spec: CurationConfig, *, org: str, account: str, account_id: pulumi.Input[str],
@@ -169,12 +169,6 @@ class Curation(pulumi.ComponentResource):
             "api_function_name": self.api_function_name,
             "api_url": self.api_url,
         })
-
-    def grant_invoke_api(self) -> list[Statement]:
-        """Call the recommendations API through its function URL (IAM-signed requests)."""
-        return [Statement("Allow", ["lambda:InvokeFunctionUrl"], [self.api_function_arn],
-                          conditions={"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}},
-                          sid="InvokeRecommendationsApi")]
 
 
 def _key_policy(account_id: pulumi.Input[str], region: str) -> PolicyDocument:
