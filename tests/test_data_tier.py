@@ -222,7 +222,7 @@ def test_stream_and_delivery_partition_the_lake_by_date(views: dict[str, DataVie
 
 def test_lake_is_versioned_private_tls_only_and_aged(views: dict[str, DataView]) -> None:
     view = views["prod"]
-    lake = [b for b in view.of(BUCKET, "ops") if b.name == "ops-data-lake"][0]
+    lake = next(b for b in view.of(BUCKET, "ops") if b.name == "ops-data-lake")
     settings = {r.type.split(":")[-1]: r for r in view.run.registrations if r.parent == lake.parent and r.custom
                 and r.inputs.get("bucket") == lake.id}
     assert settings["BucketVersioning"].inputs["versioningConfiguration"]["status"] == "Enabled"
@@ -230,7 +230,7 @@ def test_lake_is_versioned_private_tls_only_and_aged(views: dict[str, DataView])
     assert all(block[flag] is True for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
                                                 "restrictPublicBuckets"))
     policy = json.loads(settings["BucketPolicy"].inputs["policy"])
-    tls = [s for s in policy["Statement"] if s["Sid"] == "DenyInsecureTransport"][0]
+    tls = next(s for s in policy["Statement"] if s["Sid"] == "DenyInsecureTransport")
     assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     rules = {r["id"]: r for r in settings["BucketLifecycleConfiguration"].inputs["rules"]}
     assert [t["storageClass"] for t in rules["events-age"]["transitions"]] == ["STANDARD_IA", "GLACIER_IR"]

@@ -1,0 +1,116 @@
+"""`landing-zone:data` on its own (defaults, windows, the RPO a plan achieves) and variants run through the program."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import validate
+from config.data import AccountDataConfig, BackupConfig, DatabaseConfig, window_minutes
+from config.data_checks import achieved_rpo_hours, retentions
+from config.data_limits import AURORA_INSTANCE_CLASSES, OPENSEARCH_INSTANCE_TYPES
+from preview.run import run
+from tests.data_view import CLUSTER, DOMAIN, INSTANCE, KEY, DataView
+from tests.stackfiles import base_config, write_stack_file
+
+
+def test_defaults_are_safe() -> None:
+    spec = AccountDataConfig()
+    assert spec.database.engine == "aurora-postgresql" and spec.database.readers == 1
+    assert spec.database.instance_class in AURORA_INSTANCE_CLASSES["aurora-postgresql"]
+    assert spec.search.instance_type in OPENSEARCH_INSTANCE_TYPES
+    assert spec.search.zone_count(production=True) == 3 and spec.search.zone_count(production=False) == 2
+    assert spec.search.masters_enabled(True) and not spec.search.masters_enabled(False)
+    assert spec.backup.locked(True) and not spec.backup.locked(False)
+    assert spec.stream.mode == "on-demand" and spec.stream.retention_hours == 24
+    assert achieved_rpo_hours(spec.backup) == (25.0, "the daily rule (every 24 h, up to 1 h late to start)")
+    assert spec.backup.rpo_hours == 24  # so the default plan is refused until someone states a real objective
+
+
+def test_engine_details_follow_the_engine() -> None:
+    postgres, mysql = DatabaseConfig(), DatabaseConfig(engine="aurora-mysql")
+    assert (postgres.version, postgres.port, postgres.parameter_family) == ("16.6", 5432, "aurora-postgresql16")
+    assert (mysql.version, mysql.port, mysql.parameter_family) == ("8.0.mysql_aurora.3.08.0", 3306, "aurora-mysql8.0")
+    assert "db.t3.small" in AURORA_INSTANCE_CLASSES["aurora-mysql"]
+    assert "db.t3.small" not in AURORA_INSTANCE_CLASSES["aurora-postgresql"]
+
+
+def test_windows_are_read_in_minutes_across_midnight_and_the_week() -> None:
+    assert window_minutes("17:00-18:00") == (1020, 1080)
+    assert window_minutes("23:30-00:30") == (1410, 1470)
+    assert window_minutes("sun:23:00-mon:01:00") == (6 * 1440 + 1380, 7 * 1440 + 60)
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ({"continuous": {"enabled": True}}, 5 / 60),
+    ({"hourly": {"enabled": True, "every_hours": 4}}, 5.0),
+    ({"daily": {"enabled": False}}, 169.0),
+    ({"daily": {"enabled": False}, "weekly": {"enabled": False}, "start_window_minutes": 120}, 746.0),
+])
+def test_the_plan_achieves_the_interval_of_its_most_frequent_rule(settings: dict, expected: float) -> None:
+    achieved = achieved_rpo_hours(BackupConfig(**settings))
+    assert achieved is not None and achieved[0] == pytest.approx(expected)
+
+
+def test_a_plan_without_rules_achieves_nothing_and_retentions_list_every_rule() -> None:
+    off = {"enabled": False}
+    assert achieved_rpo_hours(BackupConfig(daily=off, weekly=off, monthly=off)) is None
+    backup = BackupConfig(continuous={"enabled": True}, copy_to={"region": "ap-northeast-1"})
+    assert retentions(backup) == [("daily.retention_days", 35), ("weekly.retention_days", 90),
+                                  ("monthly.retention_days", 365), ("continuous.retention_days", 35),
+                                  ("copy_to.retention_days", 35)]
+
+
+def _variant(tmp_path: Path, base: str, patch: dict | None = None, sets: dict | None = None) -> DataView:
+    return DataView(run(base, stack_file=write_stack_file(tmp_path, base, patch=patch, sets=sets)))
+
+
+@pytest.fixture(scope="module")
+def switched(tmp_path_factory: pytest.TempPathFactory) -> DataView:
+    """dev on Aurora MySQL (the data NACL opened on 3306); ops without Aurora and search."""
+    data_nacl = {"inbound": [{"number": 100, "peer": "app", "from_port": 5432},
+                             {"number": 110, "peer": "app", "from_port": 3306},
+                             {"number": 200, "peer": "app", "from_port": 443}],
+                 "outbound": [{"number": 100, "peer": "app", "from_port": 1024, "to_port": 65535}]}
+    return _variant(tmp_path_factory.mktemp("switched"), "dev",
+                    patch={"landing-zone:network": {"nacls": {"data": data_nacl}}},
+                    sets={"landing-zone:data.dev.database.engine": "aurora-mysql",
+                          "landing-zone:data.ops.database.enabled": False,
+                          "landing-zone:data.ops.search.enabled": False})
+
+
+def test_mysql_forces_tls_its_own_way_on_its_own_port(switched: DataView) -> None:
+    view = switched
+    cluster = view.one(CLUSTER, "dev").inputs
+    assert (cluster["engine"], cluster["port"]) == ("aurora-mysql", 3306)
+    assert cluster["enabledCloudwatchLogsExports"] == ["audit", "error", "general", "slowquery"]
+    parameters = view.one("aws:rds/clusterParameterGroup:ClusterParameterGroup", "dev").inputs
+    assert parameters["family"] == "aurora-mysql8.0"
+    assert parameters["parameters"] == [{"name": "require_secure_transport", "value": "ON"}]
+    groups = {g.id: g.inputs["tags"]["Name"] for g in view.of("aws:ec2/securityGroup:SecurityGroup", "dev")}
+    ingress = [r.inputs["fromPort"] for r in view.of("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "dev")
+               if groups.get(r.inputs["securityGroupId"]) == "shop-dev-aurora"]
+    assert ingress == [3306]
+
+
+def test_parts_switch_off_one_by_one(switched: DataView) -> None:
+    view = switched
+    assert view.of(CLUSTER, "ops") == [] and view.of(DOMAIN, "ops") == []
+    assert view.of("aws:backup/restoreTestingPlan:RestoreTestingPlan", "ops") == []
+    purposes = {k.inputs["tags"]["Purpose"] for k in view.in_tier("ops") if k.type == KEY}
+    assert purposes == {"stream", "lake", "logs", "backup"}
+    assert len(view.of(CLUSTER, "dev")) == 1 and len(view.of(DOMAIN, "dev")) == 1
+    assert view.run.outputs["data"]["ops"]["reader_endpoint"] is None
+
+
+def test_readers_never_share_the_writers_zone(tmp_path: Path) -> None:
+    view = _variant(tmp_path, "prod", sets={"landing-zone:data.ops.database.readers": 4})
+    zones = [i.inputs["availabilityZone"] for i in sorted(view.of(INSTANCE, "ops"), key=lambda i: i.inputs["identifier"])]
+    assert zones == ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c", "ap-northeast-2b", "ap-northeast-2c"]
+
+
+def test_without_a_data_section_nothing_is_configured() -> None:
+    raw = {key.split(":", 1)[1]: value for key, value in base_config("dev").items()
+           if key.startswith("landing-zone:") and key != "landing-zone:data"}
+    assert validate(raw).data == {}
