@@ -8,8 +8,11 @@ import config
 from components.alert_topics import AlertTopics
 from components.audit_archive import AuditArchive
 from components.cis_alarms import CisAlarms
+from components.curation import Curation
+from components.data.backup import BACKUP_TAGS
 from components.data.tier import DataTier
 from components.direct_connect import DirectConnect
+from components.email.service import EmailService
 from components.hub_attachment import HubAttachment
 from components.identity.access_roles import AccessRoles
 from components.identity.people import People
@@ -28,6 +31,8 @@ from components.organization_trail import OrganizationTrail
 from components.root_activity import GLOBAL_EVENTS_REGION, RootActivityAlerts
 from components.transit_hub import TransitHub
 from components.vpc import Vpc
+from components.web.access import app_access
+from components.web.service import WebService
 from config.monitoring import SLACK_BOT_TOKEN, SLACK_PROVIDER_TOKEN, environments_of
 from config.naming import aws_name
 from config.routing import routing_plan
@@ -222,6 +227,48 @@ pulumi.export("data", {name: {"reader_endpoint": tier.database.reader_endpoint i
                               "search_endpoint": tier.search.endpoint if tier.search else None,
                               "stream_name": tier.stream.stream_name if tier.stream else None}
                        for name, tier in data_tiers.items()})
+
+# --- Services (issue #7): SES e-mail, the curation service and the web service per workload account ----------
+region = settings.organization.region
+emails = {
+    name: EmailService(f"{name}-email", services.email, org=org_name, account=name, region=region,
+                       events_topic_arn=alerts[name].warning.arn, opts=on(name))
+    for name, services in settings.services.items() if services.email.enabled
+}
+curations = {}
+for name, services in settings.services.items():
+    stream = data_tiers[name].stream if name in data_tiers else None
+    if services.curation.enabled and stream is not None:  # config checks that the stream exists
+        curations[name] = Curation(
+            f"{name}-curation", services.curation, org=org_name, account=name, account_id=account_ids[name],
+            region=region, stream_arn=stream.stream_arn, stream_key_arn=stream.key.arn,
+            production=settings.production, opts=on(name),
+            # The scores take days of events to rebuild: the account's backup plan keeps them too.
+            table_tags=BACKUP_TAGS if data_tiers[name].backup is not None else None)
+webs = {}
+for name, services in settings.services.items():
+    if not services.web.enabled:
+        continue
+    groups = settings.network.groups_of(name)
+    access = app_access(region, services.web.search, data_tiers.get(name), emails.get(name))
+    webs[name] = WebService(
+        f"{name}-web", services.web, org=org_name, account=name,
+        # The role the search domain's access policy admits by name (landing-zone:data.<account>.search.app_role).
+        instance_role_name=aws_name(org_name, name, settings.data[name].search.app_role if name in settings.data
+                                    else "app", kind="iam"),
+        vpc_id=vpcs[name].vpc_id, instance_subnet_ids=vpcs[name].subnet_ids("app"),
+        load_balancer_subnet_ids=vpcs[name].subnet_ids("public"),
+        instance_group=vpcs[name].security_groups[services.web.instance_security_group],
+        load_balancer_group=vpcs[name].security_groups[services.web.load_balancer_group(groups)],
+        open_proxy_port=not services.web.proxy_port_open(groups),
+        app_statements=access.statements, environment=access.environment | services.web.variables, opts=on(name),
+    )
+pulumi.export("services", {
+    name: {"web_endpoint": webs[name].endpoint_url if name in webs else None,
+           "recommendations_url": curations[name].api_url if name in curations else None,
+           "email_configuration_set": emails[name].configuration_set_name if name in emails else None}
+    for name in settings.services
+})
 
 # --- Dashboards (issue 8): keep this block LAST; it renders what every block above registered with monitor.watch --
 dashboards = monitor.render_dashboards(monitoring_account)

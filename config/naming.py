@@ -31,6 +31,10 @@ LIMITS: dict[str, tuple[int, bool]] = {
     "restore-testing": (50, False),  # and only letters, digits and underscores: see components/data/restore_testing
     "kinesis": (128, False),
     "firehose": (64, False),
+    # Services (issue #7)
+    "ses-configuration-set": (64, False),
+    "dynamodb-table": (255, False),
+    "beanstalk-application": (100, False),
 }
 
 

@@ -10,7 +10,8 @@ from pydantic import Field
 import config.data_checks
 import config.identity_checks
 import config.network_checks  # noqa: F401  (registers the network section's checks)
-from config.base import Model
+from config import services_checks  # noqa: F401  (registers the services section's checks)
+from config.base import AccountName, Model
 from config.baseline import BaselineConfig
 from config.checks import Sections, check
 from config.data import DataConfig
@@ -21,6 +22,7 @@ from config.monitoring import MonitoringConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
+from config.services import ServicesConfig
 
 MANAGEMENT = "management"
 
@@ -36,6 +38,8 @@ class StackConfig(Model):
     monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
     data: DataConfig = Field(default_factory=dict, description="The data tier per workload account, keyed by account.")
+    services: dict[AccountName, ServicesConfig] = Field(
+        default_factory=dict, description="Application services (web, e-mail, curation) per workload account.")
 
     @property
     def production(self) -> bool:

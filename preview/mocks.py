@@ -82,6 +82,8 @@ class LandingZoneMocks(Mocks):
                                  or f"arn:aws:{service}:{region}:{account_id}:{args.name}/{resource_id}"}
         state.update(_type_outputs(token, args.name, resource_id, identity, account_id, region))
         state.update(inputs)
+        for key, computed in _computed_within_inputs(token, resource_id).items():
+            state[key] = {**(state.get(key) or {}), **computed}
         resource_id = state.pop("id", resource_id)
         if token == "aws:organizations/account:Account":
             resource_id = _stable_digits(identity, 12)
@@ -131,6 +133,9 @@ _ARN_SHAPES: dict[str, tuple[str, str]] = {
     "aws:sesv2/configurationSet:ConfigurationSet":
         ("arn:aws:ses:{region}:{account}:configuration-set/{name}", "configurationSetName"),
     "aws:ses/configurationSet:ConfigurationSet": ("arn:aws:ses:{region}:{account}:configuration-set/{name}", "name"),
+    "aws:sesv2/emailIdentity:EmailIdentity": ("arn:aws:ses:{region}:{account}:identity/{name}", "emailIdentity"),
+    "aws:ses/template:Template": ("arn:aws:ses:{region}:{account}:template/{name}", "name"),
+    "aws:backup/plan:Plan": ("arn:aws:backup:{region}:{account}:backup-plan:{name}", "name"),
 }
 
 
@@ -182,6 +187,21 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
         return {"allocationId": f"eipalloc-{_short_hash(identity)}"}
     if token == "aws:directconnect/gatewayAssociation:GatewayAssociation":
         return {"transitGatewayAttachmentId": f"tgw-attach-{_short_hash(identity)}"}
+    # Services (issue 7): what function URLs, Beanstalk environments and SES identities compute.
+    if token == "aws:lambda/functionUrl:FunctionUrl":
+        return {"functionUrl": f"https://{_short_hash(identity)}.lambda-url.{region}.on.aws/"}
+    if token == "aws:elasticbeanstalk/environment:Environment":
+        return {"loadBalancers": [f"arn:aws:elasticloadbalancing:{region}:{account_id}:loadbalancer/app/"
+                                  f"awseb-{_short_hash(identity)}/{_stable_digits(identity, 16)}"],
+                "cname": f"{name}-{_short_hash(identity)}.{region}.elasticbeanstalk.com",
+                "endpointUrl": f"awseb-{_short_hash(identity)}.{region}.elb.amazonaws.com"}
+    return {}
+
+
+def _computed_within_inputs(token: str, resource_id: str) -> dict[str, dict[str, Any]]:
+    """Outputs the engine computes inside a block that is also an input (merged into that block)."""
+    if token == "aws:sesv2/emailIdentity:EmailIdentity":
+        return {"dkimSigningAttributes": {"tokens": [f"{_short_hash(resource_id + str(i))}dkim" for i in range(3)]}}
     return {}
 
 

@@ -129,7 +129,7 @@ def test_shared_groups_exist_where_their_segments_say_with_explicit_egress(runs:
         for account, spec in net.config.network.vpcs.items():
             # The VPC's own shared groups; the data tier and services add theirs beside them.
             groups = {g.inputs["tags"]["Name"]: g for g in net.in_vpc(GROUP, account)
-                      if "landing-zone:data:" not in g.urn and "landing-zone:services:" not in g.urn}
+                      if "landing-zone:network:Vpc$aws:ec2/securityGroup:SecurityGroup::" in g.urn}
             names = {name.removeprefix(f"shop-{account}-") for name in groups}
             expected = {"load-balancer", "app"} if spec.segment in ("dev", "prod") else set()
             expected |= {"endpoints"} if net.config.network.endpoints_of(account) else set()
@@ -138,7 +138,7 @@ def test_shared_groups_exist_where_their_segments_say_with_explicit_egress(runs:
                 lb, app = groups[f"shop-{account}-load-balancer"], groups[f"shop-{account}-app"]
                 assert lb.inputs["tags"]["Exposure"] == "public" and app.inputs["tags"]["Exposure"] == "internal"
                 (app_in,) = net.children(app, INGRESS)
-                assert app_in.inputs["referencedSecurityGroupId"] == lb.id and app_in.inputs["fromPort"] == 8080
+                assert app_in.inputs["referencedSecurityGroupId"] == lb.id and app_in.inputs["fromPort"] == 80
                 assert {r.inputs["fromPort"] for r in net.children(lb, INGRESS)} == {80, 443}
                 (lb_out,) = net.children(lb, EGRESS)
                 assert lb_out.inputs["referencedSecurityGroupId"] == app.id

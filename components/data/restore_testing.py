@@ -102,6 +102,7 @@ class RestoreTesting(pulumi.ComponentResource):
             environment=aws.lambda_.FunctionEnvironmentArgs(variables={"RTO_HOURS": f"{rto_hours:g}"}),
             dead_letter_config=aws.lambda_.FunctionDeadLetterConfigArgs(target_arn=dead_letters.arn),
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(log_format="Text", log_group=log_group.name),
+            tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active"),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy, log_group]),
         )
         rule = aws.cloudwatch.EventRule(
@@ -125,4 +126,6 @@ def _validator_policy(log_group_arn: pulumi.Input[str], queue_arn: pulumi.Input[
         Statement("Allow", ["logs:CreateLogStream", "logs:PutLogEvents"], [pulumi.Output.concat(log_group_arn, ":*")],
                   sid="WriteOwnLogs"),
         Statement("Allow", ["sqs:SendMessage"], [queue_arn], sid="KeepFailedEvents"),
+        # X-Ray has no resource-level permissions for sending traces.
+        Statement("Allow", ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], ["*"], sid="SendTraces"),
     ])

@@ -1,0 +1,111 @@
+"""The shop's web service on Elastic Beanstalk: developers bring a source bundle, the platform gives them a load-
+balanced, HTTPS-only, self-updating environment whose instances may do exactly what the app's grants say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.policy_document import PolicyDocument, Statement
+from components.security_groups import SecurityGroup, connect, tcp
+from components.web.options import Placement, option_settings
+from config.naming import aws_name
+from config.services import WebConfig
+
+
+class WebService(pulumi.ComponentResource):
+    """Application and environment; `app_statements` (from other components' grant_* helpers) are the whole of
+    what the instances may do. Beanstalk itself acts through its service-linked roles (monitoring for enhanced
+    health, managed updates), which AWS defines, so the program attaches no AWS-managed policy. Attributes:
+
+    application_name, environment_name    str
+    environment_id, endpoint_url, cname  Output[str]
+    load_balancer_arn                     Output[str]
+    """
+
+    def __init__(self, name: str, spec: WebConfig, *, org: str, account: str, instance_role_name: str,
+                 vpc_id: pulumi.Input[str], instance_subnet_ids: Sequence[pulumi.Input[str]],
+                 load_balancer_subnet_ids: Sequence[pulumi.Input[str]], instance_group: SecurityGroup,
+                 load_balancer_group: SecurityGroup, open_proxy_port: bool, app_statements: Sequence[Statement],
+                 environment: Mapping[str, pulumi.Input[str]], opts: pulumi.ResourceOptions | None = None):
+        super().__init__("landing-zone:web:WebService", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.application_name = aws_name(org, account, "web", kind="beanstalk-application")
+        self.environment_name = aws_name(org, account, "web", kind="beanstalk-environment")
+
+        self.instance_role = aws.iam.Role(
+            f"{name}-instance-role",
+            name=instance_role_name,
+            description=f"Instances of {self.environment_name}: exactly the app's grants",
+            assume_role_policy=_trust("ec2.amazonaws.com").to_json(),
+            opts=child,
+        )
+        self.app_policy: aws.iam.RolePolicy | None = None
+        if app_statements:
+            self.app_policy = aws.iam.RolePolicy(
+                f"{name}-app-policy", name="application", role=self.instance_role.id,
+                policy=PolicyDocument(list(app_statements)).to_json(), opts=child)
+        self.instance_profile = aws.iam.InstanceProfile(
+            f"{name}-instance-profile", name=instance_role_name,
+            role=self.instance_role.name, opts=child)
+
+        self.application = aws.elasticbeanstalk.Application(
+            f"{name}-application", name=self.application_name,
+            description=f"The shop's web service in {account}", opts=child)
+        version_label: pulumi.Input[str] | None = None
+        if spec.bundle is not None:
+            version = aws.elasticbeanstalk.ApplicationVersion(
+                f"{name}-version", name=spec.bundle.version_label, application=self.application.name,
+                bucket=spec.bundle.bucket, key=spec.bundle.key, opts=child)
+            version_label = version.name
+
+        if open_proxy_port:  # the shared groups' own rules do not reach the platform's proxy port yet
+            connect(load_balancer_group, instance_group, tcp(spec.instance_port),
+                    f"load balancer to the Beanstalk proxy of {self.environment_name}")
+        placement = Placement(
+            vpc_id=vpc_id, instance_subnet_ids=instance_subnet_ids, load_balancer_subnet_ids=load_balancer_subnet_ids,
+            instance_security_group_id=instance_group.id, load_balancer_security_group_id=load_balancer_group.id,
+            instance_profile_name=self.instance_profile.name,
+        )
+        ready = [self.instance_profile, *([self.app_policy] if self.app_policy else [])]
+        self.environment = aws.elasticbeanstalk.Environment(
+            f"{name}-environment",
+            name=self.environment_name,
+            application=self.application.name,
+            tier="WebServer",
+            solution_stack_name=spec.solution_stack,
+            version=version_label,  # none: Beanstalk starts the platform's sample application
+            settings=[aws.elasticbeanstalk.EnvironmentSettingArgs(namespace=namespace, name=option, value=value)
+                      for namespace, option, value in option_settings(spec, placement, environment)],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=ready),
+        )
+        self.environment_id: pulumi.Output[str] = self.environment.id
+        self.endpoint_url: pulumi.Output[str] = self.environment.endpoint_url
+        self.cname: pulumi.Output[str] = self.environment.cname
+        self.load_balancer_arn: pulumi.Output[str] = self.environment.load_balancers.apply(lambda arns: arns[0])
+
+        # Beanstalk cannot make a listener redirect, so port 80 is ours: it sends every request to HTTPS.
+        self.http_redirect = aws.lb.Listener(
+            f"{name}-http-redirect",
+            load_balancer_arn=self.load_balancer_arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[aws.lb.ListenerDefaultActionArgs(
+                type="redirect",
+                redirect=aws.lb.ListenerDefaultActionRedirectArgs(port="443", protocol="HTTPS", status_code="HTTP_301"),
+            )],
+            opts=child,
+        )
+        self.register_outputs({
+            "application_name": self.application_name,
+            "environment_name": self.environment_name,
+            "endpoint_url": self.endpoint_url,
+            "load_balancer_arn": self.load_balancer_arn,
+        })
+
+
+def _trust(service: str) -> PolicyDocument:
+    return PolicyDocument([Statement("Allow", ["sts:AssumeRole"], principals={"Service": [service]}, sid="ServiceAssumes")])
