@@ -25,7 +25,7 @@ typecheck: $(STAMP)
 	$(PY) -m mypy
 
 pytest: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2  # two workers: the machines have two cores
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -270,6 +270,29 @@ pulumi.export("services", {
     for name in settings.services
 })
 
+# --- Alarms (issue 8) on what the data tier and the services switched on, with their dashboard widgets ---------
+for name, tier in data_tiers.items():
+    if tier.database is not None:
+        monitor.watch("aurora", name, {"DBClusterIdentifier": tier.database.cluster_identifier}, "aurora")
+    if tier.search is not None:
+        monitor.watch("opensearch", name, {"DomainName": tier.search.domain_name}, "search")
+    if tier.stream is not None:
+        monitor.watch("kinesis", name, {"StreamName": tier.stream.stream_name}, "events")
+        monitor.watch("firehose", name, {"DeliveryStreamName": tier.stream.delivery_stream_name}, "events-to-lake",
+                      metrics=["s3_freshness"])
+    if tier.backup is not None:
+        monitor.watch("backup", name, {"BackupVaultName": tier.backup.vault_name}, "backup")
+    if tier.restore_testing is not None:
+        monitor.watch("lambda", name, {"FunctionName": tier.restore_testing.validator.name}, "restore-validator")
+for name, web in webs.items():
+    monitor.watch("beanstalk", name, {"EnvironmentName": web.environment_name}, "web")
+for name in emails:
+    monitor.watch("ses", name, {}, "email")
+for name, curation in curations.items():
+    monitor.watch("lambda", name, {"FunctionName": curation.ingest_function_name}, "curation-ingest")
+    monitor.watch("lambda", name, {"FunctionName": curation.api_function_name}, "curation-api")
+    monitor.watch("dead_letter_queue", name, {"QueueName": curation.failure_queue_name}, "curation-failures")
+
 # --- Dashboards (issue 8): keep this block LAST; it renders what every block above registered with monitor.watch --
 dashboards = monitor.render_dashboards(monitoring_account)
 pulumi.export("dashboards", {environment: dashboard.dashboard.dashboard_name for environment, dashboard in dashboards.items()})

@@ -9,6 +9,7 @@ from components.email import templates as email_templates  # data only: the temp
 from config.checks import Sections, check
 from config.errors import Problem
 from config.services import ServicesConfig
+from config.switches import switched_on
 from policy.rules import looks_like_secret
 
 MANAGEMENT = "management"
@@ -115,3 +116,16 @@ def _services_need_the_data_tier(sections: Sections) -> Iterator[Problem]:
                           f"`{account.web.instance_security_group}` differs from landing-zone:data.{name}."
                           f"app_security_group (`{tier.app_security_group}`), the group Aurora and OpenSearch admit; "
                           "use the same group")
+
+
+# Which alarm kinds the services switch on, per account (monitoring refuses thresholds for kinds nobody runs).
+@switched_on("beanstalk", "services")
+def _web_on(sections: Sections, account: str) -> bool:
+    services: dict[str, ServicesConfig] = sections["services"]
+    return account in services and services[account].web.enabled
+
+
+@switched_on("ses", "services")
+def _email_on(sections: Sections, account: str) -> bool:
+    services: dict[str, ServicesConfig] = sections["services"]
+    return account in services and services[account].email.enabled

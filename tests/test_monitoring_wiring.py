@@ -218,14 +218,17 @@ def test_notifier_role_reads_exactly_its_token_and_writes_its_logs(inventories: 
 def test_dashboard_per_environment_shows_only_what_was_watched(inventories: dict[str, Inventory], stack: str) -> None:
     result, inventory = _stack(inventories, stack)
     dashboards = {d.inputs["dashboardName"]: d for d in result.of_type("aws:cloudwatch/dashboard:Dashboard")}
-    # Watched so far: the notifiers (in ops, environment prod) and every VPC's NAT gateways (issue 4).
+    # Watched: the notifiers, every VPC's NAT gateways, and each workload's data tier and services.
     assert sorted(dashboards) == ["shop-ops-dev-overview", "shop-ops-prod-overview"]
     assert {inventory.account(d) for d in dashboards.values()} == {"ops"}
     widgets = {name: json.loads(d.inputs["dashboardBody"])["widgets"] for name, d in dashboards.items()}
-    namespaces = {name: {w["properties"]["metrics"][0][0] for w in found if w["type"] == "metric"}
+    namespaces = {name: {row[0] for w in found if w["type"] == "metric" for row in w["properties"]["metrics"]
+                         if isinstance(row, list) and isinstance(row[0], str) and row[0].startswith("AWS/")}
                   for name, found in widgets.items()}
-    assert namespaces["shop-ops-prod-overview"] == {"AWS/Lambda", "AWS/SQS", "AWS/NATGateway"}
-    assert namespaces["shop-ops-dev-overview"] == {"AWS/NATGateway"}
+    services = {"AWS/RDS", "AWS/ES", "AWS/Kinesis", "AWS/Firehose", "AWS/Backup", "AWS/ElasticBeanstalk", "AWS/SES",
+                "AWS/Lambda", "AWS/SQS", "AWS/NATGateway"}
+    assert namespaces["shop-ops-prod-overview"] == services  # ops runs every service
+    assert namespaces["shop-ops-dev-overview"] == services  # so does dev, at its smaller size
     watched = [alarm for alarm in result.of_type(ALARM) if "landing-zone:monitoring:" in alarm.urn]
     assert sum(len([w for w in found if w["type"] == "metric"]) for found in widgets.values()) == len(watched)
 
@@ -270,3 +273,18 @@ def test_slack_switched_off_builds_no_slack_side_and_needs_no_tokens(tmp_path: P
                   "aws:secretsmanager/secretVersion:SecretVersion"):
         assert _monitoring(result, token) == [], token
     assert len(result.of_type(LINK)) == len(ACCOUNTS) - 1  # observability stays
+
+
+def test_a_service_switched_off_has_no_alarms_or_widgets(tmp_path: Path) -> None:
+    path = write_stack_file(tmp_path, "dev", sets={"landing-zone:services.dev.web.enabled": False,
+                                                   "landing-zone:data.dev.search.enabled": False})
+    result = run("dev", stack_file=path)
+    inventory = Inventory(result)
+    alarms = {(inventory.account(a), a.inputs["namespace"]) for a in result.of_type(ALARM) if "namespace" in a.inputs}
+    assert ("dev", "AWS/ElasticBeanstalk") not in alarms and ("dev", "AWS/ES") not in alarms
+    assert ("ops", "AWS/ElasticBeanstalk") in alarms and ("ops", "AWS/ES") in alarms  # still on in ops
+    assert ("dev", "AWS/RDS") in alarms  # the rest of dev's data tier is still watched
+    [dev_board] = [d for d in result.of_type("aws:cloudwatch/dashboard:Dashboard")
+                   if d.inputs["dashboardName"] == "shop-ops-dev-overview"]
+    body = dev_board.inputs["dashboardBody"]
+    assert "AWS/ElasticBeanstalk" not in body and "AWS/ES" not in body and "AWS/RDS" in body
