@@ -523,36 +523,6 @@ def sns_topic_encrypted_and_private(resource: Resource) -> Iterable[str]:
                    "aws:SourceOrgID/aws:PrincipalOrgID/aws:SourceAccount condition; restrict it or make it a Deny")
 
 
-def _function_name_of(reference: Any) -> str | None:
-    """`name`, `arn:aws:lambda:region:account:function:name[:qualifier]` -> name."""
-    if not isinstance(reference, str) or not reference:
-        return None
-    if reference.startswith("arn:"):
-        parts = reference.split(":")
-        return parts[6] if len(parts) > 6 else None
-    return reference.split(":")[0]
-
-
-@stack_rule("lambda-has-failure-destination", "Every Lambda function keeps what it fails to process: a dead-letter "
-                                              "queue or an on-failure destination.")
-def lambda_has_failure_destination(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    with_destination = set()
-    for resource in resources:
-        if resource.type == LAMBDA_INVOKE_CONFIG:
-            on_failure = ((resource.inputs.get("destinationConfig") or {}).get("onFailure") or {})
-            name = _function_name_of(resource.inputs.get("functionName"))
-            if on_failure.get("destination") and name:
-                with_destination.add(name)
-    for resource in resources:
-        if resource.type != LAMBDA_FUNCTION:
-            continue
-        if (resource.inputs.get("deadLetterConfig") or {}).get("targetArn"):
-            continue
-        if resource.inputs.get("name") in with_destination:
-            continue
-        yield resource.urn, (f"Lambda {resource.name} has no failure destination; add a FunctionEventInvokeConfig "
-                             "with destination_config.on_failure (or dead_letter_config) pointing at an SQS queue")
-
 
 # --- Network (issue 4): security-group exposure, NACL admin ports, flow logs, NAT per AZ, segment isolation -----
 # References are followed through `property_dependencies` (input -> URNs), known even before ids exist.

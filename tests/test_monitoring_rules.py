@@ -10,7 +10,7 @@ import pytest
 from policy import rules
 from preview.inventory import Inventory
 
-MONITORING_RULES = ("alarm-has-action", "sns-topic-encrypted-and-private", "lambda-has-failure-destination")
+MONITORING_RULES = ("alarm-has-action", "sns-topic-encrypted-and-private", "lambda-failure-destination")
 
 
 def _violations(resources: list[rules.Resource], rule: str) -> list[rules.Violation]:
@@ -32,7 +32,7 @@ def test_both_stacks_pass(inventories: dict[str, Inventory], rule: str) -> None:
         resources = inventory.policy_resources()
         assert _violations(resources, rule) == [], stack
         relevant = {"alarm-has-action": rules.ALARM_TYPES, "sns-topic-encrypted-and-private": {rules.SNS_TOPIC},
-                    "lambda-has-failure-destination": {rules.LAMBDA_FUNCTION}}[rule]
+                    "lambda-failure-destination": {rules.LAMBDA_FUNCTION}}[rule]
         assert any(r.type in relevant for r in resources), "the rule must have something to look at"
 
 
@@ -89,9 +89,12 @@ def test_mutated_inventory_with_a_public_topic_policy_fails(inventories: dict[st
 def test_lambda_without_failure_destination_fails(inventories: dict[str, Inventory]) -> None:
     resources = inventories["dev"].policy_resources()
     without_destinations = [r for r in resources if r.type != rules.LAMBDA_INVOKE_CONFIG]
-    violations = _violations(without_destinations, "lambda-has-failure-destination")
-    # The notifiers (the data tier's restore validators keep failures in a dead-letter queue instead).
-    functions = [r.urn for r in resources if r.type == rules.LAMBDA_FUNCTION and not r.inputs.get("deadLetterConfig")]
+    violations = _violations(without_destinations, "lambda-failure-destination")
+    # Every function but those with a dead-letter queue (restore validators) or a stream mapping's on-failure
+    # destination (the curation ingest functions).
+    consumers = {m.inputs.get("functionName") for m in resources if m.type == rules.LAMBDA_EVENT_SOURCE_MAPPING}
+    functions = [r.urn for r in resources if r.type == rules.LAMBDA_FUNCTION and not r.inputs.get("deadLetterConfig")
+                 and r.inputs.get("name") not in consumers and r.inputs.get("arn") not in consumers]
     assert sorted(v.urn for v in violations) == sorted(functions) and len(functions) >= 2
 
 
@@ -106,5 +109,5 @@ def test_lambda_failure_destination_by_arn_or_dead_letter_config_passes() -> Non
     success_config = _resource(rules.LAMBDA_INVOKE_CONFIG, "success-only-config", functionName="success-only",
                                destinationConfig={"onSuccess": {"destination": "arn:aws:sqs:z"}})
     violations = _violations([by_arn, config, with_dlq, on_success_only, success_config],
-                             "lambda-has-failure-destination")
+                             "lambda-failure-destination")
     assert [v.urn for v in violations] == [on_success_only.urn]
