@@ -252,7 +252,7 @@ for name, services in settings.services.items():
     groups = settings.network.groups_of(name)
     access = app_access(region, services.web.search, data_tiers.get(name), emails.get(name))
     webs[name] = WebService(
-        f"{name}-web", services.web, org=org_name, account=name,
+        f"{name}-web", services.web, org=org_name, account=name, account_id=account_ids[name], region=region,
         # The role the search domain's access policy admits by name (landing-zone:data.<account>.search.app_role).
         instance_role_name=aws_name(org_name, name, settings.data[name].search.app_role if name in settings.data
                                     else "app", kind="iam"),

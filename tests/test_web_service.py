@@ -175,8 +175,9 @@ def test_the_instance_profile_may_do_exactly_what_the_grants_say(stack_run: Run,
     assert role.inputs["name"] == f"shop-{account}-{view.config.data[account].search.app_role}"
     (trust,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
     assert trust["Principal"] == {"Service": "ec2.amazonaws.com"}
-    assert [p for p in view.of(ROLE_POLICY, account) if p.inputs["role"] == role.id] == [view.one(ROLE_POLICY, account,
-                                                                                                "-web-app-policy")]
+    policies = sorted((p for p in view.of(ROLE_POLICY, account) if p.inputs["role"] == role.id), key=lambda p: p.name)
+    assert policies == [view.one(ROLE_POLICY, account, "-web-app-policy"),
+                        view.one(ROLE_POLICY, account, "-web-platform-policy")]
     assert [a for a in view.of(ATTACHMENT, account) if a.inputs["role"] == role.inputs["name"]] == []
     assert "managedPolicyArns" not in role.inputs
 
@@ -261,3 +262,26 @@ def test_the_proxy_rule_is_added_only_when_the_shared_groups_lack_it(stack_run: 
     assert len(rules) == 2 and {(r["fromPort"], r["toPort"]) for r in rules} == {(8080, 8080)}
     settings = _settings(view.one(ENVIRONMENT, "dev"))
     assert settings[("aws:elasticbeanstalk:environment:process:default", "Port")] == "8080"
+
+
+@pytest.mark.parametrize("account", WORKLOADS)
+def test_the_platform_policy_is_scoped_to_this_environment(stack_run: Run, account: str) -> None:
+    view = ServicesView(stack_run)
+    environment = view.one(ENVIRONMENT, account)
+    account_id = view.inventory.run.by_urn(environment.urn).outputs["arn"].split(":")[4]
+    name, application = environment.inputs["name"], environment.inputs["application"]
+    statements = json.loads(view.one(ROLE_POLICY, account, "-web-platform-policy").inputs["policy"])["Statement"]
+    logs, health = statements
+    assert logs["Action"] == ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
+    prefix = f"arn:aws:logs:ap-northeast-2:{account_id}:log-group:/aws/elasticbeanstalk/{name}/*"
+    assert logs["Resource"] == [prefix, f"{prefix}:log-stream:*"]
+    assert health["Action"] == "elasticbeanstalk:PutInstanceStatistics"
+    assert health["Resource"] == [f"arn:aws:elasticbeanstalk:ap-northeast-2:{account_id}:application/{application}",
+                                  f"arn:aws:elasticbeanstalk:ap-northeast-2:{account_id}:environment/{application}/{name}"]
+
+
+def test_a_configured_bundle_may_be_fetched_and_nothing_else() -> None:
+    view = ServicesView(variant())
+    statements = json.loads(view.one(ROLE_POLICY, "dev", "-web-platform-policy").inputs["policy"])["Statement"]
+    assert statements[-1] == {"Sid": "FetchSourceBundle", "Effect": "Allow", "Action": "s3:GetObject",
+                              "Resource": f"arn:aws:s3:::{BUNDLE['bucket']}/{BUNDLE['key']}"}

@@ -13,7 +13,7 @@ from components.policy_document import PolicyDocument, Statement
 from components.security_groups import SecurityGroup, connect, tcp
 from components.web.options import Placement, option_settings
 from config.naming import aws_name
-from config.services import WebConfig
+from config.services import BundleConfig, WebConfig
 
 
 class WebService(pulumi.ComponentResource):
@@ -26,7 +26,8 @@ class WebService(pulumi.ComponentResource):
     load_balancer_arn                     Output[str]
     """
 
-    def __init__(self, name: str, spec: WebConfig, *, org: str, account: str, instance_role_name: str,
+    def __init__(self, name: str, spec: WebConfig, *, org: str, account: str, account_id: pulumi.Input[str],
+                 region: str, instance_role_name: str,
                  vpc_id: pulumi.Input[str], instance_subnet_ids: Sequence[pulumi.Input[str]],
                  load_balancer_subnet_ids: Sequence[pulumi.Input[str]], instance_group: SecurityGroup,
                  load_balancer_group: SecurityGroup, open_proxy_port: bool, app_statements: Sequence[Statement],
@@ -48,6 +49,12 @@ class WebService(pulumi.ComponentResource):
             self.app_policy = aws.iam.RolePolicy(
                 f"{name}-app-policy", name="application", role=self.instance_role.id,
                 policy=PolicyDocument(list(app_statements)).to_json(), opts=child)
+        # What the platform itself needs on the instances, scoped to this environment: stream its logs to
+        # CloudWatch, report enhanced health, and fetch the configured bundle.
+        self.platform_policy = aws.iam.RolePolicy(
+            f"{name}-platform-policy", name="platform", role=self.instance_role.id,
+            policy=_platform_document(region, account_id, self.application_name, self.environment_name,
+                                      spec.bundle).to_json(), opts=child)
         self.instance_profile = aws.iam.InstanceProfile(
             f"{name}-instance-profile", name=instance_role_name,
             role=self.instance_role.name, opts=child)
@@ -70,7 +77,7 @@ class WebService(pulumi.ComponentResource):
             instance_security_group_id=instance_group.id, load_balancer_security_group_id=load_balancer_group.id,
             instance_profile_name=self.instance_profile.name,
         )
-        ready = [self.instance_profile, *([self.app_policy] if self.app_policy else [])]
+        ready = [self.instance_profile, self.platform_policy, *([self.app_policy] if self.app_policy else [])]
         self.environment = aws.elasticbeanstalk.Environment(
             f"{name}-environment",
             name=self.environment_name,
@@ -109,3 +116,23 @@ class WebService(pulumi.ComponentResource):
 
 def _trust(service: str) -> PolicyDocument:
     return PolicyDocument([Statement("Allow", ["sts:AssumeRole"], principals={"Service": [service]}, sid="ServiceAssumes")])
+
+
+def _platform_document(region: str, account_id: pulumi.Input[str], application: str, environment: str,
+                       bundle: BundleConfig | None) -> PolicyDocument:
+    """The instance-side permissions Beanstalk's own agents use, for this application and environment only."""
+    prefix = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:/aws/elasticbeanstalk/",
+                                  environment, "/*")
+    beanstalk = pulumi.Output.concat("arn:aws:elasticbeanstalk:", region, ":", account_id, ":")
+    statements = [
+        Statement("Allow", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                  [prefix, pulumi.Output.concat(prefix, ":log-stream:*")], sid="StreamPlatformLogs"),
+        Statement("Allow", ["elasticbeanstalk:PutInstanceStatistics"],
+                  [pulumi.Output.concat(beanstalk, "application/", application),
+                   pulumi.Output.concat(beanstalk, "environment/", application, "/", environment)],
+                  sid="ReportEnhancedHealth"),
+    ]
+    if bundle is not None:
+        statements.append(Statement("Allow", ["s3:GetObject"], [f"arn:aws:s3:::{bundle.bucket}/{bundle.key}"],
+                                    sid="FetchSourceBundle"))
+    return PolicyDocument(statements)
