@@ -23,8 +23,10 @@ class AlertTopics(pulumi.ComponentResource):
         root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
         key_policy = PolicyDocument([
             Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [root]}, sid="AccountAdministers"),
+            # EventBridge and CloudWatch send no aws:Source* keys to KMS; SNS names the topic in the context instead.
             Statement("Allow", ["kms:Decrypt", "kms:GenerateDataKey*"], ["*"], principals={"Service": list(PUBLISHERS)},
-                      conditions={"StringEquals": {"aws:SourceAccount": account_id}}, sid="PublishersEncrypt"),
+                      conditions={"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": pulumi.Output.concat(
+                          "arn:aws:sns:*:", account_id, ":*")}}, sid="PublishersEncrypt"),
         ])
         self.key = aws.kms.Key(
             f"{name}-key",

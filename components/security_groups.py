@@ -99,7 +99,7 @@ class SecurityGroup:
             opts=opts,
         )
         self.id: pulumi.Output[str] = self.group.id
-        self._rules: set[str] = set()
+        self._rules: dict[str, aws.vpc.SecurityGroupIngressRule | aws.vpc.SecurityGroupEgressRule] = {}
 
     def allow_from(self, peer: SecurityGroup | Cidr, ports: Ports, description: str) -> aws.vpc.SecurityGroupIngressRule:
         """Admit `ports` from `peer`. The internet only into a public group, only on TCP 80/443."""
@@ -108,25 +108,33 @@ class SecurityGroup:
                                                 peer.block)
             if problem:
                 raise ValueError(f"security group {self.name}: {problem}")
-        return aws.vpc.SecurityGroupIngressRule(
-            self._rule_name("in", peer, ports), security_group_id=self.id, description=description,
+        name = self._rule_name("in", peer, ports)
+        existing = self._rules.get(name)
+        if isinstance(existing, aws.vpc.SecurityGroupIngressRule):
+            return existing  # the same rule asked for twice is one rule
+        rule = aws.vpc.SecurityGroupIngressRule(
+            name, security_group_id=self.id, description=description,
             **_peer_args(peer), **_port_args(ports), opts=pulumi.ResourceOptions(parent=self.group),
         )
+        self._rules[name] = rule
+        return rule
 
     def allow_to(self, peer: SecurityGroup | Cidr, ports: Ports, description: str) -> aws.vpc.SecurityGroupEgressRule:
         """Let members open connections to `peer` on `ports` (answers to admitted traffic need no rule)."""
-        return aws.vpc.SecurityGroupEgressRule(
-            self._rule_name("out", peer, ports), security_group_id=self.id, description=description,
+        name = self._rule_name("out", peer, ports)
+        existing = self._rules.get(name)
+        if isinstance(existing, aws.vpc.SecurityGroupEgressRule):
+            return existing  # the same rule asked for twice is one rule
+        rule = aws.vpc.SecurityGroupEgressRule(
+            name, security_group_id=self.id, description=description,
             **_peer_args(peer), **_port_args(ports), opts=pulumi.ResourceOptions(parent=self.group),
         )
+        self._rules[name] = rule
+        return rule
 
     def _rule_name(self, direction: str, peer: SecurityGroup | Cidr, ports: Ports) -> str:
         peer_key = peer.name if isinstance(peer, SecurityGroup) else peer.key
-        name = f"{self.name}-{direction}-{ports.key}-{peer_key}"
-        if name in self._rules:
-            raise ValueError(f"security group {self.name}: the rule {direction} {ports.key} {peer_key} exists already")
-        self._rules.add(name)
-        return name
+        return f"{self.name}-{direction}-{ports.key}-{peer_key}"
 
 
 Peer = SecurityGroup | Cidr

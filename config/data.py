@@ -254,7 +254,8 @@ class BackupConfig(Model):
     """AWS Backup: a vault per account, plans by schedule, copies to a second region, restore testing."""
 
     enabled: bool = Field(True, description="Back up the account's data stores.")
-    rpo_hours: float = Field(24, gt=0, le=8760, description="Recovery point objective: most data (hours) a loss may cost.")
+    # 25: the daily rule's 24 hours plus its one-hour start window, so the defaults meet their own objective.
+    rpo_hours: float = Field(25, gt=0, le=8760, description="Recovery point objective: most data (hours) a loss may cost.")
     rto_hours: float = Field(8, gt=0, le=8760, description="Recovery time objective: longest a restore may take (hours).")
     start_window_minutes: int = Field(60, ge=60, le=1440, description="Minutes a scheduled job may wait to start.")
     completion_window_minutes: int = Field(480, ge=120, le=10080, description="Minutes a job may run.")

@@ -53,9 +53,9 @@ class NotifierConfig(Model):
     memory_mb: int = Field(256, ge=128, le=10240, description="Memory (MB); CPU grows with it.")
     # Slack retries (429 Retry-After, 5xx backoff) happen inside one invocation, so leave them room.
     timeout_seconds: int = Field(30, ge=5, le=900, description="Lambda timeout in seconds.")
-    # A few concurrent posts are plenty and keep a flood of alarms from exhausting the account's concurrency.
+    # Off by default: a new account's concurrency quota (often 10) refuses any reservation; set it once raised.
     reserved_concurrency: int | None = Field(
-        5, ge=1, le=100, description="Reserved concurrent executions; null to draw from the account's unreserved pool."
+        None, ge=1, le=100, description="Reserved concurrent executions; null to draw from the account's unreserved pool."
     )
     log_retention_days: int = Field(90, description="Retention of the notifier's log group, in days.")
     default_severity: Literal["critical", "warning", "security"] = Field(

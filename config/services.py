@@ -177,6 +177,16 @@ class SearchAccessConfig(Model):
                                  "e.g. `/products/_search`")
         return paths
 
+    @model_validator(mode="after")
+    def _post_only_queries(self) -> SearchAccessConfig:
+        # POST to `_doc` indexes documents; only the query APIs take a body the app may send.
+        if "POST" in self.methods:
+            writable = [p for p in self.paths if not re.search(r"/_(search|msearch|count)$", p)]
+            if writable:
+                raise ValueError(f"POST on {writable} would write the index; allow POST only on `_search`, "
+                                 "`_msearch` or `_count` paths and reach documents with GET")
+        return self
+
 
 class BundleConfig(Model):
     """An application version in S3 (a zip the CI built)."""

@@ -10,6 +10,8 @@ from preview.run import Run
 from tests.policy_lint import AcceptedFinding, Document, Finding, blocking, documents, lint
 
 LOG_KEYS = r"^(organization-trail-log-key|slack-notifier-key|[a-z0-9-]+-vpc-flow-logs-key)$"
+# Alert-topic keys admit publishers only for this account's topics, named in SNS's encryption context.
+CONTEXT_KEYS = r"^(organization-trail-log-key|slack-notifier-key|[a-z0-9-]+-vpc-flow-logs-key|[a-z0-9-]+-alerts-key)$"
 
 # Findings we accept, each with its reason; every entry must still be needed (see the tests below).
 EXCEPTIONS = (
@@ -31,8 +33,8 @@ EXCEPTIONS = (
                "under kms:EncryptionContext:aws:logs:arn; Describe calls carry no context, so they simply never match",
                resource=LOG_KEYS),
     AcceptedFinding("MISMATCHED_TYPE", r"Arn(Equals|Like) requires a value of type Arn but given String",
-               "kms:EncryptionContext:aws:logs:arn holds the log group's ARN and AWS documents it with ARN operators; "
-               "parliament types every encryption-context key as a String", resource=LOG_KEYS),
+               "kms:EncryptionContext:aws:logs:arn and :aws:sns:topicArn hold ARNs and AWS documents them with ARN "
+               "operators; parliament types every encryption-context key as a String", resource=CONTEXT_KEYS),
     # The SCP's unencrypted-storage guardrail (issue 3): a Deny, so an unknown key can only fail to deny, never allow.
     AcceptedFinding("UNKNOWN_CONDITION_FOR_ACTION", r"Unknown condition rds:StorageEncrypted for action rds:CreateDBInstance",
                "parliament 1.6.4 knows rds:StorageEncrypted for CreateDBCluster (Aurora, which this landing zone runs) "
@@ -123,6 +125,6 @@ def test_exceptions_cover_only_what_they_name() -> None:
     # Exceptions tied to one resource cover that resource only.
     mismatch = Finding("MISMATCHED_TYPE", "MEDIUM", '"Type mismatch: ArnEquals requires a value of type Arn but given String"')
     trail_key = Document("aws:kms/key:Key", "organization-trail-log-key", "policy", "{}")
-    other_key = Document("aws:kms/key:Key", "dev-alerts-key", "policy", "{}")
+    other_key = Document("aws:kms/key:Key", "dev-data-keys-database", "policy", "{}")
     assert any(exception.covers(mismatch, trail_key) for exception in EXCEPTIONS)
     assert not any(exception.covers(mismatch, other_key) for exception in EXCEPTIONS)

@@ -77,6 +77,7 @@ def test_every_option_setting(stack_run: Run, account: str) -> None:
         ("aws:ec2:instances", "InstanceTypes"): ",".join(spec.instance_types),
         ("aws:autoscaling:launchconfiguration", "IamInstanceProfile"): profile.inputs["name"],
         ("aws:autoscaling:launchconfiguration", "DisableIMDSv1"): "true",
+        ("aws:autoscaling:launchconfiguration", "DisableDefaultEC2SecurityGroup"): "true",
         ("aws:autoscaling:asg", "MinSize"): str(spec.scaling.min_instances),
         ("aws:autoscaling:asg", "MaxSize"): str(spec.scaling.max_instances),
         ("aws:autoscaling:trigger", "MeasureName"): trigger.measure,
@@ -271,13 +272,15 @@ def test_the_platform_policy_is_scoped_to_this_environment(stack_run: Run, accou
     account_id = view.inventory.run.by_urn(environment.urn).outputs["arn"].split(":")[4]
     name, application = environment.inputs["name"], environment.inputs["application"]
     statements = json.loads(view.one(ROLE_POLICY, account, "-web-platform-policy").inputs["policy"])["Statement"]
-    logs, health = statements
+    logs, health, storage = statements
     assert logs["Action"] == ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
     prefix = f"arn:aws:logs:ap-northeast-2:{account_id}:log-group:/aws/elasticbeanstalk/{name}/*"
     assert logs["Resource"] == [prefix, f"{prefix}:log-stream:*"]
     assert health["Action"] == "elasticbeanstalk:PutInstanceStatistics"
     assert health["Resource"] == [f"arn:aws:elasticbeanstalk:ap-northeast-2:{account_id}:application/{application}",
                                   f"arn:aws:elasticbeanstalk:ap-northeast-2:{account_id}:environment/{application}/{name}"]
+    bucket = f"arn:aws:s3:::elasticbeanstalk-ap-northeast-2-{account_id}"
+    assert storage["Resource"] == [bucket, f"{bucket}/*"]
 
 
 def test_a_configured_bundle_may_be_fetched_and_nothing_else() -> None:

@@ -76,8 +76,8 @@ def backup_policy(account_id: Input, regions: Sequence[str]) -> PolicyDocument:
 
 
 def restore_policy(account_id: Input, regions: Sequence[str], keep: Sequence[Input]) -> PolicyDocument:
-    """Restore Aurora clusters, S3 objects and DynamoDB tables, and delete what a restore test created; never the
-    clusters in `keep`."""
+    """Restore Aurora clusters, S3 objects and DynamoDB tables, and delete the Aurora clusters a restore test
+    created, never those in `keep`. Restores write new data only: no table, item or object is ever deleted."""
     clusters, snapshots = _arn("rds", account_id, "cluster:*"), _arn("rds", account_id, "cluster-snapshot:*")
     tables = _arn("dynamodb", account_id, "table/*")
     statements = [
@@ -87,14 +87,14 @@ def restore_policy(account_id: Input, regions: Sequence[str], keep: Sequence[Inp
                   [clusters, snapshots, *(_arn("rds", account_id, kind) for kind in ("subgrp:*", "cluster-pg:*", "og:*"))],
                   sid="RestoreAuroraClusters"),
         Statement("Allow", ["dynamodb:RestoreTableFromBackup", "dynamodb:RestoreTableFromAwsBackup",
-                            "dynamodb:DescribeTable", "dynamodb:DeleteTable", "dynamodb:Scan", "dynamodb:Query",
-                            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                            "dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:Query",
+                            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
                             "dynamodb:BatchWriteItem"], [tables, pulumi.Output.concat(tables, "/backup/*")],
                   sid="RestoreDynamoDbTables"),
         Statement("Allow", ["s3:CreateBucket", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketVersioning",
                             "s3:PutBucketVersioning", "s3:GetBucketLocation", "s3:GetBucketOwnershipControls"],
                   ["arn:aws:s3:::*"], sid="S3BucketsForRestore"),
-        Statement("Allow", ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject",
+        Statement("Allow", ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject",
                             "s3:GetObjectAcl", "s3:PutObjectAcl", "s3:GetObjectTagging", "s3:PutObjectTagging",
                             "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"], ["arn:aws:s3:::*/*"],
                   sid="S3ObjectsForRestore"),

@@ -57,6 +57,8 @@ def instances(spec: WebConfig, placement: Placement) -> list[Option]:
         (launch, "IamInstanceProfile", placement.instance_profile_name),
         (launch, "SecurityGroups", placement.instance_security_group_id),
         (launch, "DisableIMDSv1", "true"),
+        # Only our least-privilege group: Beanstalk's own default group would allow all egress.
+        (launch, "DisableDefaultEC2SecurityGroup", "true"),
     ]
 
 

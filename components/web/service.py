@@ -131,6 +131,11 @@ def _platform_document(region: str, account_id: pulumi.Input[str], application: 
                   [pulumi.Output.concat(beanstalk, "application/", application),
                    pulumi.Output.concat(beanstalk, "environment/", application, "/", environment)],
                   sid="ReportEnhancedHealth"),
+        # Beanstalk's own storage bucket in the account: application versions in, rotated logs out.
+        Statement("Allow", ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+                  [pulumi.Output.concat("arn:aws:s3:::elasticbeanstalk-", region, "-", account_id),
+                   pulumi.Output.concat("arn:aws:s3:::elasticbeanstalk-", region, "-", account_id, "/*")],
+                  sid="PlatformStorageBucket"),
     ]
     if bundle is not None:
         statements.append(Statement("Allow", ["s3:GetObject"], [f"arn:aws:s3:::{bundle.bucket}/{bundle.key}"],
