@@ -34,8 +34,8 @@ NOT_MATCHING = [
 ]
 
 
-# dev lets member accounts use us-east-1; prod's region SCP does not, and SCPs never bind the management account.
-TWINS = {"dev": ACCOUNTS, "prod": ["management"]}
+# dev lets member accounts use us-east-1; prod's region SCP exempts the deploy role, which places the twins.
+TWINS = {"dev": ACCOUNTS, "prod": ACCOUNTS}
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -75,8 +75,8 @@ def test_every_account_sends_root_activity_to_its_own_security_topic(stack: str,
 
 @pytest.mark.parametrize(("sets", "twins"), [
     ({"landing-zone:guardrails.policies": {"deny_other_regions": {"enabled": False}}}, ACCOUNTS),
-    ({"landing-zone:guardrails.policies": {"deny_other_regions": {"exempt_roles": ["OrganizationAccountAccessRole"]}}},
-     ACCOUNTS),
+    # Without the deploy role's exemption prod members may not deploy in us-east-1; SCPs never bind management.
+    ({"landing-zone:guardrails.policies": {"deny_other_regions": {"exempt_roles": []}}}, ["management"]),
     # ap-northeast-1 stays: the data tier copies ops' backups there (issue #6).
     ({"landing-zone:guardrails.allowed_regions": ["ap-northeast-2", "ap-northeast-1", "us-east-1"]}, ACCOUNTS),
 ])
