@@ -108,33 +108,28 @@ class SecurityGroup:
                                                 peer.block)
             if problem:
                 raise ValueError(f"security group {self.name}: {problem}")
-        name = self._rule_name("in", peer, ports)
-        existing = self._rules.get(name)
-        if isinstance(existing, aws.vpc.SecurityGroupIngressRule):
-            return existing  # the same rule asked for twice is one rule
-        rule = aws.vpc.SecurityGroupIngressRule(
-            name, security_group_id=self.id, description=description,
-            **_peer_args(peer), **_port_args(ports), opts=pulumi.ResourceOptions(parent=self.group),
-        )
-        self._rules[name] = rule
+        rule = self._rule("in", peer, ports, description)
+        assert isinstance(rule, aws.vpc.SecurityGroupIngressRule)
         return rule
 
     def allow_to(self, peer: SecurityGroup | Cidr, ports: Ports, description: str) -> aws.vpc.SecurityGroupEgressRule:
         """Let members open connections to `peer` on `ports` (answers to admitted traffic need no rule)."""
-        name = self._rule_name("out", peer, ports)
-        existing = self._rules.get(name)
-        if isinstance(existing, aws.vpc.SecurityGroupEgressRule):
-            return existing  # the same rule asked for twice is one rule
-        rule = aws.vpc.SecurityGroupEgressRule(
-            name, security_group_id=self.id, description=description,
-            **_peer_args(peer), **_port_args(ports), opts=pulumi.ResourceOptions(parent=self.group),
-        )
-        self._rules[name] = rule
+        rule = self._rule("out", peer, ports, description)
+        assert isinstance(rule, aws.vpc.SecurityGroupEgressRule)
         return rule
 
-    def _rule_name(self, direction: str, peer: SecurityGroup | Cidr, ports: Ports) -> str:
+    def _rule(self, direction: str, peer: SecurityGroup | Cidr, ports: Ports,
+              description: str) -> aws.vpc.SecurityGroupIngressRule | aws.vpc.SecurityGroupEgressRule:
+        """One rule per direction, peer and ports: asking twice returns the first."""
         peer_key = peer.name if isinstance(peer, SecurityGroup) else peer.key
-        return f"{self.name}-{direction}-{ports.key}-{peer_key}"
+        name = f"{self.name}-{direction}-{ports.key}-{peer_key}"
+        if name not in self._rules:
+            kind = aws.vpc.SecurityGroupIngressRule if direction == "in" else aws.vpc.SecurityGroupEgressRule
+            self._rules[name] = kind(
+                name, security_group_id=self.id, description=description,
+                **_peer_args(peer), **_port_args(ports), opts=pulumi.ResourceOptions(parent=self.group),
+            )
+        return self._rules[name]
 
 
 Peer = SecurityGroup | Cidr

@@ -16,6 +16,7 @@ from pydantic import Field, field_validator, model_validator
 
 from config.base import Model
 from config.cidrs import is_anywhere
+from config.ports import check_ports, port_range
 
 Tier = Literal["public", "app", "data"]
 TIERS: tuple[Tier, ...] = ("public", "app", "data")
@@ -49,20 +50,12 @@ class NaclRuleConfig(Model):
 
     @model_validator(mode="after")
     def _ports(self) -> NaclRuleConfig:
-        if self.protocol == "all":
-            if self.from_port is not None or self.to_port is not None:
-                raise ValueError("protocol `all` covers every port; remove from_port/to_port")
-        elif self.from_port is None:
-            raise ValueError(f"protocol `{self.protocol}` needs from_port (and to_port for a range)")
-        elif self.to_port is not None and self.to_port < self.from_port:
-            raise ValueError(f"to_port {self.to_port} is below from_port {self.from_port}")
+        check_ports(self.protocol, self.from_port, self.to_port)
         return self
 
     @property
     def ports(self) -> tuple[int, int]:
-        if self.from_port is None:
-            return (0, 65535)
-        return (self.from_port, self.to_port if self.to_port is not None else self.from_port)
+        return port_range(self.from_port, self.to_port)
 
 
 class NaclConfig(Model):
