@@ -260,3 +260,5 @@ def test_developers_and_deploys_cannot_change_what_the_platform_manages(stack) -
         assert keep["Effect"] == "Deny" and keep["Resource"] == "*"
         assert keep["Condition"] == {"StringEquals": {"aws:ResourceTag/ManagedBy": MANAGED_BY}}
         assert {"events:DisableRule", "sns:DeleteTopic", "lambda:UpdateFunctionCode"} <= set(keep["Action"])
+        # Re-tagging ManagedBy would end the deny's reach, so tagging is denied as well as untagging.
+        assert {"sns:TagResource", "sns:UntagResource", "lambda:TagResource", "events:TagResource"} <= set(keep["Action"])

@@ -23,10 +23,13 @@ PLATFORM_CHANGES = [
     "logs:PutRetentionPolicy", "secretsmanager:DeleteSecret", "secretsmanager:PutSecretValue", "sns:AddPermission",
     "sns:DeleteTopic", "sns:RemovePermission", "sns:SetTopicAttributes", "sqs:DeleteQueue", "sqs:SetQueueAttributes",
     "states:DeleteStateMachine", "states:UpdateStateMachine",
-    # ... and the tag changes that would take a resource out of the platform's hands first.
+    # ... and the tag changes (removing or re-valuing the tag) that would take a resource out of its hands first.
     "cloudwatch:UntagResource", "dynamodb:UntagResource", "es:RemoveTags", "events:UntagResource",
     "kinesis:RemoveTagsFromStream", "lambda:UntagResource", "logs:UntagLogGroup", "logs:UntagResource",
     "secretsmanager:UntagResource", "sns:UntagResource", "sqs:UntagQueue", "states:UntagResource",
+    "cloudwatch:TagResource", "dynamodb:TagResource", "es:AddTags", "events:TagResource", "kinesis:AddTagsToStream",
+    "lambda:TagResource", "logs:TagLogGroup", "logs:TagResource", "secretsmanager:TagResource", "sns:TagResource",
+    "sqs:TagQueue", "states:TagResource",
 ]
 
 
