@@ -250,7 +250,7 @@ for name, services in settings.services.items():
     if not services.web.enabled:
         continue
     groups = settings.network.groups_of(name)
-    access = app_access(region, services.web.search, data_tiers.get(name), emails.get(name))
+    access = app_access(region, services.web.search, data_tiers.get(name), emails.get(name), curations.get(name))
     webs[name] = WebService(
         f"{name}-web", services.web, org=org_name, account=name, account_id=account_ids[name], region=region,
         # The role the search domain's access policy admits by name (landing-zone:data.<account>.search.app_role).

@@ -170,6 +170,12 @@ class Curation(pulumi.ComponentResource):
             "api_url": self.api_url,
         })
 
+    def grant_invoke_api(self) -> list[Statement]:
+        """Call `GET /recommendations` through the function URL (IAM-signed), and nothing else of the service."""
+        return [Statement("Allow", ["lambda:InvokeFunctionUrl"], [self.api_function_arn],
+                          conditions={"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}},
+                          sid="AskForRecommendations")]
+
 
 def _key_policy(account_id: pulumi.Input[str], region: str) -> PolicyDocument:
     """Root administers (never reads); the account's principals use the key only through DynamoDB and SQS; the

@@ -17,6 +17,7 @@ from tests.services_view import (
     BUNDLE,
     EMAIL_IDENTITY,
     ENVIRONMENT,
+    FUNCTION,
     INSTANCE_PROFILE,
     LISTENER,
     ROLE,
@@ -194,8 +195,12 @@ def test_the_instance_profile_may_do_exactly_what_the_grants_say(stack_run: Run,
         ["kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:PutRecord", "kinesis:PutRecords"],
         "kms:GenerateDataKey",
         ["ses:SendEmail", "ses:SendTemplatedEmail"],
+        "lambda:InvokeFunctionUrl",
     ]
-    read_secret, decrypt_secret, query, put, encrypt_stream, send = statements
+    read_secret, decrypt_secret, query, put, encrypt_stream, send, recommend = statements
+    [api] = [f for f in view.of(FUNCTION, account) if f.name.endswith("-curation-api")]
+    assert recommend["Resource"] == api.outputs["arn"]
+    assert recommend["Condition"] == {"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}}
     assert read_secret["Resource"] == secret_arn
     assert key(decrypt_secret["Resource"]).name == f"{account}-data-keys-database"
     assert decrypt_secret["Condition"] == {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}}
@@ -229,6 +234,7 @@ def test_the_environment_carries_endpoints_names_and_secret_arns_never_secrets(s
         "EMAIL_FROM_ADDRESS": spec.email.from_address,
         "EMAIL_CONFIGURATION_SET": f"shop-{account}-email",
         "EMAIL_TEMPLATES": ",".join(TEMPLATE_ORDER),
+        "RECOMMENDATIONS_URL": view.one("aws:lambda/functionUrl:FunctionUrl", account).outputs["functionUrl"],
         **spec.web.variables,
     }
     assert not any("password" in name.lower() for name in variables)

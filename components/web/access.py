@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from components.curation import Curation
 from components.data.tier import DataTier
 from components.email.service import EmailService
 from components.policy_document import Statement
@@ -21,7 +22,7 @@ class AppAccess:
 
 
 def app_access(region: str, search_access: SearchAccessConfig, data: DataTier | None,
-               email: EmailService | None) -> AppAccess:
+               email: EmailService | None, curation: Curation | None = None) -> AppAccess:
     """The grants and variables of the parts that exist in the account (a disabled part gives neither)."""
     access = AppAccess(environment={"AWS_REGION": region})
     if data is not None and data.database is not None:
@@ -39,4 +40,7 @@ def app_access(region: str, search_access: SearchAccessConfig, data: DataTier | 
     if email is not None:
         access.statements += email.grant_send_templated_email()
         access.environment |= email.app_environment()
+    if curation is not None:
+        access.statements += curation.grant_invoke_api()
+        access.environment["RECOMMENDATIONS_URL"] = curation.api_url
     return access
