@@ -20,6 +20,7 @@ class AlertTopics(pulumi.ComponentResource):
     def __init__(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str],
                  organization_id: pulumi.Input[str], production: bool, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:monitoring:AlertTopics", name, None, opts)
+        self.organization_id = organization_id
         root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
         key_policy = PolicyDocument([
             Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [root]}, sid="AccountAdministers"),
@@ -50,7 +51,7 @@ class AlertTopics(pulumi.ComponentResource):
             aws.sns.TopicPolicy(
                 f"{name}-{severity}-policy",
                 arn=topic.arn,
-                policy=_topic_policy(topic.arn, root, account_id, organization_id).to_json(),
+                policy=topic_policy(topic.arn, root, account_id, organization_id).to_json(),
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.topics[severity] = topic
@@ -70,7 +71,7 @@ class AlertTopics(pulumi.ComponentResource):
         return self.topics["security"]
 
 
-def _topic_policy(topic_arn: pulumi.Input[str], root: pulumi.Input[str], account_id: pulumi.Input[str],
+def topic_policy(topic_arn: pulumi.Input[str], root: pulumi.Input[str], account_id: pulumi.Input[str],
                   organization_id: pulumi.Input[str]) -> PolicyDocument:
     return PolicyDocument([
         Statement("Allow", ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:Subscribe",

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from config.alarm_catalogue import CATALOGUE
-from config.base import NAME_PATTERN, AccountId, AccountName, IamRoleName, Model
+from config.base import EMAIL_PATTERN, NAME_PATTERN, AccountId, AccountName, IamRoleName, Model
 from config.checks import Sections, check
 from config.errors import Problem
 from config.organization import AccountConfig, OrganizationConfig
@@ -58,6 +58,10 @@ class NotifierConfig(Model):
         None, ge=1, le=100, description="Reserved concurrent executions; null to draw from the account's unreserved pool."
     )
     log_retention_days: int = Field(90, description="Retention of the notifier's log group, in days.")
+    fallback_emails: list[str] = Field(
+        default_factory=list, max_length=10,
+        description="Addresses e-mailed when a notifier itself fails (errors, throttles, dead letters): Slack cannot "
+                    "carry news of its own outage. Empty: those alarms use the alert topics like any other.")
     default_severity: Literal["critical", "warning", "security"] = Field(
         "warning", description="Channel for a message whose severity the notifier cannot tell."
     )
@@ -65,6 +69,14 @@ class NotifierConfig(Model):
     maximum_event_age_seconds: int = Field(
         3600, ge=60, le=21600, description="An event older than this goes to the dead-letter queue unprocessed."
     )
+
+    @field_validator("fallback_emails")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        bad = [address for address in value if not EMAIL_PATTERN.match(address)]
+        if bad:
+            raise ValueError(f"{bad} are not e-mail addresses; write them like `oncall@example.com`")
+        return value
 
     @field_validator("log_retention_days")
     @classmethod

@@ -73,7 +73,8 @@ def test_every_topic_is_encrypted_with_a_key_of_its_account(inventories: dict[st
     result, inventory = _stack(inventories, stack)
     keys = {r.outputs["arn"]: r for r in result.of_type(KEY)}
     topics = result.of_type(TOPIC)
-    assert len(topics) == 3 * len(ACCOUNTS)
+    health = 2 if stack == "prod" else 0  # prod's notifiers (one per environment) e-mail their own trouble
+    assert len(topics) == 3 * len(ACCOUNTS) + health
     for topic in topics:
         key = keys[topic.inputs["kmsMasterKeyId"]]
         assert inventory.account(key) == inventory.account(topic)
@@ -86,6 +87,8 @@ def test_each_accounts_topics_are_subscribed_in_that_account_to_its_environments
     functions = {r.outputs["arn"]: r for r in result.of_type(FUNCTION)}
     by_account: dict[str, list[str]] = {}
     for subscription in result.of_type(SUBSCRIPTION):
+        if subscription.inputs["protocol"] == "email":
+            continue  # the notifier-health topics e-mail people (tested below)
         topic = topics[subscription.inputs["topic"]]
         function = functions[subscription.inputs["endpoint"]]
         assert subscription.inputs["protocol"] == "lambda"
@@ -101,7 +104,7 @@ def test_each_accounts_topics_are_subscribed_in_that_account_to_its_environments
 
 def test_each_topic_may_invoke_its_notifier_and_nothing_else_may(inventories: dict[str, Inventory], stack: str) -> None:
     result, inventory = _stack(inventories, stack)
-    topics = {r.outputs["arn"]: r for r in result.of_type(TOPIC)}
+    topics = {r.outputs["arn"]: r for r in result.of_type(TOPIC) if not r.inputs["name"].endswith("-notifier-health")}
     permissions = _monitoring(result, PERMISSION)
     assert len(permissions) == len(topics)
     for permission in permissions:
@@ -288,3 +291,20 @@ def test_a_service_switched_off_has_no_alarms_or_widgets(tmp_path: Path) -> None
                    if d.inputs["dashboardName"] == "shop-ops-dev-overview"]
     body = dev_board.inputs["dashboardBody"]
     assert "AWS/ElasticBeanstalk" not in body and "AWS/ES" not in body and "AWS/RDS" in body
+
+
+def test_the_notifiers_own_alarms_email_around_slack_when_fallbacks_are_configured(prod: Run, dev: Run) -> None:
+    inventory = Inventory(prod)
+    [health] = [t for t in prod.of_type(TOPIC) if t.inputs["name"].endswith("-prod-notifier-health")]
+    assert inventory.account(health) == "ops"
+    assert health.inputs["kmsMasterKeyId"]  # encrypted, with the ops alert key
+    subscriptions = [s for s in prod.of_type("aws:sns/topicSubscription:TopicSubscription")
+                     if s.inputs["topic"] == health.outputs["arn"]]
+    assert [(s.inputs["protocol"], s.inputs["endpoint"]) for s in subscriptions] == [
+        ("email", "platform-oncall@shop.example")]
+    notifier_alarms = [a for a in prod.of_type(ALARM) if "-slack-notifier-" in a.name]
+    assert len(notifier_alarms) == 6  # errors, throttles, dead letters, for each environment's notifier
+    assert {arn for a in notifier_alarms for arn in a.inputs["alarmActions"] + a.inputs["okActions"]} == {
+        t.outputs["arn"] for t in prod.of_type(TOPIC) if t.inputs["name"].endswith("-notifier-health")}
+    # The sandbox configures no fallback: its notifier alarms use the ops alert topics like any other alarm.
+    assert not [t for t in dev.of_type(TOPIC) if t.inputs["name"].endswith("-notifier-health")]

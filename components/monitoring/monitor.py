@@ -56,11 +56,13 @@ class Monitor:
         return CATALOGUE[kind].alarm(key).default_threshold
 
     def watch(self, kind: str, account: str, dimensions: Mapping[str, pulumi.Input[str]], name: str,
-              parent: pulumi.Resource | None = None, metrics: Sequence[str] | None = None) -> ServiceAlarms:
+              parent: pulumi.Resource | None = None, metrics: Sequence[str] | None = None,
+              notify: pulumi.Input[str] | None = None) -> ServiceAlarms:
         """Alarm on `kind`'s catalogue metrics for the resource `dimensions` name, in `account`; graph them.
 
         `name` is short and unique per account (it goes into alarm names); `metrics` picks catalogue keys
-        (default: all of the kind); `parent` nests the alarms under the caller's component.
+        (default: all of the kind); `parent` nests the alarms under the caller's component; `notify` sends every
+        one of them to that topic instead of the account's topic of the alarm's severity.
         """
         if self.dashboards is not None:
             raise RuntimeError(f"watch({kind!r}, {name!r}) after the dashboards were rendered; move the caller above "
@@ -81,7 +83,7 @@ class Monitor:
         if service.account_dimension:
             dims[service.account_dimension] = self.account_ids[account]
         specs = [(spec, self.threshold(account, kind, spec.key)) for spec in service.alarms if spec.key in chosen]
-        alarms = ServiceAlarms(f"{account}-{name}", self, service, account, name, dims, specs,
+        alarms = ServiceAlarms(f"{account}-{name}", self, service, account, name, dims, specs, notify,
                                opts=pulumi.ResourceOptions(parent=parent, providers=[self.providers[account]]))
         group = WidgetGroup(kind, name, account, [TextWidget(f"### {service.title} `{name}` in {account}")])
         group.widgets += [self._graph(service, spec, account, name, dims, threshold) for spec, threshold in specs]
@@ -124,12 +126,12 @@ class ServiceAlarms(pulumi.ComponentResource):
 
     def __init__(self, resource_name: str, monitor: Monitor, service: ServiceKind, account: str, name: str,
                  dimensions: Mapping[str, pulumi.Input[str]], specs: Sequence[tuple[MetricAlarmSpec, Quantity]],
-                 opts: pulumi.ResourceOptions | None = None):
+                 notify: pulumi.Input[str] | None = None, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:monitoring:ServiceAlarms", resource_name, None, opts)
         topics = monitor.alerts[account]
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
         for spec, threshold in specs:
-            topic_arn = topics.topics[spec.severity].arn
+            topic_arn = notify if notify is not None else topics.topics[spec.severity].arn
             operator = _OPERATORS[spec.comparison]
             metric: dict[str, object]
             if spec.ratio_of:

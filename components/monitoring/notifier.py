@@ -12,7 +12,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.alert_topics import AlertTopics
+from components.alert_topics import AlertTopics, topic_policy
 from components.monitoring.monitor import Monitor
 from components.monitoring.notifier_secrets import NotifierSecrets
 from components.policy_document import PolicyDocument, Statement
@@ -115,10 +115,25 @@ class SlackNotifier(pulumi.ComponentResource):
                     source_arn=topic.arn,  # names the topic and its account: nothing else may invoke
                     opts=child)
 
+        # The notifier's own trouble must not travel through the notifier: with fallback addresses configured, its
+        # alarms go to a topic that e-mails them.
+        self.health_topic: aws.sns.Topic | None = None
+        if spec.fallback_emails:
+            home = monitor.alerts[account]
+            self.health_topic = aws.sns.Topic(
+                f"{name}-health", name=aws_name(org_name, account, f"{environment}-notifier-health", kind="sns-topic"),
+                kms_master_key_id=home.key.arn, opts=child)
+            aws.sns.TopicPolicy(f"{name}-health-policy", arn=self.health_topic.arn, policy=topic_policy(
+                self.health_topic.arn, pulumi.Output.concat("arn:aws:iam::", account_ids[account], ":root"),
+                account_ids[account], home.organization_id).to_json(), opts=child)
+            for index, address in enumerate(spec.fallback_emails):
+                aws.sns.TopicSubscription(f"{name}-health-email-{index}", topic=self.health_topic.arn,
+                                          protocol="email", endpoint=address, opts=child)
+        notify = self.health_topic.arn if self.health_topic is not None else None
         monitor.watch(kind="lambda", account=account, dimensions={"FunctionName": self.function.name},
-                      name=f"{environment}-slack-notifier", parent=self)
+                      name=f"{environment}-slack-notifier", parent=self, notify=notify)
         monitor.watch(kind="dead_letter_queue", account=account, dimensions={"QueueName": self.dead_letters.name},
-                      name=f"{environment}-slack-notifier-dlq", parent=self)
+                      name=f"{environment}-slack-notifier-dlq", parent=self, notify=notify)
 
         self.function_arn: pulumi.Output[str] = self.function.arn
         self.register_outputs({"function_arn": self.function_arn, "dead_letter_queue_arn": self.dead_letters.arn})
