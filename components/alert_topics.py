@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
 from config.naming import aws_name
 
@@ -29,16 +30,8 @@ class AlertTopics(pulumi.ComponentResource):
                       conditions={"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": pulumi.Output.concat(
                           "arn:aws:sns:*:", account_id, ":*")}}, sid="PublishersEncrypt"),
         ])
-        self.key = aws.kms.Key(
-            f"{name}-key",
-            description=f"{account} alert topics",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=key_policy.to_json(),
-            opts=pulumi.ResourceOptions(parent=self, protect=production),
-        )
-        aws.kms.Alias(f"{name}-key-alias", name=f"alias/{aws_name(org_name, account, 'alerts')}",
-                      target_key_id=self.key.key_id, opts=pulumi.ResourceOptions(parent=self))
+        self.key = rotating_key(f"{name}-key", f"{account} alert topics", key_policy, aws_name(org_name, account, "alerts"),
+                                production, pulumi.ResourceOptions(parent=self))
 
         self.topics: dict[str, aws.sns.Topic] = {}
         for severity in SEVERITIES:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.kms import rotating_key
 from components.organization_trail import trail_arn
 from components.policy_document import PolicyDocument, Statement
 from config.baseline import AuditLockConfig
@@ -53,16 +54,9 @@ class AuditArchive(pulumi.ComponentResource):
         self.trail_arn = trail_arn(region, management_account_id, trail_name)
         root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
 
-        self.key = aws.kms.Key(
-            f"{name}-key",
-            description="audit archive: organization trail, AWS Config, S3 access logs",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=self._key_policy(root, account_id, management_account_id, organization_id).to_json(),
-            opts=pulumi.ResourceOptions(parent=self, protect=production),
-        )
-        aws.kms.Alias(f"{name}-key-alias", name=f"alias/{aws_name(org_name, account, 'audit')}",
-                      target_key_id=self.key.key_id, opts=child)
+        self.key = rotating_key(f"{name}-key", "audit archive: organization trail, AWS Config, S3 access logs",
+                                self._key_policy(root, account_id, management_account_id, organization_id),
+                                aws_name(org_name, account, "audit"), production, child)
 
         access_logs = self._bucket(f"{name}-access-logs", self.access_log_bucket_name, production, object_lock=False)
         aws.s3.BucketLifecycleConfiguration(

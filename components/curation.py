@@ -10,7 +10,9 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from components import grants
 from components.data.keys import ADMIN_ACTIONS, GRANT_ACTIONS, USE_ACTIONS
+from components.kms import rotating_key
 from components.lambda_function import FunctionSpec, LambdaFunction
 from components.policy_document import PolicyDocument, Statement
 from config.naming import aws_name
@@ -45,18 +47,9 @@ class Curation(pulumi.ComponentResource):
         super().__init__("landing-zone:curation:Curation", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         stateful = pulumi.ResourceOptions(parent=self, protect=production)
-        self.region = region
 
-        self.key = aws.kms.Key(
-            f"{name}-key",
-            description=f"{account} curation: table, failure queue and logs",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=_key_policy(account_id, region).to_json(),
-            opts=stateful,
-        )
-        aws.kms.Alias(f"{name}-key-alias", name=f"alias/{aws_name(org, account, 'curation')}",
-                      target_key_id=self.key.arn, opts=child)
+        self.key = rotating_key(f"{name}-key", f"{account} curation: table, failure queue and logs",
+                                _key_policy(account_id, region), aws_name(org, account, "curation"), production, child)
 
         self.table = aws.dynamodb.Table(
             f"{name}-table",
@@ -172,9 +165,7 @@ class Curation(pulumi.ComponentResource):
 
     def grant_invoke_api(self) -> list[Statement]:
         """Call `GET /recommendations` through the function URL (IAM-signed), and nothing else of the service."""
-        return [Statement("Allow", ["lambda:InvokeFunctionUrl"], [self.api_function_arn],
-                          conditions={"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}},
-                          sid="AskForRecommendations")]
+        return grants.grant_invoke_function_url(self.api_function_arn)
 
 
 def _key_policy(account_id: pulumi.Input[str], region: str) -> PolicyDocument:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
 from config.naming import aws_name
 from config.network import FlowLogsConfig
@@ -23,16 +24,8 @@ class FlowLogs(pulumi.ComponentResource):
         log_group_name = aws_name(org, account, "vpc-flow-logs", kind="log-group")
         log_group_arn = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:", log_group_name)
 
-        self.key = aws.kms.Key(
-            f"{name}-key",
-            description=f"{account} VPC flow logs",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=_key_policy(account_id, region, log_group_arn).to_json(),
-            opts=pulumi.ResourceOptions(parent=self, protect=production),
-        )
-        aws.kms.Alias(f"{name}-key-alias", name=f"alias/{aws_name(org, account, 'vpc-flow-logs')}",
-                      target_key_id=self.key.arn, opts=child)
+        self.key = rotating_key(f"{name}-key", f"{account} VPC flow logs", _key_policy(account_id, region, log_group_arn),
+                                aws_name(org, account, "vpc-flow-logs"), production, child)
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
             name=log_group_name,

@@ -45,6 +45,26 @@ def grant_write_stream(stream_arn: pulumi.Input[str], key_arn: pulumi.Input[str]
     ]
 
 
+def grant_read_stream(stream_arn: pulumi.Input[str], key_arn: pulumi.Input[str]) -> list[Statement]:
+    """Consume one Kinesis stream (e.g. as a Lambda event source), decrypting with its key through Kinesis only.
+
+    Enhanced fan-out (kinesis:SubscribeToShard) is granted on a consumer's ARN, not the stream's: not here."""
+    _check_arn(stream_arn, "kinesis", "stream_arn")
+    return [
+        Statement("Allow", ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
+                            "kinesis:GetShardIterator", "kinesis:ListShards"],
+                  [stream_arn]),
+        _use_key(["kms:Decrypt"], key_arn, "kinesis"),
+    ]
+
+
+def grant_invoke_function_url(function_arn: pulumi.Input[str]) -> list[Statement]:
+    """Call one Lambda function through its IAM-authenticated function URL, and nothing else of it."""
+    _check_arn(function_arn, "lambda", "function_arn")
+    return [Statement("Allow", ["lambda:InvokeFunctionUrl"], [function_arn],
+                      conditions={"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}})]
+
+
 def grant_query_search(domain_arn: pulumi.Input[str], paths: Sequence[str],
                        methods: Sequence[str] = ("GET", "POST")) -> list[Statement]:
     """HTTP queries on the given paths of one OpenSearch domain (e.g. `products/_search`), nothing else."""

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
 from config.naming import aws_name
 
@@ -32,23 +33,17 @@ class OrganizationTrail(pulumi.ComponentResource):
         log_group_name = aws_name(org_name, "management", "organization-trail", kind="log-group")
         log_group_arn = f"arn:aws:logs:{region}:{account_id}:log-group:{log_group_name}"
 
-        self.log_key = aws.kms.Key(
-            f"{name}-log-key",
-            description="organization trail log group",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=PolicyDocument([
+        self.log_key = rotating_key(
+            f"{name}-log-key", "organization trail log group",
+            PolicyDocument([
                 Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [f"arn:aws:iam::{account_id}:root"]},
                           sid="AccountAdministers"),
                 Statement("Allow", ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*",
                                     "kms:ReEncrypt*"], ["*"], principals={"Service": [f"logs.{region}.amazonaws.com"]},
                           sid="LogGroupEncrypts",
                           conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}}),
-            ]).to_json(),
-            opts=pulumi.ResourceOptions(parent=self, protect=production),
-        )
-        aws.kms.Alias(f"{name}-log-key-alias", name=f"alias/{aws_name(org_name, 'management', 'trail-logs')}",
-                      target_key_id=self.log_key.key_id, opts=child)
+            ]),
+            aws_name(org_name, "management", "trail-logs"), production, child)
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-log-group",
             name=log_group_name,

@@ -7,14 +7,10 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from config.base import AccountName, Model
+from config.base import LOG_RETENTION_DAYS, AccountName, Model
 from config.checks import Sections, check
 from config.errors import Problem
 from config.organization import AccountConfig
-
-# The values CloudWatch Logs accepts for a log group's retention.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-                      3288, 3653)
 
 
 class PasswordPolicyConfig(Model):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from config.base import LOG_RETENTION_DAYS
 from config.checks import Sections, check
 from config.data import AccountDataConfig, BackupConfig, DatabaseConfig, SearchConfig, window_minutes
 from config.data_limits import (
     AURORA_INSTANCE_CLASSES,
     BACKUP_COLD_STORAGE_MIN_DAYS,
     CONTINUOUS_BACKUP_RPO_HOURS,
-    LOG_RETENTION_DAYS,
     OPENSEARCH_INSTANCE_TYPES,
     PERFORMANCE_INSIGHTS_RETENTION,
     RULE_INTERVAL_HOURS,

@@ -65,9 +65,6 @@ RDS_MONITORING_INTERVALS = (1, 5, 10, 15, 30, 60)
 # Performance Insights keeps 7 days free, or 1-24 months (31-day multiples) paid.
 PERFORMANCE_INSIGHTS_RETENTION = (7, *(31 * months for months in range(1, 24)), 731)
 
-# Retention values CloudWatch Logs accepts, in days.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-                      3288, 3653)
 
 _SEARCH_FAMILIES: dict[str, tuple[str, ...]] = {
     "t3": ("small", "medium"),

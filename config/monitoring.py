@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from config.alarm_catalogue import CATALOGUE
-from config.base import EMAIL_PATTERN, NAME_PATTERN, AccountId, AccountName, IamRoleName, Model
+from config.base import EMAIL_PATTERN, LOG_RETENTION_DAYS, NAME_PATTERN, AccountId, AccountName, IamRoleName, Model
 from config.checks import Sections, check
 from config.errors import Problem
 from config.organization import AccountConfig, OrganizationConfig
@@ -22,9 +22,6 @@ MANAGEMENT = "management"
 # The alert topics' severities (components.alert_topics.SEVERITIES); one Slack channel each.
 SEVERITIES = ("critical", "warning", "security")
 
-# CloudWatch Logs accepts only these retention periods.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-                      3288, 3653)
 
 # Slack's rule for channel names: lowercase letters, digits, hyphens and underscores, at most 80 characters.
 SLACK_CHANNEL_PATTERN = re.compile(r"^[a-z0-9_-]+$")

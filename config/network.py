@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from config.base import AccountName, Model
+from config.base import LOG_RETENTION_DAYS, AccountName, Model
 from config.nacls import NaclsConfig
 from config.security_groups import GroupName, SecurityGroupConfig
 from config.segments import Segment
@@ -16,9 +16,6 @@ from config.transit import DirectConnectConfig, OnPremisesConfig, TransitGateway
 
 # What Session Manager and the agents on instances need without NAT: SSM, its messages, logs and KMS.
 DEFAULT_INTERFACE_ENDPOINTS = ["ssm", "ssmmessages", "ec2messages", "logs", "kms"]
-# CloudWatch Logs accepts only these retention periods (days).
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-                      3288, 3653)
 
 
 class SubnetTiersConfig(Model):

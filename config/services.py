@@ -12,12 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from config.base import Model
+from config.base import LOG_RETENTION_DAYS, Model
 from config.security_groups import SecurityGroupConfig, SecurityGroupRuleConfig
-
-# The retention periods CloudWatch Logs accepts (PutRetentionPolicy).
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-                      3288, 3653)
 
 # Runtimes the curation package is tested on and AWS supports.
 LambdaRuntime = Literal["python3.12", "python3.13"]

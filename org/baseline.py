@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.audit_archive import ConfigDelivery
+from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
 from config.baseline import PasswordPolicyConfig
 from config.naming import aws_name
@@ -49,16 +50,9 @@ class SecurityBaseline(pulumi.ComponentResource):
 
         # EBS: every new volume encrypted with the account's own key.
         root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
-        self.ebs_key = aws.kms.Key(
-            f"{name}-ebs-key",
-            description=f"{account} default EBS encryption",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=_ebs_key_policy(root, account_id, region).to_json(),
-            opts=pulumi.ResourceOptions(parent=self, protect=production),
-        )
-        aws.kms.Alias(f"{name}-ebs-key-alias", name=f"alias/{aws_name(org_name, account, 'ebs')}",
-                      target_key_id=self.ebs_key.key_id, opts=child)
+        self.ebs_key = rotating_key(f"{name}-ebs-key", f"{account} default EBS encryption",
+                                    _ebs_key_policy(root, account_id, region), aws_name(org_name, account, "ebs"),
+                                    production, child)
         self.ebs_encryption = aws.ebs.EncryptionByDefault(f"{name}-ebs-encryption", enabled=True, opts=child)
         aws.ebs.DefaultKmsKey(f"{name}-ebs-default-key", key_arn=self.ebs_key.arn,
                               opts=pulumi.ResourceOptions(parent=self, depends_on=[self.ebs_encryption]))

@@ -8,9 +8,11 @@ import pulumi
 import pytest
 
 from components.grants import (
+    grant_invoke_function_url,
     grant_query_search,
     grant_read_bucket,
     grant_read_secret,
+    grant_read_stream,
     grant_send_templated_email,
     grant_write_stream,
 )
@@ -24,6 +26,7 @@ DOMAIN = "arn:aws:es:ap-northeast-2:444455556666:domain/shop-ops-search"
 IDENTITY = "arn:aws:ses:ap-northeast-2:444455556666:identity/mail.shop.example"
 CONFIGURATION_SET = "arn:aws:ses:ap-northeast-2:444455556666:configuration-set/shop-ops-mail"
 SECRET = "arn:aws:secretsmanager:ap-northeast-2:444455556666:secret:shop-ops-db-AbCdEf"
+FUNCTION = "arn:aws:lambda:ap-northeast-2:444455556666:function:shop-ops-curation-api"
 
 
 def _json(statements: list[Statement]) -> pulumi.Output[dict]:
@@ -85,6 +88,25 @@ def test_write_stream_puts_records_and_encrypts_through_kinesis_only() -> pulumi
 
 
 @pulumi.runtime.test
+def test_read_stream_consumes_and_decrypts_through_kinesis_only() -> pulumi.Output[None]:
+    return _check(grant_read_stream(STREAM, KEY), [
+        {"Effect": "Allow", "Action": ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
+                                       "kinesis:GetShardIterator", "kinesis:ListShards"],
+         "Resource": STREAM},
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": KEY,
+         "Condition": {"StringEquals": {"kms:ViaService": "kinesis.ap-northeast-2.amazonaws.com"}}},
+    ])
+
+
+@pulumi.runtime.test
+def test_invoke_function_url_calls_one_function_through_its_iam_url_only() -> pulumi.Output[None]:
+    return _check(grant_invoke_function_url(FUNCTION), [
+        {"Effect": "Allow", "Action": "lambda:InvokeFunctionUrl", "Resource": FUNCTION,
+         "Condition": {"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}}},
+    ])
+
+
+@pulumi.runtime.test
 def test_query_search_reaches_only_the_named_paths() -> pulumi.Output[None]:
     return _check(grant_query_search(DOMAIN, ["products/_search", "/suggestions/_search/"], ["GET", "post"]), [
         {"Effect": "Allow", "Action": ["es:ESHttpGet", "es:ESHttpPost"],
@@ -123,6 +145,8 @@ def test_read_secret_without_a_customer_key_grants_no_kms() -> pulumi.Output[Non
     (lambda: grant_read_bucket(BUCKET, prefix="exports/*"), "literal key prefix"),
     (lambda: grant_read_bucket(BUCKET, key_arn="arn:aws:kms:ap-northeast-2:444455556666:key/*"), "one kms resource"),
     (lambda: grant_write_stream(DOMAIN, KEY), "one kinesis resource"),
+    (lambda: grant_read_stream(DOMAIN, KEY), "one kinesis resource"),
+    (lambda: grant_invoke_function_url(STREAM), "one lambda resource"),
     (lambda: grant_query_search(DOMAIN, []), "at least one path"),
     (lambda: grant_query_search(DOMAIN, ["*"]), "whole domain"),
     (lambda: grant_query_search(DOMAIN, ["products/_search"], ["DELETE"]), "do not query"),

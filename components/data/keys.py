@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pulumi
 import pulumi_aws as aws
 
+from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
 from config.naming import aws_name
 
@@ -61,19 +62,9 @@ def purpose_key(name: str, org: str, account: str, purpose: str, account_id: pul
 
     `opts` names the parent (and, for another region, that region's provider).
     """
-    key = aws.kms.Key(
-        name,
-        description=f"{account} {purpose}{alias_suffix and f' ({alias_suffix})'}",
-        enable_key_rotation=True,
-        deletion_window_in_days=30,
-        policy=key_policy(purpose, account_id, region).to_json(),
-        tags={"Purpose": purpose},
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=production)),
-    )
     alias = aws_name(org, account, f"{purpose}{alias_suffix and f'-{alias_suffix}'}")
-    aws.kms.Alias(f"{name}-alias", name=f"alias/{alias}", target_key_id=key.arn,
-                  opts=opts)
-    return key
+    return rotating_key(name, f"{account} {purpose}{alias_suffix and f' ({alias_suffix})'}",
+                        key_policy(purpose, account_id, region), alias, production, opts, tags={"Purpose": purpose})
 
 
 class DataKeys(pulumi.ComponentResource):

@@ -26,7 +26,6 @@ class EventStream(pulumi.ComponentResource):
         super().__init__("landing-zone:data:EventStream", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.key = key
-        self.region = region
         self.stream_name = aws_name(org, account, "events", kind="kinesis")
         provisioned = spec.mode == "provisioned"
         self.stream = aws.kinesis.Stream(
@@ -92,13 +91,7 @@ class EventStream(pulumi.ComponentResource):
 
     def grant_read(self) -> list[Statement]:
         """Consume the stream (e.g. a Lambda event source), decrypting with the stream key through Kinesis only."""
-        return [
-            Statement("Allow", ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
-                                "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"],
-                      [self.stream_arn]),
-            Statement("Allow", ["kms:Decrypt"], [self.key.arn],
-                      conditions={"StringEquals": {"kms:ViaService": f"kinesis.{self.region}.amazonaws.com"}}),
-        ]
+        return grants.grant_read_stream(self.stream_arn, self.key.arn)
 
 
 def _trust_policy(account_id: pulumi.Input[str]) -> PolicyDocument:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
 from config.naming import aws_name
 
@@ -25,16 +26,9 @@ class NotifierSecrets(pulumi.ComponentResource):
                       conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_groups}},
                       sid="AccountLogGroupsEncrypt"),
         ])
-        self.key = aws.kms.Key(
-            f"{name}-key",
-            description=f"{account} Slack notifiers: bot token, logs, dead letters",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=key_policy.to_json(),
-            opts=pulumi.ResourceOptions(parent=self, protect=production),
-        )
-        aws.kms.Alias(f"{name}-key-alias", name=f"alias/{aws_name(org_name, account, 'slack-notifier')}",
-                      target_key_id=self.key.arn, opts=pulumi.ResourceOptions(parent=self))
+        self.key = rotating_key(f"{name}-key", f"{account} Slack notifiers: bot token, logs, dead letters", key_policy,
+                                aws_name(org_name, account, "slack-notifier"), production,
+                                pulumi.ResourceOptions(parent=self))
         self.secret = aws.secretsmanager.Secret(
             f"{name}-bot-token",
             name=aws_name(org_name, account, "slack-bot-token", kind="secret"),
