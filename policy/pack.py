@@ -39,6 +39,7 @@ def _stack_validator(rule: rules.StackRule):
                 urn=r.urn, type=r.resource_type, name=r.name, inputs=r.props, protect=r.opts.protect,
                 provider_inputs=r.provider.props if r.provider else None, parent=r.opts.parent,
                 property_dependencies={key: [d.urn for d in deps] for key, deps in r.property_dependencies.items()},
+                dependencies=[d.urn for d in r.dependencies],
             )
             for r in args.resources
         ]

@@ -48,6 +48,7 @@ class Resource:
     provider_inputs: Mapping[str, Any] | None = None
     parent: str | None = None
     property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)  # input -> URNs it came from
+    dependencies: Sequence[str] = ()  # URNs it waits for: explicit depends_on and those its inputs came from
 
     @property
     def tags(self) -> dict[str, str]:

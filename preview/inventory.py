@@ -64,6 +64,20 @@ class Inventory:
             return provider.inputs.get("region") or self.default_region
         return self.default_region
 
+    def provider_urn(self, registration: Registration) -> str | None:
+        """The URN of the provider a custom resource uses (the engine's default provider shows as null)."""
+        if not registration.custom or not registration.provider:
+            return None
+        return registration.provider.rsplit("::", 1)[0]
+
+    def dependencies(self, registration: Registration) -> list[str]:
+        """URNs this resource waits for: explicit `depends_on` and every resource its inputs were built from."""
+        urns = set(registration.dependencies)
+        for sources in registration.property_dependencies.values():
+            urns.update(sources)
+        urns.discard(registration.urn)
+        return sorted(urns)
+
     def policy_resources(self) -> list[rules.Resource]:
         """Custom resources as the policy rules see them."""
         resources = []
@@ -75,6 +89,7 @@ class Inventory:
                 urn=registration.urn, type=registration.type, name=registration.name, inputs=registration.inputs,
                 protect=registration.protect, provider_inputs=provider.inputs if provider else None,
                 parent=registration.parent, property_dependencies=registration.property_dependencies,
+                dependencies=self.dependencies(registration),
             ))
         return resources
 
@@ -91,6 +106,12 @@ class Inventory:
                 "region": self.region(r),
                 "protect": r.protect,
                 "retainOnDelete": r.retain_on_delete,
+                "dependencies": self.dependencies(r),
+                "provider": self.provider_urn(r),
+                "ignoreChanges": r.ignore_changes,
+                "deleteBeforeReplace": r.delete_before_replace,
+                "replaceOnChanges": r.replace_on_changes,
+                "customTimeouts": r.custom_timeouts,
                 "inputs": r.inputs,
             }
             for r in self.run.registrations

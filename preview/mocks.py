@@ -42,6 +42,9 @@ class Registration:
     id: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)  # input name -> URNs it was built from
+    delete_before_replace: bool = False
+    replace_on_changes: list[str] = field(default_factory=list)
+    custom_timeouts: dict[str, str] = field(default_factory=dict)  # create/update/delete -> "30m"
 
 
 def _stable_digits(text: str, digits: int) -> str:
@@ -154,8 +157,10 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
     """Outputs the engine would compute that the program reads back."""
     if token == "aws:organizations/organization:Organization":
         root = f"r-{_short_hash(identity)[:4]}"
-        return {"id": f"o-{_short_hash(identity)}", "roots": [{"id": root, "arn": f"arn:aws:organizations::"
-                f"{account_id}:root/o-mock/{root}", "name": "Root", "policyTypes": []}],
+        organization_id = f"o-{_short_hash(identity)}"
+        return {"id": organization_id, "arn": f"arn:aws:organizations::{account_id}:organization/{organization_id}",
+                "roots": [{"id": root, "arn": f"arn:aws:organizations::{account_id}:root/{organization_id}/{root}",
+                           "name": "Root", "policyTypes": []}],
                 "masterAccountId": account_id}
     if token == "aws:organizations/organizationalUnit:OrganizationalUnit":
         return {"id": f"ou-{_short_hash(identity)[:4]}-{_short_hash(identity)[4:]}"}
@@ -272,6 +277,10 @@ class RecordingMonitor(MockMonitor):
             id=response.id,
             outputs=plain(json_format.MessageToDict(response.object)),
             property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
+            delete_before_replace=bool(request.deleteBeforeReplace),
+            replace_on_changes=list(request.replaceOnChanges),
+            custom_timeouts={key: value for key, value in json_format.MessageToDict(request.customTimeouts).items()
+                             if value},
         )
         with self._lock:
             self.registrations.append(registration)

@@ -19,7 +19,8 @@ from preview.run import Run
 from preview.stackfile import SECRET_PLACEHOLDER, load
 
 INVENTORY_KEYS = {"urn", "id", "type", "name", "parent", "custom", "account", "region", "protect", "retainOnDelete",
-                  "inputs"}
+                  "dependencies", "provider", "ignoreChanges", "deleteBeforeReplace", "replaceOnChanges",
+                  "customTimeouts", "inputs"}
 
 
 @pytest.fixture
@@ -53,8 +54,16 @@ def test_inventory_follows_the_contract(stack: str, inventory_files: dict[str, d
     for resource in resources:
         assert set(resource) == INVENTORY_KEYS, resource["urn"]
         assert resource["urn"].startswith(f"urn:pulumi:{stack}::landing-zone::")
+    urns = {r["urn"] for r in resources}
+    for resource in resources:
+        assert set(resource["dependencies"]) <= urns, resource["urn"]
+        assert resource["urn"] not in resource["dependencies"]
+        provider = resource["provider"]
+        assert provider is None or (provider in urns and "pulumi:providers:" in provider)
     components = [r for r in resources if not r["custom"]]
-    assert components and all(r["id"] is None for r in components)
+    assert components and all(r["id"] is None and r["provider"] is None for r in components)
+    aws_resources = [r for r in resources if r["custom"] and r["type"].startswith("aws:")]
+    assert all(r["provider"] for r in aws_resources), "every AWS resource names its account's provider"
     assert {"landing-zone:org:Organization"} <= {r["type"] for r in components}
 
 
@@ -143,3 +152,12 @@ def test_secrets_are_masked_in_the_inventory(mocked: None):
         assert shown == {"password": "[secret]", "port": 5432, "list": ["[secret]", "y"]}
 
     return pulumi.Output.from_input(serialized()).apply(check)
+
+
+def test_dependencies_record_inputs_and_explicit_depends_on(inventory_files: dict[str, dict]) -> None:
+    by_name = {(r["type"], r["name"]): r for r in inventory_files["prod"]["resources"]}
+    share = by_name["aws:ram/principalAssociation:PrincipalAssociation", "transit-hub-share-organization"]
+    resource_share = by_name["aws:ram/resourceShare:ResourceShare", "transit-hub-share"]
+    organization = by_name["aws:organizations/organization:Organization", "organization"]
+    assert resource_share["urn"] in share["dependencies"]  # from its input resourceShareArn
+    assert organization["urn"] in share["dependencies"]  # from its input principal
