@@ -1,4 +1,4 @@
-"""Fixtures: the program run offline per stack, through the same runner the preview uses."""
+"""Fixtures: the program run offline per test-owned stack file, through the same runner the preview uses."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import pytest
 
 from preview.inventory import Inventory
 from preview.run import Run, run
-
-STACKS = ("dev", "prod")
+from tests.stackfiles import STACKS, fixture_path
 
 
 @pytest.fixture(scope="session")
 def runs() -> dict[str, Run]:
-    return {stack: run(stack) for stack in STACKS}
+    """The program run once per test-owned stack file (tests/stacks/), shared by the whole session."""
+    return {stack: run(stack, stack_file=fixture_path(stack)) for stack in STACKS}
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,8 @@
-"""Write variants of a stack file for tests: deep-merge a patch, or set values at dotted paths."""
+"""The stack files the tests own (tests/stacks/), and variants of them: deep-merge a patch, or set dotted paths.
+
+The program's behaviour is tested on these fixtures, never on the repository's own Pulumi.<stack>.yaml, so a company
+that makes those files its own keeps `make test` green; tests/test_repository_stacks.py checks the repository's files.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,17 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-_DELETE = object()
+FIXTURES = Path(__file__).resolve().parent / "stacks"
+STACKS = ("dev", "prod")
+
+
+def fixture_path(stack: str) -> Path:
+    """The test-owned stack file for `stack` (a sandbox `dev` and a production `prod`)."""
+    return FIXTURES / f"Pulumi.{stack}.yaml"
 
 
 def base_config(stack: str) -> dict[str, Any]:
-    return yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    return yaml.safe_load(fixture_path(stack).read_text())["config"]
 
 
 def merge(base: Any, patch: Any) -> Any:

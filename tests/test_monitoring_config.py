@@ -19,14 +19,14 @@ from config.quantity import Quantity, parse_quantity
 from config.schema import stack_file_schema
 from config.switches import SWITCHES, Switch, is_on
 from preview import stackfile
-from tests.stackfiles import ROOT
+from tests.stackfiles import fixture_path
 
 SECRETS_SET = {"slack_bot_token": True, "slack_provider_token": True}
 
 
 def _raw(stack: str) -> dict[str, Any]:
     """The stack file's sections as the loader reads them (secret keys are not sections)."""
-    values, _ = stackfile.load(ROOT / f"Pulumi.{stack}.yaml", NAMESPACE)
+    values, _ = stackfile.load(fixture_path(stack), NAMESPACE)
     prefix = f"{NAMESPACE}:"
     return {key[len(prefix):]: json.loads(value) for key, value in values.items()
             if key.startswith(prefix) and key[len(prefix):] not in SECRETS_SET}
@@ -203,7 +203,7 @@ def test_datadog_needs_an_external_id_per_known_account() -> None:
 
 
 def test_schema_demands_secure_tokens() -> None:
-    document = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())
+    document = yaml.safe_load(fixture_path("dev").read_text())
     jsonschema.validate(document, stack_file_schema())
     document["config"]["landing-zone:slack_bot_token"] = "xoxb-in-clear"
     with pytest.raises(jsonschema.ValidationError):

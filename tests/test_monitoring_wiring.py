@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from components.monitoring.datadog import READ_ONLY_ACTIONS
 from components.monitoring.observability import SHARED_RESOURCE_TYPES
@@ -16,7 +15,7 @@ from preview.inventory import Inventory
 from preview.mocks import Registration
 from preview.run import Run, run
 from preview.stackfile import SECRET_PLACEHOLDER
-from tests.stackfiles import ROOT, write_stack_file
+from tests.stackfiles import ROOT, base_config, write_stack_file
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
@@ -38,7 +37,7 @@ def _stack(inventories: dict[str, Inventory], stack: str) -> tuple[Run, Inventor
 
 
 def _config(stack: str) -> dict:
-    return yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    return base_config(stack)
 
 
 @pytest.fixture(params=["dev", "prod"])
