@@ -31,6 +31,7 @@ from components.organization_trail import OrganizationTrail
 from components.root_activity import GLOBAL_EVENTS_REGION, RootActivityAlerts
 from components.transit_hub import TransitHub
 from components.vpc import Vpc
+from components.waits import wait_for
 from components.web.access import app_access
 from components.web.service import WebService
 from config.monitoring import SLACK_BOT_TOKEN, SLACK_PROVIDER_TOKEN, environments_of
@@ -193,11 +194,15 @@ pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
 
 # --- Transit hub (issue #4): shared to the organization, every VPC attached, Direct Connect when configured ----
 if settings.network.transit_gateway is not None and routing.hub_account is not None:
-    # RAM shares with the organization only after the management account turns organization sharing on.
-    ram_sharing = aws.ram.SharingWithOrganization("ram-sharing-with-organization", opts=on(config.MANAGEMENT))
+    # RAM shares with the organization only once the organization exists and RAM's onboarding to it is over.
+    ram_sharing = aws.ram.SharingWithOrganization(
+        "ram-sharing-with-organization",
+        opts=pulumi.ResourceOptions.merge(on(config.MANAGEMENT),
+                                          pulumi.ResourceOptions(depends_on=[organization.organization])))
+    ram_ready = wait_for("ram-sharing-ready", "ram-organization-sharing", after=[ram_sharing])
     hub = TransitHub("transit-hub", settings.network.transit_gateway, routing, org=org_name,
                      organization_arn=organization.organization.arn, production=settings.production,
-                     organization_sharing=[ram_sharing], opts=on(routing.hub_account))
+                     organization_sharing=[ram_ready], opts=on(routing.hub_account))
     hub_attachments = {
         name: HubAttachment(f"{name}-hub-attachment", vpc, hub, routing.spokes[name], org=org_name,
                             hub_provider=providers[routing.hub_account], opts=on(name))
@@ -275,7 +280,8 @@ for name, tier in data_tiers.items():
     if tier.database is not None:
         monitor.watch("aurora", name, {"DBClusterIdentifier": tier.database.cluster_identifier}, "aurora")
     if tier.search is not None:
-        monitor.watch("opensearch", name, {"DomainName": tier.search.domain_name}, "search")
+        monitor.watch("opensearch", name, {"DomainName": tier.search.domain_name}, "search",
+                      defaults={"free_storage": settings.data[name].search.free_storage_alarm})
     if tier.stream is not None:
         monitor.watch("kinesis", name, {"StreamName": tier.stream.stream_name}, "events")
         monitor.watch("firehose", name, {"DeliveryStreamName": tier.stream.delivery_stream_name}, "events-to-lake",

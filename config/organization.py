@@ -18,9 +18,17 @@ OuName = Annotated[
 RequiredTagValue = Annotated[TagValue, StringConstraints(min_length=1)]
 
 
+OrganizationId = Annotated[str, StringConstraints(pattern=r"^o-[a-z0-9]{10,32}$"),
+                           Field(description="An organization id, `o-` and 10-32 lowercase letters or digits.")]
+OuId = Annotated[str, StringConstraints(pattern=r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$"),
+                 Field(description="An organizational unit id, like `ou-ab12-cdef3456`.")]
+
+
 class OrganizationalUnitConfig(Model):
     name: OuName
     parent: OuName | None = Field(None, description="Name of the parent OU; none means directly under the root.")
+    id: OuId | None = Field(None, description="The id of this OU when it exists already (a previous deployment left "
+                                              "it, or it was made by hand): the program adopts it (pulumi import).")
 
 
 class TagsConfig(Model):
@@ -66,6 +74,10 @@ class OrganizationConfig(Model):
         None, ge=2, le=6, description="Fewest AZs allowed; defaults to 3 in production and 2 in a sandbox."
     )
     management_account_id: AccountId = Field(description="Id of the management account the stack runs in.")
+    id: OrganizationId | None = Field(
+        None, description="The id of the organization when it exists already (the company's own, or one a "
+                          "`pulumi destroy` left on purpose): the program adopts it (pulumi import) instead of "
+                          "creating one.")
     organizational_units: list[OrganizationalUnitConfig] = Field(
         default_factory=_default_ous, description="OUs to create; accounts name the one they belong to."
     )
@@ -103,6 +115,9 @@ class AccountConfig(Model):
         description="Role Organizations creates in the account; the stack's provider for the account assumes it.",
     )
     # Sent as the account's `Purpose` tag, so it takes what an Organizations tag value takes.
+    id: AccountId | None = Field(
+        None, description="The account's id when it exists already (a `pulumi destroy` never closes an account): "
+                          "the program adopts it (pulumi import), and its provider knows the id at preview time.")
     purpose: TagValue = Field("", description="One line on what the account holds, e.g. `Transit Gateway hub and "
                                               "Direct Connect` (a tag value: no commas or parentheses).")
 

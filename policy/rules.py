@@ -49,6 +49,7 @@ class Resource:
     parent: str | None = None
     property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)  # input -> URNs it came from
     dependencies: Sequence[str] = ()  # URNs it waits for: explicit depends_on and those its inputs came from
+    ignore_changes: Sequence[str] = ()  # input names the engine leaves alone after creation
 
     @property
     def tags(self) -> dict[str, str]:
@@ -1180,3 +1181,117 @@ def no_secret_literals(resource: Resource) -> Iterable[str]:
         reason = looks_like_secret(name, value)
         if reason:
             yield f"{resource.name}: environment variable {name}: {reason}; store it in Secrets Manager and pass its ARN"
+
+
+# --- What AWS does after creation: values it moves, what a destroy leaves, what its authorization requires ------
+
+# Inputs AWS (or a managed update the program turns on) changes after creation. Pinning one makes every later `up`
+# ask to go back, which fails or churns: each must be left unset or ignored after creation.
+AWS_MOVES: dict[str, dict[str, str]] = {
+    "aws:rds/cluster:Cluster": {"engineVersion": "RDS applies minor version upgrades in the maintenance window"},
+    "aws:rds/clusterInstance:ClusterInstance": {
+        "engineVersion": "an Aurora instance runs its cluster's version, which RDS upgrades"},
+    "aws:rds/instance:Instance": {"engineVersion": "RDS applies minor version upgrades (auto_minor_version_upgrade)"},
+    "aws:elasticbeanstalk/environment:Environment": {
+        "solutionStackName": "managed platform updates move the environment to newer platform versions",
+        "platformArn": "managed platform updates move the environment to newer platform versions"},
+    "aws:opensearch/domain:Domain": {
+        "engineVersion": "a domain's version changes only on request, but blue/green updates replace its nodes"},
+}
+# Where the move needs a switch to be on; without it the value stays as set.
+_MOVES_WHEN: dict[tuple[str, str], Callable[[Mapping[str, Any]], bool]] = {
+    ("aws:rds/instance:Instance", "engineVersion"): lambda inputs: inputs.get("autoMinorVersionUpgrade") is not False,
+    ("aws:elasticbeanstalk/environment:Environment", "solutionStackName"):
+        lambda inputs: beanstalk_settings(inputs).get(("aws:elasticbeanstalk:managedactions",
+                                                       "ManagedActionsEnabled")) == "true",
+    ("aws:elasticbeanstalk/environment:Environment", "platformArn"):
+        lambda inputs: beanstalk_settings(inputs).get(("aws:elasticbeanstalk:managedactions",
+                                                       "ManagedActionsEnabled")) == "true",
+    ("aws:opensearch/domain:Domain", "engineVersion"): lambda inputs: False,
+}
+
+
+@resource_rule("aws-managed-values-left-to-aws",
+               "Values AWS changes after creation (engine and platform versions under managed upgrades) are set at "
+               "creation only: the resource ignores later changes to them.")
+def aws_managed_values_left_to_aws(resource: Resource) -> Iterable[str]:
+    for key, why in AWS_MOVES.get(resource.type, {}).items():
+        moves = _MOVES_WHEN.get((resource.type, key), lambda inputs: True)(resource.inputs)
+        if moves and resource.inputs.get(key) not in (None, "") and key not in resource.ignore_changes:
+            yield (f"{resource.type} {resource.name} pins {key} ({resource.inputs.get(key)}), but {why}; the next "
+                   f"`up` would try to go back: add `{key}` to ignore_changes (or leave it unset)")
+
+
+def _in_sandbox(resource: Resource) -> bool:
+    return resource.tags.get("Environment") == "sandbox"
+
+
+@resource_rule("sandbox-destroyable",
+               "In a sandbox, `pulumi destroy` removes everything it built and the next `up` can build it again: "
+               "buckets and backup vaults are emptied on delete, secrets are deleted without a recovery window, no "
+               "final snapshot is kept, and no compliance-mode lock holds data; IAM users are deleted with the MFA "
+               "devices and keys people added to them.")
+def sandbox_destroyable(resource: Resource) -> Iterable[str]:
+    inputs, label = resource.inputs, f"{resource.type} {resource.name}"
+    if resource.type == "aws:iam/user:User" and inputs.get("forceDestroy") is not True:
+        yield f"{label}: people add MFA devices and keys outside the program, which stop its deletion; set force_destroy"
+    if not _in_sandbox(resource):
+        return
+    if resource.type in BUCKET_TYPES | {"aws:backup/vault:Vault"} and inputs.get("forceDestroy") is not True:
+        yield f"{label} is not emptied on delete, so a sandbox destroy stops at it; set force_destroy in the sandbox"
+    if resource.type == "aws:secretsmanager/secret:Secret" and inputs.get("recoveryWindowInDays") != 0:
+        yield (f"{label} keeps its name reserved for its recovery window after a destroy, so the next `up` cannot "
+               "create it; set recovery_window_in_days=0 in the sandbox")
+    if resource.type == "aws:rds/cluster:Cluster" and inputs.get("skipFinalSnapshot") is not True:
+        yield f"{label} keeps a final snapshot that outlives the sandbox; set skip_final_snapshot in the sandbox"
+    if resource.type == "aws:backup/vaultLockConfiguration:VaultLockConfiguration" and \
+            inputs.get("changeableForDays") is not None:
+        yield (f"{label} becomes a compliance-mode lock that no one can remove, so the sandbox can never be "
+               "destroyed; leave changeable_for_days unset (governance mode) in the sandbox")
+    if resource.type == "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration":
+        rule = inputs.get("rule") or {}
+        mode = ((rule.get("defaultRetention") or {}) if isinstance(rule, Mapping) else {}).get("mode")
+        if mode == "COMPLIANCE":
+            yield f"{label} locks objects in COMPLIANCE mode, which no one can delete early; use GOVERNANCE in a sandbox"
+
+
+@resource_rule("final-snapshot-named-once",
+               "A database that keeps a final snapshot names it uniquely (from a value fixed at creation), so a later "
+               "re-creation never meets the snapshot of an earlier one.")
+def final_snapshot_named_once(resource: Resource) -> Iterable[str]:
+    if resource.type != "aws:rds/cluster:Cluster" or resource.inputs.get("skipFinalSnapshot") is True:
+        return
+    if not resource.property_dependencies.get("finalSnapshotIdentifier"):
+        yield (f"aws:rds/cluster:Cluster {resource.name} names its final snapshot "
+               f"`{resource.inputs.get('finalSnapshotIdentifier')}` literally; the second deletion fails with "
+               "DBClusterSnapshotAlreadyExists: derive it from a value fixed at creation (time.Static)")
+
+
+IAM_POLICY_INPUTS = {"aws:iam/policy:Policy": "policy", "aws:iam/rolePolicy:RolePolicy": "policy",
+                     "aws:iam/groupPolicy:GroupPolicy": "policy", "aws:iam/userPolicy:UserPolicy": "policy"}
+
+
+def _allowed(statements: Sequence[Mapping[str, Any]], action: str) -> set[str]:
+    """Resources an Allow statement grants `action` on (exact action names; wildcards count too)."""
+    found: set[str] = set()
+    service = action.split(":", maxsplit=1)[0]
+    for statement in statements:
+        actions = [str(a).lower() for a in _as_list(statement.get("Action"))]
+        if statement.get("Effect") == "Allow" and any(a in (action.lower(), f"{service}:*", "*") for a in actions):
+            found.update(str(r) for r in _as_list(statement.get("Resource")))
+    return found
+
+
+@resource_rule("function-url-grants-both-actions",
+               "A grant to call a Lambda function URL with AWS_IAM auth allows lambda:InvokeFunctionUrl and "
+               "lambda:InvokeFunction on the same function (Lambda developer guide, 'Control access to Lambda "
+               "function URLs': both are required for function URLs created since October 2025).")
+def function_url_grants_both_actions(resource: Resource) -> Iterable[str]:
+    key = IAM_POLICY_INPUTS.get(resource.type)
+    if key is None:
+        return
+    statements = policy_statements(resource.inputs.get(key))
+    missing = sorted(_allowed(statements, "lambda:InvokeFunctionUrl") - _allowed(statements, "lambda:InvokeFunction"))
+    if missing:
+        yield (f"{resource.type} {resource.name} allows lambda:InvokeFunctionUrl on {missing} without "
+               "lambda:InvokeFunction, so every call returns 403; grant both (grants.grant_invoke_function_url)")

@@ -128,7 +128,8 @@ FAILURE_PATTERN = {
 def _vault(name: str, vault_name: str, key_arn: pulumi.Input[str], lock: VaultLockConfig | None, production: bool,
            parent: pulumi.Resource, opts: pulumi.ResourceOptions) -> aws.backup.Vault:
     vault = aws.backup.Vault(
-        name, name=vault_name, kms_key_arn=key_arn, force_destroy=False,
+        # A sandbox destroy deletes its recovery points with the vault; production's vaults are protected (and locked).
+        name, name=vault_name, kms_key_arn=key_arn, force_destroy=not production,
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(parent=parent, protect=production)))
     if lock is not None:
         aws.backup.VaultLockConfiguration(
