@@ -171,3 +171,14 @@ def test_a_guardduty_finding_reaches_the_channel_once_across_guardduty_and_secur
                     posted += routes.deliveries(imported, administrator, routes.home_region)
                 expected = 1 if label in {"HIGH", "CRITICAL"} else 0  # both stacks keep the default threshold
                 assert len(posted) == expected, f"{stack}: GuardDuty {label} in {region}: {[r.name for r in posted]}"
+
+
+def test_a_control_finding_of_any_account_and_region_reaches_the_channel_once_above_the_threshold(
+        stacks: dict[str, Routes]) -> None:
+    [control] = [s for s in eventbridge_samples() if s.path == "securityhub/control-finding-imported.json"]
+    for stack, routes in stacks.items():
+        for label, event in at_each_severity(control.body)[1:]:
+            for account in sorted(routes.accounts):
+                posted = routes.deliveries(event, account, routes.home_region)
+                expected = 1 if label in {"HIGH", "CRITICAL"} else 0
+                assert len(posted) == expected, f"{stack}: {label} control finding of {account}: {posted}"
