@@ -3,7 +3,10 @@
 `python -m bench.notifier`. Each run is a fresh interpreter importing the function as Lambda unpacks it
 (a `slack_notifier/` folder of .py files, no bytecode cache: /var/task is read-only on Lambda), then
 invoking it once against a loopback stand-in for Slack and Secrets Manager. The clock starts just
-before the import and stops when the handler returns, so interpreter start-up is not counted.
+before the import and stops when the handler returns, so interpreter start-up is not counted, nor the modules
+the Lambda runtime has imported before it imports a handler (awslambdaric's bootstrap.py:
+github.com/aws/aws-lambda-python-runtime-interface-client/blob/0184e90396bbb34fafa2feedae2b4f65a24efb2f/
+awslambdaric/bootstrap.py imports importlib, json, logging, os, sys, time and traceback, then sets up logging).
 
 The target applies to wall-clock time. On a machine whose cores are shared with other work the wall clock
 also counts time spent waiting for a core, so the CPU time of the same span is printed beside it: it is what
@@ -45,7 +48,7 @@ EVENT = {"Records": [{"EventSource": "aws:sns", "Sns": {
 
 # Runs in the fresh interpreter: argv[1] is the folder holding slack_notifier/.
 _CHILD = """
-import time
+import importlib, json, logging, os, sys, time, traceback  # loaded by the Lambda runtime before the handler
 started = time.perf_counter()
 started_cpu = time.process_time()
 import sys
@@ -55,7 +58,6 @@ imported = time.perf_counter()
 class Context:
     def get_remaining_time_in_millis(self):
         return 10_000
-import json
 result = handler.handler(json.loads(sys.stdin.read()), Context())
 done = time.perf_counter()
 cpu = time.process_time() - started_cpu
