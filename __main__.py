@@ -24,6 +24,7 @@ from components.monitoring import (
     NotifierSecrets,
     ObservabilityLink,
     ObservabilitySink,
+    SecurityFindings,
     SlackChannels,
     SlackNotifier,
 )
@@ -134,6 +135,11 @@ if monitoring.slack.enabled:
         for name in members:
             AlertSubscriptions(f"{name}-alerts-to-slack", alerts[name], notifier.function_arn,
                                opts=pulumi.ResourceOptions.merge(on(name), pulumi.ResourceOptions(depends_on=[notifier])))
+if monitoring.findings.enabled:
+    # GuardDuty and Security Hub findings of every account and region gather in the delegated administrator.
+    SecurityFindings("security-findings", monitoring.findings, org=org_name, account=security_admin,
+                     home_region=settings.organization.region, security_topic_arn=alerts[security_admin].security.arn,
+                     opts=on(security_admin))
 if monitoring.datadog.enabled:
     datadog = {name: DatadogIntegration(f"{name}-datadog", monitoring.datadog, external_id, opts=on(name))
                for name, external_id in monitoring.datadog.external_ids.items()}
