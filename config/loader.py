@@ -90,7 +90,7 @@ def validate(raw: dict[str, Any], provider_region: str | None = None,
 
 
 def _problem(error: ErrorDetails) -> Problem:
-    loc = error["loc"]
+    loc = tuple(part for part in error["loc"] if part != "[key]")  # pydantic appends `[key]` to a refused key
     path = join_path(*loc)
     kind = error["type"]
     if kind == "extra_forbidden":
