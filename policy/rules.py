@@ -1437,6 +1437,7 @@ def service_quotas_cover_needs(resources: Sequence[Resource]) -> Iterable[tuple[
         quota = use.quota
         fix = (f"request it with landing-zone:quotas.accounts.{use.account}.{quota.key}: {use.need}" if quota.adjustable
                else "AWS cannot raise it; build less there")
+        basis = use.basis if use.basis == "AWS default" else f"{use.basis}; AWS default {quota.default}"
         yield (use.urns[0] if use.urns else ""), (
             f"account {use.account}, region {use.region}: {quota.title} ({quota.code}) needs {use.need} "
-            f"({use.where}) but the quota is {use.quota_value} ({use.basis}; AWS default {quota.default}); {fix}")
+            f"({use.where}) but the quota is {use.quota_value} ({basis}); {fix}")

@@ -67,7 +67,7 @@ def test_six_elastic_ips_exceed_the_default_of_five_until_requested() -> None:
     assert _messages(_eips(5)) == []
     [message] = _messages(_eips(6))
     assert message.startswith("account dev, region ap-northeast-2: Elastic IP addresses per Region (ec2/L-0263D0A3) "
-                              "needs 6 (region) but the quota is 5 (AWS default; AWS default 5)")
+                              "needs 6 (region) but the quota is 5 (AWS default); request it")
     assert "landing-zone:quotas.accounts.dev.elastic_ips: 6" in message
     assert _messages([*_eips(6), _request("elastic_ips", 6)]) == []
     assert _messages([*_eips(3), *_eips(3, "ops")]) == [], "each account has its own quota"
@@ -166,7 +166,9 @@ def test_full_aws_access_and_four_scps_fill_a_target_and_a_fifth_cannot_be_reque
 
 
 def test_kms_keys_beyond_the_regional_quota() -> None:
-    keys = [_resource(rules.KMS_KEY, f"key-{i}") for i in range(100_001)]
+    provider = {"region": HOME, "defaultTags": {"tags": {"Account": "dev"}}}  # decoded once, not per key
+    keys = [rules.Resource(f"urn:key-{i}", rules.KMS_KEY, f"key-{i}", {}, provider_inputs=provider)
+            for i in range(100_001)]
     [message] = _messages(keys)
     assert "KMS customer managed keys per Region (kms/L-C2F1777E) needs 100001" in message
     assert _messages([*keys, _request("kms_keys", 110_000)]) == []

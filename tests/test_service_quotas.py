@@ -22,8 +22,8 @@ from org.organization import Organization
 from org.providers import management_provider
 from policy import rules
 from preview import stackfile
-from preview.account_states import account_states
 from preview.__main__ import main
+from preview.account_states import account_states
 from preview.inventory import Inventory
 from preview.mocks import LandingZoneMocks, RecordingMonitor
 from preview.run import PROJECT, Run
