@@ -6,10 +6,12 @@
 
 An aws.servicequotas.ServiceQuota asks AWS for its value when the value exceeds the one applied (a value equal to it
 is a no-op; the provider refuses a lower one) and reads back the request's value while AWS considers it. Destroying
-it leaves the quota as it is. The template (Service Quotas `PutServiceQuotaIncreaseRequestIntoTemplate`, then
-`AssociateServiceQuotaTemplate`) can only be managed from the management account in us-east-1, and AWS files its
-requests in every account created after the association. Service Quotas keeps one open request per quota, so the
-association waits for the accounts the stack itself creates: those file their own requests.
+it leaves the quota as it is (the provider's delete does nothing). The template (Service Quotas
+`PutServiceQuotaIncreaseRequestIntoTemplate`, then `AssociateServiceQuotaTemplate`) can only be managed from the
+management account in us-east-1 (pulumi-aws `servicequotas.Template` and `TemplateAssociation` docs), and AWS files
+its requests in every account created after the association. Service Quotas keeps one open request per quota
+(Service Quotas user guide, "Service quotas for Service Quotas"), so the association waits for the accounts the
+stack itself creates: those file their own requests.
 """
 
 from __future__ import annotations

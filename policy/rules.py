@@ -1234,9 +1234,9 @@ class Quota:
         return self.new_account if self.new_account is not None else self.default
 
 
-# Codes from Service Quotas (ListServiceQuotas); AWS notes that codes can change, so check one that a request
-# refuses with `aws service-quotas list-service-quotas --service-code <code>`. The organization's account quota
-# was listed as L-29A0C5DF before; Service Quotas lists it as L-E619E033 ("Maximum number of accounts").
+# Codes as Service Quotas lists them (ListServiceQuotas). AWS notes that codes can change: when a request fails with
+# NoSuchResourceException, look the code up with `aws service-quotas list-service-quotas --service-code <service>`.
+# The organization's account quota was L-29A0C5DF before; Service Quotas lists it as L-E619E033 now.
 QUOTAS: tuple[Quota, ...] = (
     Quota("organization_accounts", "Accounts in the organization", "organizations", "L-E619E033", 10,
           "organization", ORGANIZATIONS_LIMITS, home="us-east-1"),
@@ -1310,7 +1310,8 @@ def _largest_group(groups: Mapping[tuple[str, str, str], list[str]]) -> Iterator
 def _count_accounts(graph: _Graph) -> Iterator[_Count]:
     accounts = graph.of(ORGANIZATIONS_ACCOUNT)
     # The management account is one of the organization's accounts too.
-    yield "management", "us-east-1", "organization", len(accounts) + 1, tuple(a.urn for a in accounts)
+    region = str(QUOTAS_BY_KEY["organization_accounts"].home)
+    yield "management", region, "organization", len(accounts) + 1, tuple(a.urn for a in accounts)
 
 
 def _count_elastic_ips(graph: _Graph) -> Iterator[_Count]:
@@ -1356,8 +1357,7 @@ def _count_lambda_concurrency(graph: _Graph) -> Iterator[_Count]:
 
 
 _ORGANIZATION = "aws:organizations/organization:Organization"
-_SCP_TARGETS = {_ORGANIZATION: "root",
-                "aws:organizations/organizationalUnit:OrganizationalUnit": "OU",
+_SCP_TARGETS = {_ORGANIZATION: "root", "aws:organizations/organizationalUnit:OrganizationalUnit": "OU",
                 ORGANIZATIONS_ACCOUNT: "account"}
 
 
@@ -1368,9 +1368,13 @@ def _count_scps(graph: _Graph) -> Iterator[_Count]:
         if any(p.inputs.get("type", "SERVICE_CONTROL_POLICY") != "SERVICE_CONTROL_POLICY" for p in policies):
             continue  # tag and backup policies have quotas of their own
         targets = graph.deps(attachment, "targetId", *_SCP_TARGETS)
-        target = (f"{_SCP_TARGETS[targets[0].type]} {targets[0].name}" if targets and targets[0].type != _ORGANIZATION
-                  else "root" if targets else str(attachment.inputs.get("targetId")))
-        groups.setdefault(("management", "us-east-1", target), []).append(attachment.urn)
+        if not targets:  # a literal id: an OU or account the stack does not manage
+            target = str(attachment.inputs.get("targetId"))
+        elif targets[0].type == _ORGANIZATION:  # the root id comes from the organization's outputs
+            target = "root"
+        else:
+            target = f"{_SCP_TARGETS[targets[0].type]} {targets[0].name}"
+        groups.setdefault(("management", str(QUOTAS_BY_KEY["scps_per_target"].home), target), []).append(attachment.urn)
     for (account, region, target), urns in groups.items():
         # AWS attaches FullAWSAccess to every root, OU and account; it takes one of the five places.
         yield account, region, target, len(urns) + 1, tuple(urns)

@@ -163,6 +163,9 @@ def test_full_aws_access_and_four_scps_fill_a_target_and_a_fifth_cannot_be_reque
     assert "SCPs attached per root, OU or account (fixed) needs 6 (root) but the quota is 5" in message
     assert "AWS cannot raise it" in message
     assert _messages([organization, *four, *_scp("tags", organization.urn, "TAG_POLICY")]) == []
+    unit = _resource("aws:organizations/organizationalUnit:OrganizationalUnit", "ou-workloads", "management")
+    [message] = _messages([unit, *(r for i in range(5) for r in _scp(f"ou{i}", unit.urn))])
+    assert "needs 6 (OU ou-workloads)" in message
 
 
 def test_kms_keys_beyond_the_regional_quota() -> None:
