@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
+from config.aws_text import TagKey, TagValue
 from config.base import EMAIL_PATTERN, AccountId, AccountName, IamRoleName, Model, OrgName
 
 OuName = Annotated[
@@ -14,7 +15,7 @@ OuName = Annotated[
     Field(description="Name of an organizational unit (lowercase, 2-32 chars)."),
 ]
 
-TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+RequiredTagValue = Annotated[TagValue, StringConstraints(min_length=1)]
 
 
 class OrganizationalUnitConfig(Model):
@@ -25,9 +26,9 @@ class OrganizationalUnitConfig(Model):
 class TagsConfig(Model):
     """Tags every resource carries through its account provider's default_tags."""
 
-    owner: TagValue = Field(description="Team that owns the platform, e.g. `platform-team`.")
-    cost_center: TagValue = Field(description="Cost center the bill is charged to.")
-    extra: dict[Annotated[str, StringConstraints(min_length=1, max_length=128)], TagValue] = Field(
+    owner: RequiredTagValue = Field(description="Team that owns the platform, e.g. `platform-team`.")
+    cost_center: RequiredTagValue = Field(description="Cost center the bill is charged to.")
+    extra: dict[TagKey, TagValue] = Field(
         default_factory=dict, description="More tags for every resource (at most 40 so resources keep room for their own)."
     )
 
@@ -102,7 +103,9 @@ class AccountConfig(Model):
         "OrganizationAccountAccessRole",
         description="Role Organizations creates in the account; the stack's provider for the account assumes it.",
     )
-    purpose: str = Field("", max_length=200, description="One line on what the account holds.")
+    # Sent as the account's `Purpose` tag, so it takes what an Organizations tag value takes.
+    purpose: TagValue = Field("", description="One line on what the account holds, e.g. `Transit Gateway hub and "
+                                              "Direct Connect` (a tag value: no commas or parentheses).")
 
     @field_validator("email")
     @classmethod

@@ -43,7 +43,7 @@ def _requestable(name: str) -> str:
     if name not in REQUESTABLE:
         fixed = [quota.key for quota in QUOTAS if not quota.adjustable]
         hint = f"; {fixed} cannot be raised" if fixed else ""
-        raise ValueError(f"`{name}` is not a quota the program requests; use one of {list(REQUESTABLE)}{hint}")
+        raise ValueError(f"not a quota the program requests; use one of {list(REQUESTABLE)}{hint}")
     return name
 
 

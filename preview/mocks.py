@@ -162,6 +162,8 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
                 "roots": [{"id": root, "arn": f"arn:aws:organizations::{account_id}:root/{organization_id}/{root}",
                            "name": "Root", "policyTypes": []}],
                 "masterAccountId": account_id}
+    if token == "aws:organizations/policy:Policy":  # p- then 8-128 characters (organizations model, PolicyId)
+        return {"id": f"p-{_short_hash(identity)}"}
     if token == "aws:organizations/organizationalUnit:OrganizationalUnit":
         return {"id": f"ou-{_short_hash(identity)[:4]}-{_short_hash(identity)[4:]}"}
     if token == "aws:kms/key:Key":  # aliases and grants name the key by its id

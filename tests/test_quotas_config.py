@@ -39,7 +39,7 @@ def test_requests_go_to_the_home_region_and_organizations_to_us_east_1() -> None
 
 
 def test_a_fixed_quota_cannot_become_a_request() -> None:
-    with pytest.raises(ValidationError, match="`scps_per_target` is not a quota the program requests"):
+    with pytest.raises(ValidationError, match="not a quota the program requests"):
         QuotasConfig.model_validate({"accounts": {"dev": {"scps_per_target": 6}}})
     with pytest.raises(ValueError, match="AWS cannot raise it"):
         QuotaRequest(rules.QUOTAS_BY_KEY["scps_per_target"], 6, HOME)
