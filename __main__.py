@@ -30,6 +30,7 @@ from components.monitoring import (
 )
 from components.organization_trail import OrganizationTrail
 from components.root_activity import GLOBAL_EVENTS_REGION, RootActivityAlerts
+from components.service_quotas import TEMPLATE_REGION, QuotaRequests, QuotaTemplate
 from components.transit_hub import TransitHub
 from components.vpc import Vpc
 from components.waits import wait_for
@@ -41,7 +42,7 @@ from config.routing import routing_plan
 from config.secrets import read_secret
 from org.baseline import SecurityBaseline
 from org.organization import Organization
-from org.providers import management_provider, member_provider, member_region_provider
+from org.providers import management_provider, management_region_provider, member_provider, member_region_provider
 from org.security_services import SecurityServices
 from org.service_control_policies import ServiceControlPolicies
 
@@ -61,6 +62,18 @@ account_ids |= organization.account_ids
 def on(account: str) -> pulumi.ResourceOptions:
     """Options that place a component, and everything in it, in `account`."""
     return pulumi.ResourceOptions(providers=[providers[account]])
+
+
+# --- Service quotas: each account requests what it needs; accounts created later get the organization's template -
+quota_requests = {
+    name: QuotaRequests(f"{name}-quotas", settings.quotas.requests_for(name, settings.organization.region),
+                        account=name, opts=on(name))
+    for name in providers if settings.quotas.values_for(name)
+}
+if settings.quotas.template:
+    QuotaTemplate("quota-template", settings.quotas.template_requests(settings.organization.region),
+                  after=[organization.organization, *organization.accounts.values()],
+                  opts=pulumi.ResourceOptions(providers=[management_region_provider(settings, TEMPLATE_REGION)]))
 
 
 # --- Alert topics in every account: alarms and rules publish here, the Slack notifier subscribes --------------

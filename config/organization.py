@@ -57,6 +57,7 @@ DEFAULT_SERVICE_PRINCIPALS = [
     "malware-protection.guardduty.amazonaws.com",
     "ram.amazonaws.com",
     "securityhub.amazonaws.com",
+    "servicequotas.amazonaws.com",
     "sso.amazonaws.com",
 ]
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from config.errors import ConfigError
 from policy import rules
+from preview.account_states import account_state_document, account_state_lines
 from preview.inventory import Inventory
+from preview.quotas import quota_document, quota_lines
 from preview.render import render
 from preview.run import run
 from preview.stackfile import StackFileError
@@ -33,11 +35,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"invalid stack file: {error}", file=sys.stderr)
         return 2
     inventory = Inventory(result)
-    violations = rules.evaluate(inventory.policy_resources())
-    print(render(inventory, violations))
+    resources = inventory.policy_resources()
+    violations = rules.evaluate(resources)
+    print(render(inventory, violations, blocks=[quota_lines(resources), account_state_lines(resources)]))
     if args.json:
+        document = inventory.document(violations)
+        document |= {"quotas": quota_document(resources), "account_states": account_state_document(resources)}
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(inventory.document(violations), indent=2) + "\n")
+        args.json.write_text(json.dumps(document, indent=2) + "\n")
     return 1 if any(v.level == "mandatory" for v in violations) else 0
 
 

@@ -247,6 +247,12 @@ CALLS: dict[str, Call] = {
         "securityhub", "EnableOrganizationAdminAccount", tags=None),
     "aws:securityhub/organizationConfiguration:OrganizationConfiguration": _call(
         "securityhub", "UpdateOrganizationConfiguration", tags=None),
+    "aws:servicequotas/serviceQuota:ServiceQuota": _call("service-quotas", "RequestServiceQuotaIncrease", tags=None,
+                                                         value="DesiredValue"),
+    "aws:servicequotas/template:Template": _call("service-quotas", "PutServiceQuotaIncreaseRequestIntoTemplate",
+                                                 tags=None, value="DesiredValue"),
+    "aws:servicequotas/templateAssociation:TemplateAssociation": _call(
+        "service-quotas", "AssociateServiceQuotaTemplate", tags=None),
     "aws:ses/template:Template": _call("ses", "CreateTemplate", tags=None, name="Template.TemplateName",
                                        subject="Template.SubjectPart", text="Template.TextPart", html="Template.HtmlPart"),
     "aws:sesv2/configurationSet:ConfigurationSet": _call("sesv2", "CreateConfigurationSet"),
