@@ -36,6 +36,7 @@ from components.vpc import Vpc
 from components.waits import wait_for
 from components.web.access import app_access
 from components.web.service import WebService
+from config.alarm_catalogue import LAMBDA_WITH_DEAD_LETTER_QUEUE, LAMBDA_WITH_DESTINATION
 from config.monitoring import SLACK_BOT_TOKEN, SLACK_PROVIDER_TOKEN, environments_of
 from config.naming import aws_name
 from config.routing import routing_plan
@@ -108,7 +109,7 @@ archive = AuditArchive(
 )
 trail = OrganizationTrail(
     "organization-trail", org_name, trail_name, management_id, region, archive.bucket.bucket, archive.key.arn,
-    settings.baseline.log_retention_days, settings.production, ready=[archive.bucket_policy, organization.organization],
+    settings.baseline.log_retention_days, settings.production, ready=[*archive.trail_ready, organization.organization],
     opts=on(config.MANAGEMENT),
 )
 cis_alarms = CisAlarms("cis-alarms", org_name, config.MANAGEMENT, trail.log_group.name,
@@ -308,14 +309,19 @@ for name, tier in data_tiers.items():
     if tier.backup is not None:
         monitor.watch("backup", name, {"BackupVaultName": tier.backup.vault_name}, "backup")
     if tier.restore_testing is not None:
-        monitor.watch("lambda", name, {"FunctionName": tier.restore_testing.validator.name}, "restore-validator")
+        monitor.watch("lambda", name, {"FunctionName": tier.restore_testing.validator.name}, "restore-validator",
+                      metrics=LAMBDA_WITH_DEAD_LETTER_QUEUE)
+        monitor.watch("dead_letter_queue", name, {"QueueName": tier.restore_testing.dead_letter_queue_name},
+                      "restore-validator-failures")
 for name, web in webs.items():
     monitor.watch("beanstalk", name, {"EnvironmentName": web.environment_name}, "web")
 for name in emails:
     monitor.watch("ses", name, {}, "email")
 for name, curation in curations.items():
-    monitor.watch("lambda", name, {"FunctionName": curation.ingest_function_name}, "curation-ingest")
-    monitor.watch("lambda", name, {"FunctionName": curation.api_function_name}, "curation-api")
+    monitor.watch("lambda", name, {"FunctionName": curation.ingest_function_name}, "curation-ingest",
+                  metrics=LAMBDA_WITH_DESTINATION)
+    monitor.watch("lambda", name, {"FunctionName": curation.api_function_name}, "curation-api",
+                  metrics=LAMBDA_WITH_DESTINATION)
     monitor.watch("dead_letter_queue", name, {"QueueName": curation.failure_queue_name}, "curation-failures")
 
 # --- Dashboards (issue 8): keep this block LAST; it renders what every block above registered with monitor.watch --

@@ -15,6 +15,7 @@ import pulumi_aws as aws
 from components.kms import rotating_key
 from components.organization_trail import trail_arn
 from components.policy_document import PolicyDocument, Statement
+from components.waits import wait_for
 from config.baseline import AuditLockConfig
 from config.naming import aws_name
 
@@ -107,6 +108,9 @@ class AuditArchive(pulumi.ComponentResource):
             policy=self._bucket_policy(management_account_id, organization_id, production).to_json(),
             opts=child,
         )
+        # CloudTrail checks the bucket policy from the management account; S3 shows a new policy there eventually.
+        self.trail_ready: list[pulumi.Resource] = [
+            wait_for(f"{name}-bucket-policy-ready", "cross-account-policy", after=[self.bucket_policy, self.key], opts=child)]
         self.config_delivery = ConfigDelivery(self.bucket.bucket, self.bucket_arn, CONFIG_PREFIX, self.key.arn,
                                               ready=[self.bucket_policy])
         self.register_outputs({"bucket": self.bucket.bucket, "key_arn": self.key.arn})

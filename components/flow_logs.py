@@ -7,6 +7,7 @@ import pulumi_aws as aws
 
 from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
+from components.waits import usable_arn
 from config.naming import aws_name
 from config.network import FlowLogsConfig
 
@@ -40,15 +41,15 @@ class FlowLogs(pulumi.ComponentResource):
             assume_role_policy=_trust_policy(account_id, region).to_json(),
             opts=child,
         )
-        aws.iam.RolePolicy(f"{name}-role-policy", role=self.role.id,
-                           policy=_delivery_policy(self.log_group.arn).to_json(), opts=child)
+        delivery = aws.iam.RolePolicy(f"{name}-role-policy", role=self.role.id,
+                                      policy=_delivery_policy(self.log_group.arn).to_json(), opts=child)
         self.flow_log = aws.ec2.FlowLog(
             name,
             vpc_id=vpc_id,
             traffic_type="ALL",
             log_destination_type="cloud-watch-logs",
             log_destination=self.log_group.arn,
-            iam_role_arn=self.role.arn,
+            iam_role_arn=usable_arn(self.role, self.role.arn, delivery),
             max_aggregation_interval=spec.aggregation_seconds,
             tags={"Name": aws_name(org, account, "vpc-flow-log")},
             opts=child,

@@ -29,7 +29,6 @@ class OrganizationTrail(pulumi.ComponentResource):
                  production: bool, ready: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:audit:OrganizationTrail", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        arn = trail_arn(region, account_id, trail_name)
         log_group_name = aws_name(org_name, "management", "organization-trail", kind="log-group")
         log_group_arn = f"arn:aws:logs:{region}:{account_id}:log-group:{log_group_name}"
 
@@ -57,9 +56,12 @@ class OrganizationTrail(pulumi.ComponentResource):
             f"{name}-logs-role",
             name=aws_name(org_name, "management", "trail-to-logs", kind="iam"),
             description="CloudTrail writes the organization trail to its log group",
+            # AWS documents this role's trust without conditions (CloudTrail user guide, 'Sending events to CloudWatch
+            # Logs'); a condition CloudTrail's delivery does not satisfy would leave the log group, and so every CIS
+            # alarm, silently empty. Only a caller allowed to pass this role (iam:PassRole, in this account) can use it.
             assume_role_policy=PolicyDocument([
                 Statement("Allow", ["sts:AssumeRole"], principals={"Service": ["cloudtrail.amazonaws.com"]},
-                          conditions={"StringEquals": {"aws:SourceArn": arn}}, sid="TrailWrites"),
+                          sid="TrailWrites"),
             ]).to_json(),
             opts=child,
         )

@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.policy_document import PolicyDocument, Statement
+from components.waits import usable_arn
 from config.naming import aws_name
 
 # Console sign-in, and IAM and other global API calls, land in us-east-1; everything regional in its own region.
@@ -69,10 +70,11 @@ class RootActivityAlerts(pulumi.ComponentResource):
             description="EventBridge forwards root activity from us-east-1 to the home region",
             assume_role_policy=trust.to_json(), tags={"Access": "service"}, opts=child,
         )
-        aws.iam.RolePolicy(
+        put_home_bus = aws.iam.RolePolicy(
             f"{name}-forwarder-policy", role=role.name, name="put-home-bus",
             policy=PolicyDocument([Statement("Allow", ["events:PutEvents"], [home_bus], sid="PutHomeBus")]).to_json(),
             opts=child,
         )
         aws.cloudwatch.EventTarget(f"{name}-global-to-home", rule=self.forward_rule.name, target_id="home-region-bus",
-                                   arn=home_bus, role_arn=role.arn, region=GLOBAL_EVENTS_REGION, opts=child)
+                                   arn=home_bus, role_arn=usable_arn(role, role.arn, put_home_bus),
+                                   region=GLOBAL_EVENTS_REGION, opts=child)

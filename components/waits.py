@@ -35,9 +35,10 @@ WAITS: dict[str, Readiness] = {
     "delegated-administrator": Readiness(60, "a newly registered delegated administrator is not yet recognised "
                                              "by the service in its own account ('is not an administrator for "
                                              "this organization')"),
-    "bucket-policy": Readiness(60, "CreateTrail checks a cross-account bucket policy that S3 may not yet show "
-                                   "to CloudTrail (InsufficientS3BucketPolicyException; IAM and S3 are "
-                                   "eventually consistent)"),
+    "cross-account-policy": Readiness(60, "a resource policy that admits another account (a bucket policy for the "
+                                          "organization trail, an OAM sink policy for the accounts' links) reaches "
+                                          "that account's requests eventually (InsufficientS3BucketPolicyException, "
+                                          "AccessDenied on CreateLink)"),
     "iam-role": Readiness(20, "IAM changes reach every region's endpoints eventually (IAM user guide, 'Changes "
                               "that I make are not always immediately visible'); used where the consuming "
                               "service's create call is not retried by the provider"),
@@ -67,3 +68,12 @@ def wait_for(name: str, reason: str, *, after: Sequence[pulumi.Resource],
 def passed_through(sleep: time.Sleep, key: str) -> pulumi.Output[str]:
     """A value given to `wait_for(triggers=...)`, known only once the Sleep is over."""
     return sleep.triggers.apply(lambda values: (values or {})[key])
+
+
+def usable_arn(role: pulumi.Resource, arn: pulumi.Input[str], *policies: pulumi.Resource) -> pulumi.Output[str]:
+    """The role's ARN, known only once the role and its `policies` exist.
+
+    A service handed a role at creation (Config recorders, flow logs, Backup selections, EventBridge targets)
+    checks that it may assume it and what it may do; whatever reads this value waits for the policies too.
+    """
+    return pulumi.Output.all(arn, *(policy.urn for policy in (role, *policies))).apply(lambda values: values[0])

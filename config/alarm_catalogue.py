@@ -57,6 +57,8 @@ PUBLISHERS: dict[str, Publisher] = {publisher.key: publisher for publisher in (
     Publisher("lambda-destination", "Lambda publishes DestinationDeliveryFailures for a function with an "
               "asynchronous or event source mapping on-failure destination",
               "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html"),
+    Publisher("lambda-dead-letter-queue", "Lambda publishes DeadLetterErrors for a function with a dead-letter "
+              "queue (DeadLetterConfig)", "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html"),
 )}
 
 
@@ -129,8 +131,8 @@ class ServiceKind:
 _GE: Comparison = "GreaterThanOrEqualToThreshold"
 _LE: Comparison = "LessThanOrEqualToThreshold"
 
-_ALWAYS, _HEALTH, _DOCUMENT, _DESTINATION = "default", "beanstalk-enhanced-health", "beanstalk-config-document", \
-    "lambda-destination"
+_ALWAYS, _HEALTH, _DOCUMENT = "default", "beanstalk-enhanced-health", "beanstalk-config-document"
+_DESTINATION, _DEAD_LETTERS = "lambda-destination", "lambda-dead-letter-queue"
 
 CATALOGUE: dict[str, ServiceKind] = {kind.kind: kind for kind in (
     ServiceKind("aurora", "Aurora cluster", "AWS/RDS", ("DBClusterIdentifier",), (
@@ -182,6 +184,8 @@ CATALOGUE: dict[str, ServiceKind] = {kind.kind: kind for kind in (
         # A failure that cannot reach its failure queue is lost without a trace in the queue's own alarm.
         MetricAlarmSpec("destination_failures", "on-failure delivery failures", "DestinationDeliveryFailures", "Sum",
                         _GE, "Count", 1, "critical", _DESTINATION, evaluation_periods=1),
+        MetricAlarmSpec("dead_letter_errors", "dead-letter delivery failures", "DeadLetterErrors", "Sum", _GE, "Count",
+                        1, "critical", _DEAD_LETTERS, evaluation_periods=1),
     )),
     ServiceKind("dead_letter_queue", "dead-letter queue", "AWS/SQS", ("QueueName",), (
         MetricAlarmSpec("depth", "messages waiting", "ApproximateNumberOfMessagesVisible", "Maximum", _GE, "Count", 1,
@@ -207,3 +211,8 @@ CATALOGUE: dict[str, ServiceKind] = {kind.kind: kind for kind in (
                         _ALWAYS, evaluation_periods=1),
     )),
 )}
+
+# A function keeps its failed asynchronous events either through an on-failure destination or a dead-letter queue;
+# each publishes its own delivery-failure metric, so a watcher names which one its function has.
+LAMBDA_WITH_DESTINATION = ("errors", "throttles", "destination_failures")
+LAMBDA_WITH_DEAD_LETTER_QUEUE = ("errors", "throttles", "dead_letter_errors")

@@ -14,6 +14,7 @@ import pulumi_aws as aws
 from components.audit_archive import ConfigDelivery
 from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
+from components.waits import usable_arn
 from config.baseline import PasswordPolicyConfig
 from config.naming import aws_name
 
@@ -106,11 +107,11 @@ class SecurityBaseline(pulumi.ComponentResource):
             ]).to_json(),
             opts=child,
         )
-        aws.iam.RolePolicyAttachment(f"{name}-config-role-policy", role=role.name, policy_arn=CONFIG_ROLE_POLICY,
-                                     opts=child)
+        managed = aws.iam.RolePolicyAttachment(f"{name}-config-role-policy", role=role.name,
+                                               policy_arn=CONFIG_ROLE_POLICY, opts=child)
         # In the audit account Config writes with this role; elsewhere it falls back to its service principal.
         objects = pulumi.Output.concat(delivery.bucket_arn, f"/{delivery.prefix}/AWSLogs/", account_id, "/*")
-        aws.iam.RolePolicy(
+        delivers = aws.iam.RolePolicy(
             f"{name}-config-delivery",
             role=role.id,
             policy=PolicyDocument([
@@ -124,7 +125,7 @@ class SecurityBaseline(pulumi.ComponentResource):
         self.recorder = aws.cfg.Recorder(
             f"{name}-config-recorder",
             name=aws_name(org_name, account, "config"),
-            role_arn=role.arn,
+            role_arn=usable_arn(role, role.arn, managed, delivers),
             recording_group=aws.cfg.RecorderRecordingGroupArgs(all_supported=True, include_global_resource_types=True),
             opts=child,
         )

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.waits import wait_for
 from config.naming import aws_name
 
 GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION")
@@ -51,9 +52,12 @@ class SecurityServices(pulumi.ComponentResource):
                                           name=feature, status="ENABLED", opts=in_admin())
         guardduty_admin = aws.guardduty.OrganizationAdminAccount(
             f"{name}-guardduty-admin", admin_account_id=admin_account_id, opts=in_management(self.detector))
+        # The administrator's own GuardDuty learns of its designation a little after the management account.
+        guardduty_admin_ready = wait_for(f"{name}-guardduty-admin-ready", "delegated-administrator",
+                                         after=[guardduty_admin], opts=pulumi.ResourceOptions(parent=self))
         guardduty_org = aws.guardduty.OrganizationConfiguration(
             f"{name}-guardduty-organization", detector_id=self.detector.id, auto_enable_organization_members="ALL",
-            opts=in_admin(guardduty_admin))
+            opts=in_admin(guardduty_admin_ready))
         for feature in GUARDDUTY_FEATURES:
             aws.guardduty.OrganizationConfigurationFeature(
                 f"{name}-guardduty-organization-{_slug(feature)}", detector_id=self.detector.id, name=feature,
@@ -63,11 +67,13 @@ class SecurityServices(pulumi.ComponentResource):
         hub = aws.securityhub.Account(f"{name}-securityhub", enable_default_standards=False, opts=in_admin())
         hub_admin = aws.securityhub.OrganizationAdminAccount(
             f"{name}-securityhub-admin", admin_account_id=admin_account_id, opts=in_management(hub))
+        hub_admin_ready = wait_for(f"{name}-securityhub-admin-ready", "delegated-administrator", after=[hub_admin],
+                                   opts=pulumi.ResourceOptions(parent=self))
         aggregator = aws.securityhub.FindingAggregator(
             f"{name}-securityhub-aggregator",
             linking_mode="SPECIFIED_REGIONS" if linked_regions else "NO_REGIONS",
             specified_regions=sorted(linked_regions) or None,
-            opts=in_admin(hub_admin),
+            opts=in_admin(hub_admin_ready),
         )
         hub_org = aws.securityhub.OrganizationConfiguration(
             f"{name}-securityhub-organization",
@@ -93,8 +99,10 @@ class SecurityServices(pulumi.ComponentResource):
             f"{name}-securityhub-policy-on-root", target_id=root_id, policy_id=self.hub_policy.id, opts=in_admin())
 
         # Access Analyzer: the administrator may hold an organization analyzer once it is delegated.
-        self.access_analyzer_delegation = aws.organizations.DelegatedAdministrator(
+        delegation = aws.organizations.DelegatedAdministrator(
             f"{name}-access-analyzer-admin", account_id=admin_account_id,
             service_principal="access-analyzer.amazonaws.com", opts=in_management())
+        self.access_analyzer_delegation = wait_for(f"{name}-access-analyzer-admin-ready", "delegated-administrator",
+                                                   after=[delegation], opts=pulumi.ResourceOptions(parent=self))
 
         self.register_outputs({"detector_id": self.detector.id, "security_hub_policy_id": self.hub_policy.id})

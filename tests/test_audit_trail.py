@@ -33,8 +33,10 @@ def test_one_organization_trail_multi_region_validated_and_encrypted(stack_run: 
     assert inputs["cloudWatchLogsGroupArn"] == log_group.outputs["arn"] + ":*"
     role = named(stack_run, "aws:iam/role:Role", "organization-trail-logs-role")
     assert inputs["cloudWatchLogsRoleArn"] == role.outputs["arn"]
-    # The bucket must admit the trail before CloudTrail checks it.
-    assert named(stack_run, "aws:s3/bucketPolicy:BucketPolicy", "audit-archive-bucket-policy").urn in trail.dependencies
+    # The bucket must admit the trail before CloudTrail checks it, and CloudTrail must see it (a wait after it).
+    policy = named(stack_run, "aws:s3/bucketPolicy:BucketPolicy", "audit-archive-bucket-policy")
+    seen = named(stack_run, "time:index/sleep:Sleep", "audit-archive-bucket-policy-ready")
+    assert seen.urn in trail.dependencies and policy.urn in seen.dependencies
 
 
 def test_trail_log_group_is_encrypted_and_kept_as_config_says(dev: Run, prod: Run) -> None:

@@ -87,7 +87,9 @@ def test_access_analyzer_is_organization_wide_in_management_and_the_delegated_ad
                      "dev": "ACCOUNT"}
     delegation = named(stack_run, "aws:organizations/delegatedAdministrator:DelegatedAdministrator",
                        "security-services-access-analyzer-admin")
-    assert delegation.urn in analyzers["ops"].dependencies
+    # The administrator's own Access Analyzer learns of the delegation a little later: a wait after it.
+    seen = named(stack_run, "time:index/sleep:Sleep", "security-services-access-analyzer-admin-ready")
+    assert seen.urn in analyzers["ops"].dependencies and delegation.urn in seen.dependencies
     organization = named(stack_run, "aws:organizations/organization:Organization", "organization")
     assert organization.urn in analyzers["management"].dependencies
 

@@ -39,7 +39,9 @@ def test_guardduty_runs_in_the_admin_and_auto_enables_every_member_with_s3_and_m
     organization = named(stack_run, f"{GD}/organizationConfiguration:OrganizationConfiguration",
                          "security-services-guardduty-organization")
     assert organization.inputs == {"detectorId": detector.id, "autoEnableOrganizationMembers": "ALL"}
-    assert account_of(stack_run, organization) == "ops" and designation.urn in organization.dependencies
+    seen = named(stack_run, "time:index/sleep:Sleep", "security-services-guardduty-admin-ready")
+    assert account_of(stack_run, organization) == "ops" and seen.urn in organization.dependencies
+    assert designation.urn in seen.dependencies  # the administrator sees its designation a little later
     features = stack_run.of_type(f"{GD}/organizationConfigurationFeature:OrganizationConfigurationFeature")
     assert {(f.inputs["name"], f.inputs["autoEnable"]) for f in features} == {
         ("S3_DATA_EVENTS", "ALL"), ("EBS_MALWARE_PROTECTION", "ALL")}

@@ -4,11 +4,13 @@ of AWS's managed all-services policies: one that takes and copies recovery point
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from components.policy_document import PolicyDocument, Statement
+from components.waits import usable_arn
 
 Input = pulumi.Input[str]
 
@@ -105,8 +107,16 @@ def restore_policy(account_id: Input, regions: Sequence[str], keep: Sequence[Inp
     return PolicyDocument(statements)
 
 
+@dataclass(frozen=True)
+class BackupRole:
+    """A role AWS Backup assumes; `arn` resolves once its policy exists, so what names it waits for the policy."""
+
+    role: aws.iam.Role
+    arn: pulumi.Output[str]
+
+
 def backup_roles(name: str, role_names: tuple[str, str], account_id: Input, regions: Sequence[str],
-                 keep: Sequence[Input], parent: pulumi.Resource) -> tuple[aws.iam.Role, aws.iam.Role]:
+                 keep: Sequence[Input], parent: pulumi.Resource) -> tuple[BackupRole, BackupRole]:
     """(backup role, restore role)."""
     child = pulumi.ResourceOptions(parent=parent)
     roles = []
@@ -116,6 +126,6 @@ def backup_roles(name: str, role_names: tuple[str, str], account_id: Input, regi
     ):
         role = aws.iam.Role(f"{name}-{suffix}-role", name=role_name, assume_role_policy=_trust(account_id).to_json(),
                             description=f"AWS Backup {what}", opts=child)
-        aws.iam.RolePolicy(f"{name}-{suffix}-policy", role=role.id, policy=policy.to_json(), opts=child)
-        roles.append(role)
+        attached = aws.iam.RolePolicy(f"{name}-{suffix}-policy", role=role.id, policy=policy.to_json(), opts=child)
+        roles.append(BackupRole(role, usable_arn(role, role.arn, attached)))
     return roles[0], roles[1]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
+from components.data.backup_roles import BackupRole
 from components.data.database import Database
 from components.policy_document import PolicyDocument, Statement
 from config.data import RestoreTestingConfig
@@ -31,7 +32,7 @@ class RestoreTesting(pulumi.ComponentResource):
     """The restore-testing plan and Aurora selection, and the validator that judges each restore."""
 
     def __init__(self, name: str, spec: RestoreTestingConfig, database: Database, vault: aws.backup.Vault,
-                 restore_role: aws.iam.Role, logs_key: aws.kms.Key, *, continuous: bool, rto_hours: float,
+                 restore_role: BackupRole, logs_key: aws.kms.Key, *, continuous: bool, rto_hours: float,
                  log_retention_days: int, org: str, account: str, account_id: pulumi.Input[str], region: str,
                  production: bool, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:data:RestoreTesting", name, None, opts)
@@ -76,8 +77,9 @@ class RestoreTesting(pulumi.ComponentResource):
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-validator-logs", name=f"/aws/lambda/{function_name}", retention_in_days=log_retention_days,
             kms_key_id=logs_key.arn, opts=pulumi.ResourceOptions(parent=self, protect=production))
+        self.dead_letter_queue_name = aws_name(org, account, "restore-validation-dlq")
         dead_letters = aws.sqs.Queue(
-            f"{name}-validator-dlq", name=aws_name(org, account, "restore-validation-dlq"),
+            f"{name}-validator-dlq", name=self.dead_letter_queue_name,
             sqs_managed_sse_enabled=True, message_retention_seconds=14 * 24 * 3600, opts=child)
         trust = PolicyDocument([Statement(
             "Allow", ["sts:AssumeRole"], principals={"Service": ["lambda.amazonaws.com"]},

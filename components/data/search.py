@@ -13,6 +13,7 @@ from components.data.log_groups import log_groups
 from components.policy_document import PolicyDocument, Statement
 from components.security_groups import SecurityGroup, connect, tcp
 from components.vpc import Vpc
+from components.waits import wait_for
 from config.data import SearchConfig
 from config.data_limits import OPENSEARCH_TLS_POLICY
 from config.naming import aws_name
@@ -53,6 +54,8 @@ class SearchDomain(pulumi.ComponentResource):
         linked_role = aws.iam.ServiceLinkedRole(f"{name}-service-role", aws_service_name="opensearchservice.amazonaws.com",
                                                 description="OpenSearch manages the domain's network interfaces",
                                                 opts=child)
+        # OpenSearch refuses a VPC domain until it can use its new role, which takes a while after it is created.
+        linked_role_ready = wait_for(f"{name}-service-role-ready", "service-linked-role", after=[linked_role], opts=child)
 
         cluster = aws.opensearch.DomainClusterConfigArgs(
             instance_type=spec.instance_type,
@@ -87,7 +90,7 @@ class SearchDomain(pulumi.ComponentResource):
                 for log_type, group in zip(LOG_TYPES, groups, strict=True)
             ],
             software_update_options=aws.opensearch.DomainSoftwareUpdateOptionsArgs(auto_software_update_enabled=True),
-            opts=pulumi.ResourceOptions(parent=self, protect=production, depends_on=[log_policy, linked_role]),
+            opts=pulumi.ResourceOptions(parent=self, protect=production, depends_on=[log_policy, linked_role_ready]),
         )
         self.domain_arn: pulumi.Output[str] = self.domain.arn
         self.endpoint: pulumi.Output[str] = self.domain.endpoint

@@ -16,6 +16,7 @@ from components.alert_topics import AlertTopics, topic_policy
 from components.monitoring.monitor import Monitor
 from components.monitoring.notifier_secrets import NotifierSecrets
 from components.policy_document import PolicyDocument, Statement
+from config.alarm_catalogue import LAMBDA_WITH_DESTINATION
 from config.monitoring import NotifierConfig
 from config.naming import aws_name
 
@@ -131,7 +132,7 @@ class SlackNotifier(pulumi.ComponentResource):
                                           protocol="email", endpoint=address, opts=child)
         notify = self.health_topic.arn if self.health_topic is not None else None
         monitor.watch(kind="lambda", account=account, dimensions={"FunctionName": self.function.name},
-                      name=f"{environment}-slack-notifier", parent=self, notify=notify)
+                      name=f"{environment}-slack-notifier", parent=self, notify=notify, metrics=LAMBDA_WITH_DESTINATION)
         monitor.watch(kind="dead_letter_queue", account=account, dimensions={"QueueName": self.dead_letters.name},
                       name=f"{environment}-slack-notifier-dlq", parent=self, notify=notify)
 

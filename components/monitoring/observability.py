@@ -6,6 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.policy_document import PolicyDocument, Statement
+from components.waits import wait_for
 from config.naming import aws_name
 
 # What every account shares with the monitoring account: metrics, logs and traces.
@@ -27,6 +28,9 @@ class ObservabilitySink(pulumi.ComponentResource):
         ])
         self.policy = aws.oam.SinkPolicy(f"{name}-policy", sink_identifier=self.sink.arn, policy=policy.to_json(),
                                          opts=pulumi.ResourceOptions(parent=self))
+        # Member accounts' CreateLink is checked against the policy as their requests see it, eventually.
+        self.ready = wait_for(f"{name}-policy-ready", "cross-account-policy", after=[self.policy],
+                              opts=pulumi.ResourceOptions(parent=self))
         self.sink_arn: pulumi.Output[str] = self.sink.arn
         self.register_outputs({"sink_arn": self.sink_arn})
 
@@ -42,6 +46,6 @@ class ObservabilityLink(pulumi.ComponentResource):
             resource_types=list(SHARED_RESOURCE_TYPES),
             sink_identifier=sink.sink_arn,
             # The sink policy must admit the account before the link can be made.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[sink.policy]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[sink.ready]),
         )
         self.register_outputs({"link_arn": self.link.arn})

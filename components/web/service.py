@@ -130,6 +130,9 @@ def _platform_document(region: str, account_id: pulumi.Input[str], application: 
     statements = [
         Statement("Allow", ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                   [prefix, pulumi.Output.concat(prefix, ":log-stream:*")], sid="StreamPlatformLogs"),
+        # The platform's log agent looks its groups up first, as AWS's own instance policy allows
+        # (AWSElasticBeanstalkWebTier); DescribeLogGroups authorizes only against "*" (it lists, reads no data).
+        Statement("Allow", ["logs:DescribeLogGroups"], ["*"], sid="FindPlatformLogGroups"),
         Statement("Allow", ["elasticbeanstalk:PutInstanceStatistics"],
                   [pulumi.Output.concat(beanstalk, "application/", application),
                    pulumi.Output.concat(beanstalk, "environment/", application, "/", environment)],
