@@ -242,32 +242,38 @@ def _bucket_settings(resources: Sequence[Resource], setting_type: str) -> dict[s
     e.g. `bucket=bucket.bucket` or `bucket.id`) or names it literally (the bucket's own `bucket` input).
     """
     buckets = [r for r in resources if r.type in BUCKET_TYPES]
-    by_name = {b.inputs["bucket"]: b.urn for b in buckets if isinstance(b.inputs.get("bucket"), str)}
     urns = {b.urn for b in buckets}
     settings: dict[str, list[Resource]] = {b.urn: [] for b in buckets}
+    by_name: dict[str, str] = {}
     for setting in resources:
         if setting.type != setting_type:
             continue
         targets = {urn for urn in setting.property_dependencies.get("bucket", ()) if urn in urns}
-        name = setting.inputs.get("bucket")
-        if isinstance(name, str) and name in by_name:
-            targets.add(by_name[name])
+        if not targets:  # names read only here: while buckets are being created, ids and some names are unknown
+            by_name = by_name or {b.inputs["bucket"]: b.urn for b in buckets if isinstance(b.inputs.get("bucket"), str)}
+            name = setting.inputs.get("bucket")
+            if isinstance(name, str) and name in by_name:
+                targets.add(by_name[name])
         for urn in targets:
             settings[urn].append(setting)
     return settings
 
 
-def _bucket_names(resources: Sequence[Resource]) -> dict[str, str]:
-    return {r.urn: r.inputs.get("bucket") or r.name for r in resources if r.type in BUCKET_TYPES}
+def _buckets(resources: Sequence[Resource]) -> dict[str, Resource]:
+    return {r.urn: r for r in resources if r.type in BUCKET_TYPES}
+
+
+def _bucket_name(bucket: Resource) -> str:
+    return str(bucket.inputs.get("bucket") or bucket.name)
 
 
 @stack_rule("s3-bucket-blocks-public-access",
             "Every S3 bucket has an aws.s3.BucketPublicAccessBlock with all four flags on.")
 def s3_bucket_blocks_public_access(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    names = _bucket_names(resources)
+    buckets = _buckets(resources)
     for urn, blocks in _bucket_settings(resources, BUCKET_PUBLIC_ACCESS_BLOCK).items():
         if not any(all(block.inputs.get(flag) is True for flag in PUBLIC_ACCESS_FLAGS) for block in blocks):
-            yield urn, (f"bucket {names[urn]} has no public access block with {', '.join(PUBLIC_ACCESS_FLAGS)} "
+            yield urn, (f"bucket {_bucket_name(buckets[urn])} has no public access block with {', '.join(PUBLIC_ACCESS_FLAGS)} "
                         "all true; add aws.s3.BucketPublicAccessBlock")
 
 
@@ -283,27 +289,28 @@ def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
             "Every S3 bucket has a bucket policy that denies s3:* to everyone, objects included, "
             "when aws:SecureTransport is false.")
 def s3_bucket_enforces_tls(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    names = _bucket_names(resources)
+    buckets = _buckets(resources)
     for urn, policies in _bucket_settings(resources, BUCKET_POLICY).items():
         documents = [decode(policy.inputs.get("policy")) for policy in policies]
         statements = [s for doc in documents if isinstance(doc, Mapping) for s in _as_list(doc.get("Statement"))]
         if not any(isinstance(s, Mapping) and _denies_insecure_transport(s) for s in statements):
-            yield urn, (f"bucket {names[urn]} does not refuse plain HTTP; add an aws.s3.BucketPolicy statement "
+            yield urn, (f"bucket {_bucket_name(buckets[urn])} does not refuse plain HTTP; add an aws.s3.BucketPolicy statement "
                         "denying s3:* to * on the bucket and its objects when aws:SecureTransport is false")
 
 
 @stack_rule("s3-bucket-encrypted-with-kms",
             "Every S3 bucket has an aws.s3.BucketServerSideEncryptionConfiguration whose default is aws:kms.")
 def s3_bucket_encrypted_with_kms(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    names = _bucket_names(resources)
+    buckets = _buckets(resources)
     for urn, configurations in _bucket_settings(resources, BUCKET_ENCRYPTION).items():
         algorithms = [
             ((rule or {}).get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm")
             for configuration in configurations for rule in _as_list(configuration.inputs.get("rules"))
         ]
         if not algorithms or any(algorithm not in KMS_ALGORITHMS for algorithm in algorithms):
-            yield urn, (f"bucket {names[urn]} is not encrypted with KMS by default (found {algorithms or 'nothing'}); "
-                        "add aws.s3.BucketServerSideEncryptionConfiguration with sse_algorithm aws:kms")
+            yield urn, (f"bucket {_bucket_name(buckets[urn])} is not encrypted with KMS by default "
+                        f"(found {algorithms or 'nothing'}); add aws.s3.BucketServerSideEncryptionConfiguration with "
+                        "sse_algorithm aws:kms")
 # --- Identity (issue 5): administrator only for infra-admins, no keys, one kind of user, named trust, MFA -------
 
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -781,7 +788,7 @@ def transit_segments_isolated(resources: Sequence[Resource]) -> Iterable[tuple[s
                 if destination and _isolated(segment, other) and _overlaps(destination, cidr):
                     yield link.urn, f"{link.name} routes {destination} ({other} VPC {name}) in the {segment} table"
     for route in graph.of(_ROUTE):
-        if "transitGatewayId" not in route.inputs:
+        if "transitGatewayId" not in set(route.inputs):  # the key alone: the hub's id is unknown until it exists
             continue
         destination = route.inputs.get("destinationCidrBlock")
         for table in graph.deps(route, "routeTableId", _ROUTE_TABLE):

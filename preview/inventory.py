@@ -81,10 +81,14 @@ class Inventory:
         urns.discard(registration.urn)
         return sorted(urns)
 
+    def provider_of(self, registration: Registration) -> Registration | None:
+        """The explicit provider a custom resource uses; None for the engine's default provider."""
+        return self._provider(registration.provider)
+
     def analyzer_resource(self, registration: Registration) -> analyzer_pb2.AnalyzerResource:
         """The resource, with its inputs, in the message the engine hands the policy pack (policy/analyzer.py)."""
         return analyzer.analyzer_resource(registration, properties=registration.inputs,
-                                          provider=self._provider(registration.provider))
+                                          provider=self.provider_of(registration))
 
     def policy_resources(self) -> list[rules.Resource]:
         """Custom resources as the policy rules see them: through the messages and objects the pack receives."""
