@@ -2,7 +2,7 @@
 
 pulumi_policy hands a resource policy a ResourceValidationArgs and a stack policy PolicyResources
 (pulumi_policy/policy.py). `rule_resource` turns either into the rules.Resource every rule reads; the offline preview
-reaches it through the same objects (wire.py), so the rules are fed one way.
+reaches it through the same objects (analyzer.py), so the rules are fed one way.
 """
 
 from __future__ import annotations

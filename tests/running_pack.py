@@ -13,6 +13,7 @@ import os
 import select
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +52,9 @@ class RunningPack:
     def __init__(self, interpreter: str = sys.executable, directory: Path = POLICY_DIR):
         environment = {**os.environ, "PULUMI_PROJECT": "landing-zone", "PULUMI_STACK": "dev", "PULUMI_DRY_RUN": "true"}
         # The engine's own address: the pack only dials it to log, which a healthy pack never does.
+        self.errors = tempfile.TemporaryFile()  # a file, not a pipe: a chatty pack must not block on a full pipe
         self.process = subprocess.Popen([interpreter, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."], cwd=directory,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+                                        stdout=subprocess.PIPE, stderr=self.errors, env=environment)
         assert self.process.stdout is not None
         ready, _, _ = select.select([self.process.stdout], [], [], STARTUP_SECONDS)
         line = self.process.stdout.readline().decode().strip() if ready else ""
@@ -65,18 +67,17 @@ class RunningPack:
         self.descriptions: dict[str, str] = {}
 
     def stderr(self) -> str:
-        if self.process.poll() is None or self.process.stderr is None:
-            return ""
-        return self.process.stderr.read().decode()
+        self.errors.seek(0)
+        return self.errors.read().decode()
 
     def close(self) -> None:
         if hasattr(self, "channel"):
             self.channel.close()
         self.process.terminate()
         self.process.wait(timeout=30)
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.errors.close()
 
     def load(self, run: Run, policy_config: Mapping[str, analyzer_pb2.PolicyConfig] | None = None
              ) -> analyzer_pb2.AnalyzerInfo:

@@ -1,9 +1,13 @@
 """The policy pack as `pulumi preview --policy-pack policy` runs it: its own process, driven over gRPC.
 
 One pack process serves the module (tests/running_pack.py). Both stacks go through Remediate, Analyze and
-AnalyzeStack and the verdict must equal the offline preview's. Every rule's violating input from
-tests/policy_mutations.py (add one there for a new rule) must come back with the rule's name, and with the first
-value the rule reads made unknown, as a preview of new resources makes it, the rule must be skipped.
+AnalyzeStack and the verdict must equal the offline preview's. Every rule's violating input must come back with the
+rule's name, and with the first value the rule reads made unknown, as a preview of new resources makes it, the rule
+must be skipped.
+
+A new rule fails `test_every_rule_has_a_violating_mutation` until it has a mutation: add
+`"rule-name": Mutation("prod", "<type token of the resource to break>", <change>)` to MUTATIONS in
+tests/policy_mutations.py (its docstring shows the Case a change edits).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ def running_pack() -> Iterator[RunningPack]:
     started = RunningPack()
     try:
         yield started
+        assert "Traceback" not in started.stderr(), started.stderr()
     finally:
         started.close()
 
