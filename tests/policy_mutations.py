@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -270,17 +270,28 @@ def case_for(mutation: Mutation, run: Run) -> Case:
                 run.registrations)
 
 
-def neighbourhood(stack: Iterable[Registration], subject: Registration, hops: int) -> list[Registration]:
+_LINKS: dict[int, tuple[dict[str, Registration], dict[str, set[str]]]] = {}  # per session run: the runs outlive it
+
+
+def _links(stack: list[Registration]) -> tuple[dict[str, Registration], dict[str, set[str]]]:
+    """Custom resources (providers aside) by URN, and the URNs each refers to or is referred to by."""
+    if id(stack) not in _LINKS:
+        custom = {r.urn: r for r in stack if r.custom and not r.type.startswith("pulumi:providers:")}
+        links: dict[str, set[str]] = {urn: set() for urn in custom}
+        for resource in custom.values():
+            referred = {urn for urns in resource.property_dependencies.values() for urn in urns}
+            referred.add(resource.parent or "")
+            for urn in referred & custom.keys():
+                links[resource.urn].add(urn)
+                links[urn].add(resource.urn)
+        _LINKS[id(stack)] = (custom, links)
+    return _LINKS[id(stack)]
+
+
+def neighbourhood(stack: list[Registration], subject: Registration, hops: int) -> list[Registration]:
     """Custom resources (providers aside) at most `hops` references from `subject`: inputs built from another
     resource, in either direction, and parents."""
-    custom = {r.urn: r for r in stack if r.custom and not r.type.startswith("pulumi:providers:")}
-    links: dict[str, set[str]] = {urn: set() for urn in custom}
-    for resource in custom.values():
-        referred = {urn for urns in resource.property_dependencies.values() for urn in urns}
-        referred.add(resource.parent or "")
-        for urn in referred & custom.keys():
-            links[resource.urn].add(urn)
-            links[urn].add(resource.urn)
+    custom, links = _links(stack)
     reached, frontier = {subject.urn}, {subject.urn}
     for _ in range(hops):
         frontier = {linked for urn in frontier for linked in links.get(urn, ())} - reached
