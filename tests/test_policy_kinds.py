@@ -8,8 +8,12 @@ import ast
 from pathlib import Path
 
 import pytest
+from google.protobuf import json_format
+from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
-from policy import rules
+from policy import analyzer, rules
+from preview.mocks import Registration
 from preview.run import Run
 from tests.policy_mutations import MUTATIONS, case_for
 from tests.running_pack import StackMessages, offline_verdict
@@ -67,3 +71,23 @@ def test_each_rule_decides_its_mutation_alike_on_plain_and_proxied_values(rule_n
     proxied = sorted((d.policy, d.urn, d.level, d.message)
                      for d in offline_verdict(messages, case.resources, providers, stack_rule))
     assert on_plain == proxied and any(found[0] == rule_name for found in proxied)
+
+
+def test_secrets_unknowns_and_options_reach_the_rules_as_the_engine_sends_them() -> None:
+    registration = Registration(
+        urn="urn:pulumi:dev::landing-zone::aws:rds/cluster:Cluster::db", type="aws:rds/cluster:Cluster", name="db",
+        custom=True, parent=None, provider=None, providers={}, protect=True, retain_on_delete=False,
+        ignore_changes=["masterPassword"], aliases=[], dependencies=[],
+        inputs={"masterPassword": "[secret]", "kmsKeyId": "[unknown]", "ports": [5432, "[unknown]"]},
+        custom_timeouts={"create": "1h30m"})
+    message = analyzer.analyzer_resource(registration, properties=registration.inputs, provider=None)
+    sent = json_format.MessageToDict(message.properties)
+    assert sent["masterPassword"] == {SPECIAL_SIG_KEY: SPECIAL_SECRET_SIG, "value": "[secret]"}
+    assert sent["kmsKeyId"] == UNKNOWN_STRING_VALUE and sent["ports"][1] == UNKNOWN_STRING_VALUE
+    assert (message.options.protect, list(message.options.ignoreChanges), message.options.customTimeouts.create) == (
+        True, ["masterPassword"], 5400.0)
+    [received] = analyzer.policy_resources([message])
+    assert received.props["masterPassword"] == "[secret]" and received.props["ports"][0] == 5432
+    for unknown in (lambda: received.props["kmsKeyId"], lambda: received.props["ports"][1]):
+        with pytest.raises(UnknownValueError):
+            unknown()
