@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pulumi_policy.proxy import UnknownValueError
+
 Level = Literal["mandatory", "advisory"]
 
 REQUIRED_TAGS = ("Environment", "Owner", "CostCenter", "ManagedBy")
@@ -107,14 +109,28 @@ def stack_rule(name: str, description: str, level: Level = "mandatory") -> Calla
 
 
 def evaluate(resources: Sequence[Resource]) -> list[Violation]:
-    """Every violation of every rule over `resources` (custom resources only)."""
+    """Every violation of every rule over `resources` (custom resources only), as the CrossGuard analyzer reports them.
+
+    A rule that meets a value not known until deployment (pulumi_policy's proxies raise UnknownValueError) is skipped,
+    for that resource or (a stack rule) for the stack, and says so in an advisory violation; what it reported before
+    stands. pulumi_policy's analyzer does the same (pulumi_policy/policy.py, Analyze and AnalyzeStack).
+    """
     violations: list[Violation] = []
     for resource in resources:
         for rule in RESOURCE_RULES:
-            violations.extend(Violation(rule.name, resource.urn, rule.level, message) for message in rule.check(resource))
+            violations.extend(_checked(rule.name, rule.level, resource.urn,
+                                       ((resource.urn, message) for message in rule.check(resource))))
     for stack_check in STACK_RULES:
-        violations.extend(Violation(stack_check.name, urn, stack_check.level, message)
-                          for urn, message in stack_check.check(resources))
+        violations.extend(_checked(stack_check.name, stack_check.level, "", stack_check.check(resources)))
+    return violations
+
+
+def _checked(policy: str, level: Level, urn: str, found: Iterable[tuple[str, str]]) -> list[Violation]:
+    violations: list[Violation] = []
+    try:
+        violations.extend(Violation(policy, where, level, message) for where, message in found)
+    except UnknownValueError as unknown:
+        violations.append(Violation(policy, urn, "advisory", f"can't decide before deployment: {unknown.message}"))
     return violations
 
 
@@ -126,6 +142,11 @@ def decode(value: Any) -> Any:
         except json.JSONDecodeError:
             return value
     return value
+
+
+def number(value: Any) -> Any:
+    """A number for a message, as people write it: the engine carries every number as a double (port 22 is 22.0)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 @functools.cache
@@ -222,73 +243,75 @@ def _bucket_settings(resources: Sequence[Resource], setting_type: str) -> dict[s
     e.g. `bucket=bucket.bucket` or `bucket.id`) or names it literally (the bucket's own `bucket` input).
     """
     buckets = [r for r in resources if r.type in BUCKET_TYPES]
-    by_name = {b.inputs["bucket"]: b.urn for b in buckets if isinstance(b.inputs.get("bucket"), str)}
     urns = {b.urn for b in buckets}
     settings: dict[str, list[Resource]] = {b.urn: [] for b in buckets}
+    by_name: dict[str, str] = {}
     for setting in resources:
         if setting.type != setting_type:
             continue
         targets = {urn for urn in setting.property_dependencies.get("bucket", ()) if urn in urns}
-        name = setting.inputs.get("bucket")
-        if isinstance(name, str) and name in by_name:
-            targets.add(by_name[name])
+        if not targets:  # names read only here: while buckets are being created, ids and some names are unknown
+            by_name = by_name or {b.inputs["bucket"]: b.urn for b in buckets if isinstance(b.inputs.get("bucket"), str)}
+            name = setting.inputs.get("bucket")
+            if isinstance(name, str) and name in by_name:
+                targets.add(by_name[name])
         for urn in targets:
             settings[urn].append(setting)
     return settings
 
 
-def _bucket_names(resources: Sequence[Resource]) -> dict[str, str]:
-    return {r.urn: r.inputs.get("bucket") or r.name for r in resources if r.type in BUCKET_TYPES}
+def _buckets(resources: Sequence[Resource]) -> dict[str, Resource]:
+    return {r.urn: r for r in resources if r.type in BUCKET_TYPES}
+
+
+def _bucket_name(bucket: Resource) -> str:
+    return str(bucket.inputs.get("bucket") or bucket.name)
 
 
 @stack_rule("s3-bucket-blocks-public-access",
             "Every S3 bucket has an aws.s3.BucketPublicAccessBlock with all four flags on.")
 def s3_bucket_blocks_public_access(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    names = _bucket_names(resources)
+    buckets = _buckets(resources)
     for urn, blocks in _bucket_settings(resources, BUCKET_PUBLIC_ACCESS_BLOCK).items():
         if not any(all(block.inputs.get(flag) is True for flag in PUBLIC_ACCESS_FLAGS) for block in blocks):
-            yield urn, (f"bucket {names[urn]} has no public access block with {', '.join(PUBLIC_ACCESS_FLAGS)} "
+            yield urn, (f"bucket {_bucket_name(buckets[urn])} has no public access block with {', '.join(PUBLIC_ACCESS_FLAGS)} "
                         "all true; add aws.s3.BucketPublicAccessBlock")
 
 
 def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
-    actions = statement.get("Action")
-    actions = [actions] if isinstance(actions, str) else actions or []
-    resources = statement.get("Resource")
-    resources = [resources] if isinstance(resources, str) else resources or []
-    principal = statement.get("Principal")
-    secure = (statement.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport")
-    secure = [secure] if isinstance(secure, str) else secure or []
-    return (statement.get("Effect") == "Deny" and principal in ("*", {"AWS": "*"})
-            and any(a in ("*", "s3:*") for a in actions) and "false" in secure
-            and any(str(r).endswith("/*") for r in resources))
+    secure = ((statement.get("Condition") or {}).get("Bool") or {}).get("aws:SecureTransport")
+    return (statement.get("Effect") == "Deny" and _is_everyone(statement.get("Principal"))
+            and any(a in ("*", "s3:*") for a in _as_list(statement.get("Action")))
+            and "false" in [str(value).lower() for value in _as_list(secure)]
+            and any(str(r).endswith("/*") for r in _as_list(statement.get("Resource"))))
 
 
 @stack_rule("s3-bucket-enforces-tls",
             "Every S3 bucket has a bucket policy that denies s3:* to everyone, objects included, "
             "when aws:SecureTransport is false.")
 def s3_bucket_enforces_tls(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    names = _bucket_names(resources)
+    buckets = _buckets(resources)
     for urn, policies in _bucket_settings(resources, BUCKET_POLICY).items():
         documents = [decode(policy.inputs.get("policy")) for policy in policies]
-        statements = [s for doc in documents if isinstance(doc, dict) for s in _as_list(doc.get("Statement"))]
-        if not any(isinstance(s, dict) and _denies_insecure_transport(s) for s in statements):
-            yield urn, (f"bucket {names[urn]} does not refuse plain HTTP; add an aws.s3.BucketPolicy statement "
+        statements = [s for doc in documents if isinstance(doc, Mapping) for s in _as_list(doc.get("Statement"))]
+        if not any(isinstance(s, Mapping) and _denies_insecure_transport(s) for s in statements):
+            yield urn, (f"bucket {_bucket_name(buckets[urn])} does not refuse plain HTTP; add an aws.s3.BucketPolicy statement "
                         "denying s3:* to * on the bucket and its objects when aws:SecureTransport is false")
 
 
 @stack_rule("s3-bucket-encrypted-with-kms",
             "Every S3 bucket has an aws.s3.BucketServerSideEncryptionConfiguration whose default is aws:kms.")
 def s3_bucket_encrypted_with_kms(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    names = _bucket_names(resources)
+    buckets = _buckets(resources)
     for urn, configurations in _bucket_settings(resources, BUCKET_ENCRYPTION).items():
         algorithms = [
             ((rule or {}).get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm")
             for configuration in configurations for rule in _as_list(configuration.inputs.get("rules"))
         ]
         if not algorithms or any(algorithm not in KMS_ALGORITHMS for algorithm in algorithms):
-            yield urn, (f"bucket {names[urn]} is not encrypted with KMS by default (found {algorithms or 'nothing'}); "
-                        "add aws.s3.BucketServerSideEncryptionConfiguration with sse_algorithm aws:kms")
+            yield urn, (f"bucket {_bucket_name(buckets[urn])} is not encrypted with KMS by default "
+                        f"(found {algorithms or 'nothing'}); add aws.s3.BucketServerSideEncryptionConfiguration with "
+                        "sse_algorithm aws:kms")
 # --- Identity (issue 5): administrator only for infra-admins, no keys, one kind of user, named trust, MFA -------
 
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -299,19 +322,24 @@ ACCESS_KINDS = ("console", "programmatic")
 MFA_KEY = "aws:multifactorauthpresent"
 
 
-def policy_statements(document: Any) -> list[dict[str, Any]]:
+def policy_statements(document: Any) -> list[Mapping[str, Any]]:
     """The statements of a policy document given as JSON text or as an object."""
     document = decode(document)
-    if not isinstance(document, dict):
+    if not isinstance(document, Mapping):
         return []
-    statements = document.get("Statement") or []
-    return [s for s in (statements if isinstance(statements, list) else [statements]) if isinstance(s, dict)]
+    return [s for s in _as_list(document.get("Statement")) if isinstance(s, Mapping)]
 
 
 def _as_list(value: Any) -> list[Any]:
+    """A field that holds one value or a list of them (IAM's Action, Resource, Principal.AWS) as a list.
+
+    A list may be any Sequence: pulumi_policy hands the pack its own proxies for lists and dicts, not `list`/`dict`.
+    """
     if value is None:
         return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return list(value)
+    return [value]
 
 
 def grants_everything(statement: Mapping[str, Any]) -> bool:
@@ -352,7 +380,7 @@ def administrator_only_for_infra_admins(resource: Resource) -> Iterable[str]:
         documents.append(resource.inputs.get("policy"))
     if resource.type == "aws:iam/role:Role":
         documents.extend(item.get("policy") for item in _as_list(resource.inputs.get("inlinePolicies"))
-                         if isinstance(item, dict))
+                         if isinstance(item, Mapping))
     attached = [*_as_list(resource.inputs.get("policyArn")), *_as_list(resource.inputs.get("managedPolicyArns"))]
     if not documents and not attached:
         return
@@ -392,7 +420,7 @@ def user_console_or_programmatic(resources: Sequence[Resource]) -> Iterable[tupl
                              "are separate identities: split it into two users")
 
 
-def _trust_statements(resource: Resource) -> list[dict[str, Any]]:
+def _trust_statements(resource: Resource) -> list[Mapping[str, Any]]:
     return [s for s in policy_statements(resource.inputs.get("assumeRolePolicy")) if s.get("Effect") == "Allow"]
 
 
@@ -400,7 +428,7 @@ def _aws_principals(statement: Mapping[str, Any]) -> list[str]:
     principal = statement.get("Principal")
     if principal == "*":
         return ["*"]
-    if isinstance(principal, dict):
+    if isinstance(principal, Mapping):
         return [str(p) for p in _as_list(principal.get("AWS"))]
     return []
 
@@ -425,7 +453,7 @@ def _is_human_principal(principal: str) -> bool:
 
 def _requires_mfa(statement: Mapping[str, Any]) -> bool:
     for operator, block in (statement.get("Condition") or {}).items():
-        if operator.lower() in ("bool", "boolifexists") and isinstance(block, dict):
+        if operator.lower() in ("bool", "boolifexists") and isinstance(block, Mapping):
             if any(key.lower() == MFA_KEY and "true" in [str(v).lower() for v in _as_list(value)]
                    for key, value in block.items()):
                 return operator.lower() == "bool"
@@ -486,27 +514,23 @@ def alarm_has_action(resource: Resource) -> Iterable[str]:
 def _is_everyone(principal: Any) -> bool:
     if principal == "*":
         return True
-    if isinstance(principal, dict):
-        values = principal.get("AWS", [])
-        return values == "*" or (isinstance(values, list) and "*" in values)
+    if isinstance(principal, Mapping):
+        return "*" in _as_list(principal.get("AWS"))
     return False
 
 
 def public_statements(policy: Any) -> list[str]:
     """Sids (or indexes) of statements that allow anyone (`Principal: *`) without an org/account condition."""
     document = decode(policy)
-    if not isinstance(document, dict):
+    if not isinstance(document, Mapping):
         return []
-    statements = document.get("Statement") or []
-    if isinstance(statements, dict):
-        statements = [statements]
     found = []
-    for index, statement in enumerate(statements):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+    for index, statement in enumerate(_as_list(document.get("Statement"))):
+        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
             continue
         if not _is_everyone(statement.get("Principal")):
             continue
-        keys = {key.lower() for values in (statement.get("Condition") or {}).values() if isinstance(values, dict)
+        keys = {key.lower() for values in (statement.get("Condition") or {}).values() if isinstance(values, Mapping)
                 for key in values}
         if not keys & RESTRICTING_CONDITION_KEYS:
             found.append(str(statement.get("Sid") or index))
@@ -633,7 +657,8 @@ def security_group_internet_ingress(resources: Sequence[Resource]) -> Iterable[t
             for cidr in (c for c in cidrs if _anywhere(c)):
                 if not _web_only(public, protocol, from_port, to_port):
                     where = "a public group" if public else "a group not tagged Exposure=public"
-                    yield resource.urn, (f"{resource.name} admits {cidr} on {_protocol(protocol)} {from_port}-{to_port} "
+                    ports = f"{number(from_port)}-{number(to_port)}"
+                    yield resource.urn, (f"{resource.name} admits {cidr} on {_protocol(protocol)} {ports} "
                                          f"into {where}; only a public load balancer group may admit the internet, "
                                          "on TCP 80 or 443")
 
@@ -665,8 +690,8 @@ def nacl_admin_ports_closed(resources: Sequence[Resource]) -> Iterable[tuple[str
         for port in ADMIN_PORTS:
             opener = _first_anywhere_match(entries, port)
             if opener is not None:
-                number = opener.get("ruleNo") or opener.get("ruleNumber")
-                yield urn, (f"network ACL {name} rule {number} admits TCP {port} from the internet; deny it or "
+                rule_number = number(opener.get("ruleNo") or opener.get("ruleNumber"))
+                yield urn, (f"network ACL {name} rule {rule_number} admits TCP {port} from the internet; deny it or "
                             "narrow the CIDR (use Session Manager for administration)")
 
 
@@ -764,7 +789,7 @@ def transit_segments_isolated(resources: Sequence[Resource]) -> Iterable[tuple[s
                 if destination and _isolated(segment, other) and _overlaps(destination, cidr):
                     yield link.urn, f"{link.name} routes {destination} ({other} VPC {name}) in the {segment} table"
     for route in graph.of(_ROUTE):
-        if "transitGatewayId" not in route.inputs:
+        if "transitGatewayId" not in set(route.inputs):  # the key alone: the hub's id is unknown until it exists
             continue
         destination = route.inputs.get("destinationCidrBlock")
         for table in graph.deps(route, "routeTableId", _ROUTE_TABLE):
@@ -888,7 +913,7 @@ def opensearch_zone_aware(resource: Resource) -> Iterable[str]:
     cluster = resource.inputs.get("clusterConfig") or {}
     zones = (cluster.get("zoneAwarenessConfig") or {}).get("availabilityZoneCount")
     if cluster.get("zoneAwarenessEnabled") is not True or zones != 3:
-        yield f"domain {_label(resource)} is not zone-aware over 3 AZs in production (got {zones}); enable zone awareness"
+        yield f"domain {_label(resource)} is not zone-aware over 3 AZs in production (got {number(zones)}); enable zone awareness"
     if cluster.get("dedicatedMasterEnabled") is not True:
         yield f"domain {_label(resource)} has no dedicated masters in production; enable dedicated_master_enabled"
 
@@ -959,7 +984,7 @@ def backup_vault_locked(resources: Sequence[Resource]) -> Iterable[tuple[str, st
                     and lock.tags.get("Account") == vault.tags.get("Account"))]
         days = [lock.inputs.get("changeableForDays") for lock in mine]
         if not any(isinstance(d, (int, float)) and d >= VAULT_LOCK_MIN_CHANGEABLE_DAYS for d in days):
-            yield vault.urn, (f"vault {_label(vault)} is not locked in production (locks: {days}); add a "
+            yield vault.urn, (f"vault {_label(vault)} is not locked in production (locks: {[number(d) for d in days]}); add a "
                               f"VaultLockConfiguration with changeable_for_days >= {VAULT_LOCK_MIN_CHANGEABLE_DAYS}")
 
 
@@ -1255,16 +1280,19 @@ def sandbox_destroyable(resource: Resource) -> Iterable[str]:
             yield f"{label} locks objects in COMPLIANCE mode, which no one can delete early; use GOVERNANCE in a sandbox"
 
 
-@resource_rule("final-snapshot-named-once",
-               "A database that keeps a final snapshot names it uniquely (from a value fixed at creation), so a later "
-               "re-creation never meets the snapshot of an earlier one.")
-def final_snapshot_named_once(resource: Resource) -> Iterable[str]:
-    if resource.type != "aws:rds/cluster:Cluster" or resource.inputs.get("skipFinalSnapshot") is True:
-        return
-    if not resource.property_dependencies.get("finalSnapshotIdentifier"):
-        yield (f"aws:rds/cluster:Cluster {resource.name} names its final snapshot "
-               f"`{resource.inputs.get('finalSnapshotIdentifier')}` literally; the second deletion fails with "
-               "DBClusterSnapshotAlreadyExists: derive it from a value fixed at creation (time.Static)")
+@stack_rule("final-snapshot-named-once",
+            "A database that keeps a final snapshot names it uniquely (from a value fixed at creation), so a later "
+            "re-creation never meets the snapshot of an earlier one.")
+def final_snapshot_named_once(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    # A stack rule: only the stack's resources carry the property dependencies that show where a value came from.
+    for resource in resources:
+        if resource.type != "aws:rds/cluster:Cluster" or resource.inputs.get("skipFinalSnapshot") is True:
+            continue
+        if "finalSnapshotIdentifier" not in resource.property_dependencies:  # built from no other resource
+            yield resource.urn, (f"aws:rds/cluster:Cluster {resource.name} names its final snapshot "
+                                 f"`{resource.inputs.get('finalSnapshotIdentifier')}` literally; the second deletion "
+                                 "fails with DBClusterSnapshotAlreadyExists: derive it from a value fixed at creation "
+                                 "(time.Static)")
 
 
 IAM_POLICY_INPUTS = {"aws:iam/policy:Policy": "policy", "aws:iam/rolePolicy:RolePolicy": "policy",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from policy import rules
+from pulumi.runtime.proto import analyzer_pb2
+
+from policy import analyzer, pack, rules
 from preview.mocks import Registration
 from preview.run import Run
 
@@ -78,20 +81,24 @@ class Inventory:
         urns.discard(registration.urn)
         return sorted(urns)
 
+    def provider_of(self, registration: Registration) -> Registration | None:
+        """The explicit provider a custom resource uses; None for the engine's default provider."""
+        return self._provider(registration.provider)
+
+    def analyzer_resource(self, registration: Registration) -> analyzer_pb2.AnalyzerResource:
+        """The resource, with its inputs, in the message the engine hands the policy pack (policy/analyzer.py)."""
+        return analyzer.analyzer_resource(registration, properties=registration.inputs,
+                                          provider=self.provider_of(registration))
+
     def policy_resources(self) -> list[rules.Resource]:
-        """Custom resources as the policy rules see them."""
-        resources = []
-        for registration in self.run.registrations:
-            if not registration.custom or registration.type.startswith("pulumi:providers:"):
-                continue
-            provider = self._provider(registration.provider)
-            resources.append(rules.Resource(
-                urn=registration.urn, type=registration.type, name=registration.name, inputs=registration.inputs,
-                protect=registration.protect, provider_inputs=provider.inputs if provider else None,
-                parent=registration.parent, property_dependencies=registration.property_dependencies,
-                dependencies=self.dependencies(registration), ignore_changes=registration.ignore_changes,
-            ))
-        return resources
+        """Custom resources as the policy rules see them: through the messages and objects the pack receives."""
+        return list(self._policy_resources)
+
+    @functools.cached_property
+    def _policy_resources(self) -> tuple[rules.Resource, ...]:
+        messages = [self.analyzer_resource(r) for r in self.run.registrations
+                    if r.custom and not r.type.startswith("pulumi:providers:")]
+        return tuple(pack.rule_resource(resource) for resource in analyzer.policy_resources(messages))
 
     def resources_json(self) -> list[dict[str, Any]]:
         return [

@@ -21,7 +21,7 @@ def template_entries(resources: Sequence[rules.Resource]) -> list[dict[str, Any]
         code = f"{entry.inputs.get('serviceCode')}/{entry.inputs.get('quotaCode')}"
         quota = by_code.get(code)
         entries.append({"quota": quota.key if quota else code, "title": quota.title if quota else code, "code": code,
-                        "region": entry.inputs.get("awsRegion"), "value": entry.inputs.get("value")})
+                        "region": entry.inputs.get("awsRegion"), "value": rules.number(entry.inputs.get("value"))})
     return sorted(entries, key=lambda e: (str(e["region"]), e["code"]))
 
 

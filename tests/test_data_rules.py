@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -36,10 +36,19 @@ def _violations(resources: list[rules.Resource], rule: str) -> list[rules.Violat
     return [v for v in rules.evaluate(resources) if v.policy == rule]
 
 
+def _plain(value: Any) -> Any:
+    """A copy of inputs as dicts and lists (the pack's rules receive pulumi_policy's read-only proxies)."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [_plain(item) for item in value]
+    return value
+
+
 def _mutate(resources: list[rules.Resource], name: str,
             change: Callable[[dict[str, Any]], dict[str, Any]]) -> list[rules.Resource]:
     [target] = [r for r in resources if r.name == name]
-    changed = dataclasses.replace(target, inputs=change(json.loads(json.dumps(target.inputs))))
+    changed = dataclasses.replace(target, inputs=change(_plain(target.inputs)))
     return [changed if r is target else r for r in resources]
 
 

@@ -74,7 +74,9 @@ def test_users_are_deleted_with_what_people_added_to_them_in_every_stack() -> No
 
 
 def test_a_literal_final_snapshot_name_fails_the_second_deletion() -> None:
-    check = rules.final_snapshot_named_once
+    def check(item: rules.Resource) -> list[str]:
+        return [message for _, message in rules.final_snapshot_named_once([item])]
+
     literal = resource("aws:rds/cluster:Cluster", PRODUCTION, skipFinalSnapshot=False,
                        finalSnapshotIdentifier="shop-ops-aurora-final")
     assert len(messages(check, literal)) == 1
@@ -107,7 +109,7 @@ def test_a_function_url_grant_without_invoke_function_returns_403() -> None:
 def test_the_program_passes_every_lifecycle_rule(stack: str, inventories: dict[str, Inventory]) -> None:
     names = {"aws-managed-values-left-to-aws", "sandbox-destroyable", "final-snapshot-named-once",
              "function-url-grants-both-actions"}
-    assert {rule.name for rule in rules.RESOURCE_RULES} >= names
+    assert {rule.name for rule in [*rules.RESOURCE_RULES, *rules.STACK_RULES]} >= names
     violations = [v for v in rules.evaluate(inventories[stack].policy_resources()) if v.policy in names]
     assert violations == []
 
