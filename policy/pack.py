@@ -14,6 +14,7 @@ from pulumi_policy import (
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import compliance  # noqa: F401  (adds the security-hub-controls stack rule to rules.py)
 import rules
 
 LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}

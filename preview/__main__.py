@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from config.errors import ConfigError
-from policy import rules
+from config.security_hub import DISABLED_CONTROLS_OUTPUT
+from policy import compliance, rules
 from preview.inventory import Inventory
 from preview.render import render
 from preview.run import run
@@ -33,11 +34,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"invalid stack file: {error}", file=sys.stderr)
         return 2
     inventory = Inventory(result)
-    violations = rules.evaluate(inventory.policy_resources())
-    print(render(inventory, violations))
+    resources = inventory.policy_resources()
+    violations = rules.evaluate(resources)
+    # Reasons of disabled controls: the program exports them beside the configuration policy that disables them.
+    scorecard = compliance.scorecard(resources, result.outputs.get(DISABLED_CONTROLS_OUTPUT) or {})
+    print(render(inventory, violations, scorecard))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(inventory.document(violations), indent=2) + "\n")
+        args.json.write_text(json.dumps(inventory.document(violations, scorecard), indent=2) + "\n")
     return 1 if any(v.level == "mandatory" for v in violations) else 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policy import rules
+from policy import compliance, rules
 from preview.mocks import Registration
 from preview.run import Run
 
@@ -117,8 +117,10 @@ class Inventory:
             for r in self.run.registrations
         ]
 
-    def document(self, violations: list[rules.Violation]) -> dict[str, Any]:
-        return {
+    def document(self, violations: list[rules.Violation],
+                 scorecard: compliance.Scorecard | None = None) -> dict[str, Any]:
+        """The inventory (docs/inventory.md); `compliance` is the Security Hub scorecard when one is given."""
+        document = {
             "project": self.run.project,
             "stack": self.run.stack,
             "resources": self.resources_json(),
@@ -127,3 +129,6 @@ class Inventory:
             ]},
             "outputs": self.run.outputs,
         }
+        if scorecard is not None:
+            document["compliance"] = scorecard.as_json()
+        return document

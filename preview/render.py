@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from policy import rules
+from policy import compliance, rules
 from preview.inventory import MANAGEMENT, Inventory
 from preview.mocks import Registration
 
@@ -21,7 +21,8 @@ class _Node:
         return sum(self.types.values()) + sum(child.total() for child in self.children.values())
 
 
-def render(inventory: Inventory, violations: list[rules.Violation]) -> str:
+def render(inventory: Inventory, violations: list[rules.Violation],
+           scorecard: compliance.Scorecard | None = None) -> str:
     run = inventory.run
     custom = [r for r in run.registrations if r.custom]
     lines = [f"Previewing {run.project}/{run.stack} offline: {len(custom)} resources to create "
@@ -41,8 +42,35 @@ def render(inventory: Inventory, violations: list[rules.Violation]) -> str:
         lines.append(f"{heading}: {root.total()} resources")
         lines.extend(_render_node(root, depth=1))
         lines.append("")
+    if scorecard is not None:
+        lines.extend(scorecard_table(scorecard))
+        lines.append("")
     lines.extend(_verdict(violations))
     return "\n".join(lines)
+
+
+def scorecard_table(scorecard: compliance.Scorecard) -> list[str]:
+    """Per enabled standard: the count of controls per status, then each failed and disabled control with the
+    resources it names (failed) or why it is off (disabled)."""
+    lines = [f"Security Hub, as the preview sees it ({scorecard.region} and its linked regions):"]
+    for standard in scorecard.standards:
+        counts = scorecard.counts(standard)
+        lines.append(f"  {standard.name}: " + ", ".join(f"{counts[status]} {status.replace('_', ' ')}"
+                                                         for status in compliance.STATUSES))
+        for outcome in scorecard.of_standard(standard):
+            if outcome.status == "failed":
+                lines.append(f"    [failed] {outcome.control.id} {outcome.control.title}")
+                lines.extend(f"        {_short(urn)}: {finding.message}" for finding in outcome.findings
+                             if not finding.passed for urn in [finding.urn])
+            elif outcome.status == "disabled":
+                lines.append(f"    [disabled] {outcome.control.id} {outcome.control.title} "
+                             f"({len(outcome.resources)} resources): {outcome.reason}")
+    return lines
+
+
+def _short(urn: str) -> str:
+    """A resource's logical name, from its URN."""
+    return urn.rsplit("::", 1)[-1]
 
 
 def _component_ancestors(inventory: Inventory, registration: Registration) -> list[Registration]:

@@ -161,16 +161,21 @@ def test_users_are_console_or_programmatic_and_never_get_keys(stack) -> None:
     assert sorted(users) == sorted(user.name for user in settings.identity.users)
     assert {inventory.account(u) for u in users.values()} == {"management"}
     logins = {p.inputs["user"]: p for p in result.of_type("aws:iam/userLoginProfile:UserLoginProfile")}
-    denies = {p.inputs["user"]: p for p in result.of_type("aws:iam/userPolicy:UserPolicy")}
+    # Programs are kept off the console by a group of their own; no user holds a policy itself.
+    assert result.of_type("aws:iam/userPolicy:UserPolicy") == []
+    [no_console] = [p for p in result.of_type("aws:iam/groupPolicy:GroupPolicy") if p.inputs["name"] == "no-console"]
+    [statement] = doc(no_console)["Statement"]
+    assert statement["Effect"] == "Deny" and "iam:CreateLoginProfile" in statement["Action"]
+    [programs] = [m for m in result.of_type("aws:iam/groupMembership:GroupMembership")
+                  if m.inputs["group"] == no_console.inputs["group"]]
     for user in settings.identity.users:
         assert users[user.name].inputs["tags"] == {"Access": "console" if user.console else "programmatic"}
         if user.console:
             assert logins[user.name].inputs["passwordResetRequired"] is True
-            assert user.name not in denies
+            assert user.name not in programs.inputs["users"]
         else:
             assert user.name not in logins
-            [statement] = doc(denies[user.name])["Statement"]
-            assert statement["Effect"] == "Deny" and "iam:CreateLoginProfile" in statement["Action"]
+            assert user.name in programs.inputs["users"]
     assert result.of_type("aws:iam/accessKey:AccessKey") == []
     assert result.outputs["initial_console_passwords"] == "[secret]"
 
@@ -180,7 +185,7 @@ def test_group_members_as_config_says(stack) -> None:
     members = {m.inputs["group"]: sorted(m.inputs["users"]) for m in result.of_type("aws:iam/groupMembership:GroupMembership")}
     expected: dict[str, list[str]] = {}
     for user in settings.identity.users:
-        for group in user.groups:
+        for group in [*user.groups, *([] if user.console else ["programmatic-users"])]:
             expected.setdefault(f"shop-{group}", []).append(user.name)
     assert members == {group: sorted(names) for group, names in expected.items()}
 
