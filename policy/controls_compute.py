@@ -9,6 +9,7 @@ check type) leaves AWS's default, which is what Security Hub then finds.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 if __package__:  # imported as policy.controls_compute by the preview and the tests
     from policy import rules
@@ -25,6 +26,8 @@ else:  # the CrossGuard pack imports its modules from the pack directory
     )
 
 LISTENER = "aws:lb/listener:Listener"
+LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
+AUTO_SCALING_GROUP = "aws:autoscaling/group:Group"
 INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -60,6 +63,15 @@ def _true(settings: Settings, namespace: str, option: str) -> bool:
 
 def _list(settings: Settings, namespace: str, option: str) -> list[str]:
     return [v for v in settings.get((namespace, option), "").split(",") if v]
+
+
+def _load_balancers(estate: Estate, ok: Callable[[Mapping[str, Any]], bool], passed: str,
+                    failed: str) -> Iterator[Finding]:
+    """Findings for the application load balancers the program creates itself (its inputs set the attributes)."""
+    for balancer in estate.of(LOAD_BALANCER):
+        if balancer.inputs.get("loadBalancerType", "application") == "application":
+            good = ok(balancer.inputs)
+            yield Finding(balancer.urn, good, (passed if good else failed).format(name=label(balancer)))
 
 
 LAUNCH = "aws:autoscaling:launchconfiguration"
@@ -166,9 +178,13 @@ def group_launch_template(estate: Estate) -> Iterator[Finding]:
 
 @evaluates("AutoScaling.1")
 def group_elb_health_checks(estate: Estate) -> Iterator[Finding]:
-    """AutoScaling.1: the group replaces instances the load balancer finds unhealthy (health check type ELB).
-    Beanstalk offers no option setting for it, so the group keeps EC2 health checks."""
+    """AutoScaling.1: a group behind a load balancer replaces the instances it finds unhealthy (health check type
+    ELB). Beanstalk offers no option setting for it, so its groups keep EC2 health checks."""
     yield from _each(estate, lambda _, s: False, "", "the Auto Scaling group of {name} uses EC2 health checks")
+    for group in estate.of(AUTO_SCALING_GROUP):
+        if group.inputs.get("targetGroupArns") or group.inputs.get("loadBalancers"):
+            good = group.inputs.get("healthCheckType") == "ELB"
+            yield Finding(group.urn, good, f"group {label(group)} uses {'ELB' if good else 'EC2'} health checks")
 
 
 def _http_redirected(estate: Estate, environment: rules.Resource, settings: Settings) -> bool:
@@ -197,6 +213,8 @@ def alb_drops_invalid_headers(estate: Estate) -> Iterator[Finding]:
     """ELB.4: the load balancer drops invalid HTTP headers; Beanstalk cannot set it, so AWS's default (off) stays."""
     yield from _each(estate, lambda _, s: False, "", "the load balancer of {name} keeps invalid headers "
                      "(routing.http.drop_invalid_header_fields is off)")
+    yield from _load_balancers(estate, lambda i: i.get("dropInvalidHeaderFields") is True,
+                               "load balancer {name} drops invalid headers", "load balancer {name} keeps invalid headers")
 
 
 @evaluates("ELB.5")
@@ -204,18 +222,25 @@ def alb_access_logs(estate: Estate) -> Iterator[Finding]:
     """ELB.5: the load balancer writes access logs (AccessLogsS3Enabled)."""
     yield from _each(estate, lambda _, s: _true(s, BALANCER, "AccessLogsS3Enabled"),
                      "the load balancer of {name} writes access logs", "the load balancer of {name} writes no access logs")
+    yield from _load_balancers(estate, lambda i: (i.get("accessLogs") or {}).get("enabled") is True,
+                               "load balancer {name} writes access logs", "load balancer {name} writes no access logs")
 
 
 @evaluates("ELB.6")
 def alb_deletion_protection(estate: Estate) -> Iterator[Finding]:
     """ELB.6: deletion protection on the load balancer; Beanstalk, which deletes and replaces it, cannot set it."""
     yield from _each(estate, lambda _, s: False, "", "the load balancer of {name} has no deletion protection")
+    yield from _load_balancers(estate, lambda i: i.get("enableDeletionProtection") is True,
+                               "load balancer {name} has deletion protection",
+                               "load balancer {name} has no deletion protection")
 
 
 @evaluates("ELB.12")
 def alb_desync_mitigation(estate: Estate) -> Iterator[Finding]:
     """ELB.12: desync mitigation is defensive or strictest; AWS's default is defensive and Beanstalk keeps it."""
     yield from _each(estate, lambda _, s: True, "the load balancer of {name} keeps defensive desync mitigation", "")
+    yield from _load_balancers(estate, lambda i: i.get("desyncMitigationMode", "defensive") in ("defensive", "strictest"),
+                               "load balancer {name} mitigates desync", "load balancer {name} tolerates request desync")
 
 
 @evaluates("ELB.13")
@@ -223,6 +248,8 @@ def alb_multi_az(estate: Estate) -> Iterator[Finding]:
     """ELB.13: the load balancer spans more than one AZ (its ELBSubnets)."""
     yield from _each(estate, lambda _, s: len(_list(s, VPC, "ELBSubnets")) >= 2,
                      "the load balancer of {name} spans several AZs", "the load balancer of {name} sits in one AZ")
+    yield from _load_balancers(estate, lambda i: len(rules._as_list(i.get("subnets"))) >= 2,
+                               "load balancer {name} spans several AZs", "load balancer {name} sits in one AZ")
 
 
 @evaluates("ElasticBeanstalk.1")

@@ -205,6 +205,61 @@ def aurora_log_exports(estate: Estate) -> Iterator[Finding]:
                       + (f"exports its {log} log" if log in exports else f"does not export its {log} log"))
 
 
+STANDALONE = "aws:rds/instance:Instance"
+PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
+# RDS.8's databaseEngines: deletion protection is judged on these (Aurora's lives on its cluster).
+DELETION_PROTECTED_ENGINES = ("mariadb", "mysql", "oracle-ee", "oracle-se2", "postgres", "sqlserver-ee", "sqlserver-se",
+                              "sqlserver-ex", "sqlserver-web")
+
+
+def _standalone(estate: Estate, *engines: str) -> list[rules.Resource]:
+    """RDS instances outside an Aurora cluster, of `engines` (any when none given)."""
+    return [i for i in estate.of(STANDALONE) if not engines or i.inputs.get("engine") in engines]
+
+
+@evaluates("RDS.5")
+def instance_multi_az(estate: Estate) -> Iterator[Finding]:
+    """RDS.5: a standalone instance keeps a standby in another AZ (Aurora instances are not evaluated)."""
+    yield from each(_standalone(estate), lambda i: i.inputs.get("multiAz") is True, "instance {name} is Multi-AZ",
+                    "instance {name} has no standby in another AZ")
+
+
+@evaluates("RDS.8")
+def instance_deletion_protection(estate: Estate) -> Iterator[Finding]:
+    """RDS.8: standalone instances of the listed engines have deletion protection."""
+    yield from each(_standalone(estate, *DELETION_PROTECTED_ENGINES), lambda i: i.inputs.get("deletionProtection") is True,
+                    "instance {name} has deletion protection", "instance {name} can be deleted")
+
+
+@evaluates("RDS.36")
+def postgres_instance_logs(estate: Estate) -> Iterator[Finding]:
+    """RDS.36: RDS for PostgreSQL exports its postgresql and upgrade logs."""
+    yield from each(_standalone(estate, "postgres"), lambda i: {"postgresql", "upgrade"} <= {
+        str(e) for e in rules._as_list(i.inputs.get("enabledCloudwatchLogsExports"))},
+        "instance {name} exports its logs", "instance {name} does not export postgresql and upgrade logs")
+
+
+def _forces_tls(estate: Estate, instance: rules.Resource, parameter: str, value: str) -> bool:
+    groups = [g for g in estate.of(PARAMETER_GROUP) if g.urn in instance.property_dependencies.get("parameterGroupName", ())
+              or g.inputs.get("name") == instance.inputs.get("parameterGroupName")]
+    return any(str(p.get("name")) == parameter and str(p.get("value")).upper() == value
+               for g in groups for p in rules._as_list(g.inputs.get("parameters")))
+
+
+@evaluates("RDS.38")
+def postgres_instance_tls(estate: Estate) -> Iterator[Finding]:
+    """RDS.38: RDS for PostgreSQL refuses unencrypted connections (rds.force_ssl = 1)."""
+    yield from each(_standalone(estate, "postgres"), lambda i: _forces_tls(estate, i, "rds.force_ssl", "1"),
+                    "instance {name} requires TLS", "instance {name} accepts unencrypted connections")
+
+
+@evaluates("RDS.39")
+def mysql_instance_tls(estate: Estate) -> Iterator[Finding]:
+    """RDS.39: RDS for MySQL refuses unencrypted connections (require_secure_transport = ON)."""
+    yield from each(_standalone(estate, "mysql"), lambda i: _forces_tls(estate, i, "require_secure_transport", "ON"),
+                    "instance {name} requires TLS", "instance {name} accepts unencrypted connections")
+
+
 @evaluates("RDS.35")
 def cluster_minor_upgrades(estate: Estate) -> Iterator[Finding]:
     """RDS.35: Multi-AZ DB clusters (not Aurora, whose instances carry the setting) take minor upgrades."""

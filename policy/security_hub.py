@@ -36,7 +36,7 @@ BEANSTALK_ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
 # Auto Scaling group, launch template, instances and their volumes of every environment, so the environment stands
 # for them (its option settings decide what Security Hub sees).
 PULUMI_TYPES: Mapping[str, tuple[str, ...]] = {
-    "AWS::AutoScaling::AutoScalingGroup": (BEANSTALK_ENVIRONMENT,),
+    "AWS::AutoScaling::AutoScalingGroup": (BEANSTALK_ENVIRONMENT, "aws:autoscaling/group:Group"),
     "AWS::Backup::BackupVault": ("aws:backup/vault:Vault",),
     "AWS::Backup::RecoveryPoint": ("aws:backup/vault:Vault",),
     "AWS::CloudTrail::Trail": ("aws:cloudtrail/trail:Trail",),

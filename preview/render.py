@@ -37,7 +37,9 @@ def render(inventory: Inventory, violations: list[rules.Violation],
     order = sorted(per_account, key=lambda a: (a != MANAGEMENT, a is None, a or ""))
     for account in order:
         root = per_account[account]
-        region = next((inventory.region(r) for r in custom if inventory.account(r) == account), None)
+        # The account's home: where most of its resources live (some sit in the other allowed regions).
+        regions = Counter(inventory.region(r) for r in custom if inventory.account(r) == account)
+        region = regions.most_common(1)[0][0] if regions else None
         heading = f"account {root.label}" + (f" ({region})" if region and account else "")
         lines.append(f"{heading}: {root.total()} resources")
         lines.extend(_render_node(root, depth=1))

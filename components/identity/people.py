@@ -66,7 +66,7 @@ class People(pulumi.ComponentResource):
             self.users[spec_user.name] = self._user(name, spec_user, identity.console_password_length, child)
         programs = [self.users[user.name].name for user in identity.users if not user.console]
         if programs:
-            self._no_console(name, org_name, programs, child)
+            self._no_console(name, org_name, programs, guard, child)
         for key, group in self.groups.items():
             members = [self.users[user.name].name for user in identity.users if key in user.groups]
             if members:
@@ -76,12 +76,14 @@ class People(pulumi.ComponentResource):
         self.register_outputs({"groups": {key: group.name for key, group in self.groups.items()},
                                "users": {key: user.name for key, user in self.users.items()}})
 
-    def _no_console(self, name: str, org_name: str, programs: list[pulumi.Output[str]],
+    def _no_console(self, name: str, org_name: str, programs: list[pulumi.Output[str]], guard: aws.iam.Policy,
                     child: pulumi.ResourceOptions) -> None:
         """No console for programs, ever (access keys are never created by this program either). Through a group of
         their own: users hold no policies themselves (Security Hub IAM.2, CIS 1.14)."""
         group_name_ = group_name(org_name, PROGRAMS_GROUP)
         group = aws.iam.Group(f"{name}-{PROGRAMS_GROUP}", name=group_name_, opts=child)
+        aws.iam.GroupPolicyAttachment(f"{name}-{PROGRAMS_GROUP}-mfa-guard", group=group.name, policy_arn=guard.arn,
+                                      opts=child)  # every group carries it
         aws.iam.GroupPolicy(f"{name}-{PROGRAMS_GROUP}-no-console", group=group.name, name="no-console", opts=child,
                             policy=PolicyDocument([
                                 Statement("Deny", ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], ["*"],
