@@ -111,7 +111,9 @@ def _judge(control: Control, standards: tuple[str, ...], estate: Estate, disable
         return Outcome(control, standards, "disabled", looked_at, reason, findings)
     if evaluation is not None:
         if not findings:
-            return Outcome(control, standards, "not_applicable", (), _nothing_to_judge(control))
+            reason = (f"its AWS Config rule skips what the program creates of {', '.join(control.resource_types)}"
+                      if estate.applies(control) else _nothing_to_judge(control))
+            return Outcome(control, standards, "not_applicable", (), reason)
         failed = tuple(f for f in findings if not f.passed)
         if failed:
             return Outcome(control, standards, "failed", tuple(dict.fromkeys(f.urn for f in failed)),
