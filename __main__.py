@@ -10,6 +10,7 @@ from components.audit_archive import AuditArchive
 from components.cis_alarms import CisAlarms
 from components.curation import Curation
 from components.data.backup import BACKUP_TAGS
+from components.data.lake import lake_bucket_name
 from components.data.tier import DataTier
 from components.direct_connect import DirectConnect
 from components.email.service import EmailService
@@ -39,11 +40,15 @@ from components.web.service import WebService
 from config.alarm_catalogue import LAMBDA_WITH_DEAD_LETTER_QUEUE, LAMBDA_WITH_DESTINATION
 from config.monitoring import SLACK_BOT_TOKEN, SLACK_PROVIDER_TOKEN, environments_of
 from config.naming import aws_name
+from config.regions import zones_of
 from config.routing import routing_plan
 from config.secrets import read_secret
+from config.security_hub import DISABLED_CONTROLS_OUTPUT
 from org.baseline import SecurityBaseline
+from org.default_vpc import DefaultVpcLockdown
 from org.organization import Organization
 from org.providers import management_provider, management_region_provider, member_provider, member_region_provider
+from org.regional_baseline import RegionalBaseline
 from org.security_services import SecurityServices
 from org.service_control_policies import ServiceControlPolicies
 
@@ -95,11 +100,14 @@ scps = ServiceControlPolicies(
 )
 # The delegated administrator of GuardDuty, Security Hub and Access Analyzer: config's choice, by default `ops`.
 security_admin = settings.baseline.admin_account
+other_regions = [r for r in settings.guardrails.regions(region) if r != region]
+exceptions = settings.baseline.security_hub
 security = SecurityServices(
     "security-services", org_name, account_ids[security_admin], providers[security_admin], organization.root_id,
-    region, [r for r in settings.guardrails.regions(region) if r != region], organization.organization,
+    region, other_regions, organization.organization, disabled_controls=list(exceptions.reasons),
     opts=on(config.MANAGEMENT),
 )
+pulumi.export(DISABLED_CONTROLS_OUTPUT, exceptions.reasons)
 audit_account = settings.baseline.audit_account
 trail_name = aws_name(org_name, "organization", "trail")
 archive = AuditArchive(
@@ -110,6 +118,9 @@ archive = AuditArchive(
 trail = OrganizationTrail(
     "organization-trail", org_name, trail_name, management_id, region, archive.bucket.bucket, archive.key.arn,
     settings.baseline.log_retention_days, settings.production, ready=[*archive.trail_ready, organization.organization],
+    # Primary data's object-level reads and writes (landing-zone:data.<account>.lake.object_logging).
+    data_event_buckets=[lake_bucket_name(org_name, name, account_ids[name]) for name, spec in settings.data.items()
+                        if spec.lake.enabled and spec.lake.object_logging == "data-events"],
     opts=on(config.MANAGEMENT),
 )
 cis_alarms = CisAlarms("cis-alarms", org_name, config.MANAGEMENT, trail.log_group.name,
@@ -120,10 +131,21 @@ baselines = {
     name: SecurityBaseline(
         f"{name}-baseline", org_name, name, account_ids[name], region, settings.baseline.password_policy,
         archive.config_delivery, settings.production, organization_analyzer=name in analyzer_after,
-        analyzer_after=analyzer_after.get(name, []), opts=on(name),
+        analyzer_after=analyzer_after.get(name, []), security_contact=settings.baseline.security_contact, opts=on(name),
     )
     for name in providers
 }
+# Every allowed region of every account: its default VPC closed; outside the home region, the regional baseline.
+for name in providers:
+    for place in [region, *other_regions]:
+        DefaultVpcLockdown(f"{name}-default-vpc-{place}", org=org_name, account=name,
+                           region=None if place == region else place, zones=zones_of(place),
+                           flow_log_destination=archive.flow_log_destination, ready=[archive.bucket_policy],
+                           opts=on(name))
+    for place in other_regions:
+        RegionalBaseline(f"{name}-baseline-{place}", org=org_name, account=name, region=place,
+                         config_role_arn=baselines[name].config_role.arn, delivery=archive.config_delivery,
+                         opts=on(name))
 # --- Monitoring (issue 8): observability links, Slack alerting, and `monitor.watch(...)` for the blocks below --
 monitoring = settings.monitoring
 monitoring_account = monitoring.account

@@ -1,7 +1,8 @@
 """The audit archive in the audit account: the organization trail's and AWS Config's bucket, and its access logs.
 
 Versioned, object-locked, KMS-encrypted, TLS-only, access-logged; its policy admits CloudTrail (for the one
-organization trail) and Config (for this organization) and lets no one delete.
+organization trail), Config and the default VPCs' flow logs (for this organization) and lets no one delete.
+Both buckets announce their object events to EventBridge and abort uploads left incomplete.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from config.naming import aws_name
 
 CONFIG_PREFIX = "config"
 ACCESS_LOG_PREFIX = "audit/"
+FLOW_LOG_PREFIX = "default-vpc-flow-logs"
+LOG_DELIVERY = "delivery.logs.amazonaws.com"
+# Parts of an upload that never completed are billed until removed; a week covers any honest retry.
+ABORT_INCOMPLETE_UPLOADS_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class AuditArchive(pulumi.ComponentResource):
                 expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=log_retention_days),
                 noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
                     noncurrent_days=30),
+                abort_incomplete_multipart_upload=_abort_incomplete_uploads(),
             )],
             opts=child,
         )
@@ -108,11 +114,28 @@ class AuditArchive(pulumi.ComponentResource):
             policy=self._bucket_policy(management_account_id, organization_id, production).to_json(),
             opts=child,
         )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-bucket-lifecycle",
+            bucket=self.bucket.bucket,
+            rules=[aws.s3.BucketLifecycleConfigurationRuleArgs(
+                # Locked versions outlive this rule's reach; it only clears what the lock already released.
+                id="old-versions-and-uploads", status="Enabled",
+                filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                    noncurrent_days=lock.days + 1),
+                abort_incomplete_multipart_upload=_abort_incomplete_uploads(),
+            )],
+            opts=child,
+        )
+        for bucket, label in ((self.bucket, "bucket"), (access_logs, "access-logs")):
+            aws.s3.BucketNotification(f"{name}-{label}-events", bucket=bucket.bucket, eventbridge=True, opts=child)
         # CloudTrail checks the bucket policy from the management account; S3 shows a new policy there eventually.
         self.trail_ready: list[pulumi.Resource] = [
             wait_for(f"{name}-bucket-policy-ready", "cross-account-policy", after=[self.bucket_policy, self.key], opts=child)]
         self.config_delivery = ConfigDelivery(self.bucket.bucket, self.bucket_arn, CONFIG_PREFIX, self.key.arn,
                                               ready=[self.bucket_policy])
+        # Where the default VPCs' flow logs go (org/default_vpc.py).
+        self.flow_log_destination = f"{self.bucket_arn}/{FLOW_LOG_PREFIX}/"
         self.register_outputs({"bucket": self.bucket.bucket, "key_arn": self.key.arn})
 
     def _bucket(self, name: str, bucket_name: str, production: bool, object_lock: bool) -> aws.s3.Bucket:
@@ -165,6 +188,8 @@ class AuditArchive(pulumi.ComponentResource):
             Statement("Allow", ["kms:Decrypt", "kms:GenerateDataKey"], ["*"],
                       principals={"Service": ["logging.s3.amazonaws.com"]}, sid="AccessLogsEncrypt",
                       conditions={"StringEquals": {"aws:SourceAccount": account_id}}),
+            Statement("Allow", ["kms:Decrypt", "kms:GenerateDataKey*"], ["*"], principals={"Service": [LOG_DELIVERY]},
+                      sid="FlowLogsEncrypt", conditions={"StringEquals": {"aws:SourceOrgID": organization_id}}),
         ])
 
     def _bucket_policy(self, management_account_id: str, organization_id: pulumi.Input[str],
@@ -190,7 +215,18 @@ class AuditArchive(pulumi.ComponentResource):
                       principals={"Service": ["config.amazonaws.com"]}, sid="ConfigDelivers",
                       conditions={"StringEquals": {"aws:SourceOrgID": organization_id,
                                                    "s3:x-amz-acl": "bucket-owner-full-control"}}),
+            Statement("Allow", ["s3:GetBucketAcl", "s3:ListBucket"], [bucket], principals={"Service": [LOG_DELIVERY]},
+                      sid="FlowLogsCheckBucket", conditions={"StringEquals": {"aws:SourceOrgID": organization_id}}),
+            Statement("Allow", ["s3:PutObject"], [f"{bucket}/{FLOW_LOG_PREFIX}/AWSLogs/*"],
+                      principals={"Service": [LOG_DELIVERY]}, sid="FlowLogsDeliver",
+                      conditions={"StringEquals": {"aws:SourceOrgID": organization_id,
+                                                   "s3:x-amz-acl": "bucket-owner-full-control"}}),
         ])
+
+
+def _abort_incomplete_uploads() -> aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs:
+    return aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+        days_after_initiation=ABORT_INCOMPLETE_UPLOADS_DAYS)
 
 
 def _deny_insecure_transport(bucket_name: str) -> Statement:

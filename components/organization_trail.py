@@ -1,7 +1,8 @@
 """The one organization trail, in the management account: every region, every account, validated and encrypted.
 
 It delivers to the audit archive and to a KMS-encrypted CloudWatch log group here (AWS requires the trail's log
-group in the trail's own account), where the CIS metric filters read it.
+group in the trail's own account), where the CIS metric filters read it. Besides every management event it records
+the S3 data events (object reads and writes) of the buckets named in `data_event_buckets`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ class OrganizationTrail(pulumi.ComponentResource):
 
     def __init__(self, name: str, org_name: str, trail_name: str, account_id: str, region: str,
                  bucket_name: pulumi.Input[str], key_arn: pulumi.Input[str], log_retention_days: int,
-                 production: bool, ready: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None):
+                 production: bool, ready: Sequence[pulumi.Resource] = (),
+                 data_event_buckets: Sequence[pulumi.Input[str]] = (), opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:audit:OrganizationTrail", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         log_group_name = aws_name(org_name, "management", "organization-trail", kind="log-group")
@@ -87,6 +89,23 @@ class OrganizationTrail(pulumi.ComponentResource):
             s3_bucket_name=bucket_name,
             cloud_watch_logs_group_arn=pulumi.Output.concat(self.log_group.arn, ":*"),
             cloud_watch_logs_role_arn=role.arn,
+            advanced_event_selectors=event_selectors(data_event_buckets) if data_event_buckets else None,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy, *ready]),
         )
         self.register_outputs({"trail_arn": self.trail.arn, "log_group": self.log_group.name})
+
+
+def event_selectors(buckets: Sequence[pulumi.Input[str]]) -> list[aws.cloudtrail.TrailAdvancedEventSelectorArgs]:
+    """Every management event (advanced selectors replace the default, so it is named), and the object-level events
+    of `buckets` (names). CloudTrail user guide, "Logging data events with advanced event selectors"."""
+    field = aws.cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs
+    return [
+        aws.cloudtrail.TrailAdvancedEventSelectorArgs(
+            name="Management events", field_selectors=[field(field="eventCategory", equals=["Management"])]),
+        aws.cloudtrail.TrailAdvancedEventSelectorArgs(name="Primary-data objects", field_selectors=[
+            field(field="eventCategory", equals=["Data"]),
+            field(field="resources.type", equals=["AWS::S3::Object"]),
+            field(field="resources.ARN", starts_withs=[pulumi.Output.concat("arn:aws:s3:::", bucket, "/")
+                                                       for bucket in buckets]),
+        ]),
+    ]

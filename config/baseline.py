@@ -11,6 +11,7 @@ from config.base import LOG_RETENTION_DAYS, AccountName, Model
 from config.checks import Sections, check
 from config.errors import Problem
 from config.organization import AccountConfig
+from config.security_hub import SecurityContactConfig, SecurityHubConfig
 
 
 class PasswordPolicyConfig(Model):
@@ -46,6 +47,11 @@ class BaselineConfig(Model):
         365, description=f"Days the trail's CloudWatch log group and S3 access logs are kept; one of {LOG_RETENTION_DAYS}.")
     audit_lock: AuditLockConfig = Field(default_factory=AuditLockConfig,
                                         description="Object lock of the audit bucket (mode and days).")
+    security_hub: SecurityHubConfig = Field(default_factory=SecurityHubConfig,
+                                            description="Security Hub controls turned off, each with its reason.")
+    # None leaves Account.1 failing in the scorecard: AWS needs someone to call about a compromised account.
+    security_contact: SecurityContactConfig | None = Field(
+        None, description="The security contact of every account (name, title, email, phone).")
 
     @field_validator("log_retention_days")
     @classmethod

@@ -96,6 +96,12 @@ class DatabaseConfig(Model):
     monitoring_interval_seconds: Literal[1, 5, 10, 15, 30, 60] = Field(
         60, description="Enhanced monitoring granularity in seconds.")
     log_retention_days: int = Field(30, description="Days CloudWatch keeps the exported database logs.")
+    # The exported log must say who changed what: schema and grant changes by default, every write with `mod`.
+    statement_logging: Literal["none", "ddl", "mod", "all"] = Field(
+        "ddl", description="Statements the log records with their user: `ddl` (schema and grants), `mod` (also every "
+                           "INSERT, UPDATE, DELETE), `all`, or `none`.")
+    slow_statement_ms: int | None = Field(
+        1000, ge=0, le=3_600_000, description="Log every statement slower than this many milliseconds; none: off.")
     scaling: ReaderScalingConfig = Field(default_factory=ReaderScalingConfig,
                                          description="Reader auto scaling.")
 
@@ -207,6 +213,14 @@ class LakeConfig(Model):
     expire_after_days: int | None = Field(None, ge=1, description="Delete events after; none keeps them forever.")
     noncurrent_expire_after_days: int = Field(30, ge=1, description="Delete overwritten or deleted versions after.")
     error_expire_after_days: int = Field(30, ge=1, description="Delete records Firehose could not deliver after.")
+    # Primary data: who read or wrote which object must be on record (Security Hub S3.22/S3.23, for this bucket).
+    object_logging: Literal["data-events", "access-logs"] = Field(
+        "data-events", description="How reads and writes of lake objects are recorded: `data-events` (the "
+                                   "organization trail logs the lake's S3 data events; CloudTrail charges per event) or "
+                                   "`access-logs` (S3 server access logs into the account's lake-log bucket; no charge "
+                                   "but delivered on a best-effort basis).")
+    access_log_expire_after_days: int = Field(
+        365, ge=1, description="With `access-logs`: days the lake's server access logs are kept.")
 
 
 class ScheduledRuleConfig(Model):

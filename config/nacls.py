@@ -26,6 +26,9 @@ ANYWHERE = "0.0.0.0/0"
 # Remote administration never comes from the internet: Session Manager through the VPC endpoints replaces it.
 ADMIN_PORTS = (22, 3389)
 EPHEMERAL = (1024, 65535)  # NAT gateways and load balancers use the whole range for their source ports
+# Return traffic from the internet: the ephemeral range around 3389, which no rule may allow from anywhere
+# (Security Hub EC2.21). A NAT connection that draws source port 3389 (1 in 64,512) gets no answer and is retried.
+EPHEMERAL_FROM_INTERNET = ((1024, 3388), (3390, 65535))
 
 
 class NaclRuleConfig(Model):
@@ -70,6 +73,12 @@ def _rule(number: int, peer: str, protocol: Literal["tcp", "udp", "all"] = "tcp"
                           comment=comment)
 
 
+def _return_traffic(comment: str) -> list[NaclRuleConfig]:
+    """Rules 400 and 410: answers from the internet to connections made from inside, 3389 left out."""
+    return [_rule(400 + 10 * index, ANYWHERE, ports=ports, comment=f"{comment} (not {ADMIN_PORTS[1]})")
+            for index, ports in enumerate(EPHEMERAL_FROM_INTERNET)]
+
+
 def _public() -> NaclConfig:
     return NaclConfig(
         inbound=[
@@ -78,7 +87,7 @@ def _public() -> NaclConfig:
             _rule(200, "vpc", "all", comment="the VPC: targets answering the load balancer, egress through NAT"),
             _rule(300, ANYWHERE, ports=(22, 22), action="deny", comment="never SSH from the internet"),
             _rule(310, ANYWHERE, ports=(3389, 3389), action="deny", comment="never RDP, though inside ephemeral"),
-            _rule(400, ANYWHERE, ports=EPHEMERAL, comment="return traffic of NAT and load balancer connections"),
+            *_return_traffic("return traffic of NAT and load balancer connections"),
         ],
         outbound=[
             _rule(100, ANYWHERE, ports=(80, 80), comment="NAT forwards HTTP"),
@@ -96,7 +105,7 @@ def _app() -> NaclConfig:
             _rule(200, "peers", ports=(443, 443), comment="services called over the transit hub"),
             _rule(300, ANYWHERE, ports=(22, 22), action="deny", comment="never SSH from outside the VPC"),
             _rule(310, ANYWHERE, ports=(3389, 3389), action="deny", comment="never RDP from outside the VPC"),
-            _rule(400, ANYWHERE, ports=EPHEMERAL, comment="return traffic through NAT and the transit hub"),
+            *_return_traffic("return traffic through NAT and the transit hub"),
         ],
         outbound=[
             _rule(100, "vpc", "all", comment="the VPC, its endpoints and the data tier"),
@@ -164,10 +173,11 @@ def expand(rules: list[NaclRuleConfig], vpc_cidr: str, tier_cidrs: Mapping[str, 
 
 
 def admits_from_anywhere(entries: list[NaclEntry], port: int) -> NaclEntry | None:
-    """The entry that admits TCP `port` from the internet (first match among the 0.0.0.0/0 entries), if any."""
+    """The first entry that allows `port` (TCP, UDP or all traffic) from 0.0.0.0/0, whatever denies come before it:
+    Security Hub's EC2.21 (AWS Config rule nacl-no-unrestricted-ssh-rdp) counts every allowing entry."""
     for entry in sorted(entries, key=lambda e: e.number):
-        if not is_anywhere(entry.cidr) or entry.protocol == "udp":
+        if entry.action != "allow" or not is_anywhere(entry.cidr):
             continue
-        if entry.from_port <= port <= entry.to_port or entry.protocol == "all":
-            return entry if entry.action == "allow" else None
+        if entry.protocol == "all" or entry.from_port <= port <= entry.to_port:
+            return entry
     return None

@@ -116,9 +116,12 @@ def _entry_problems(path: str, account: str, rules: list[NaclRuleConfig], entrie
         for port in ADMIN_PORTS:
             opener = admits_from_anywhere(entries, port)
             if opener is not None:
-                yield join_path(path, opener.rule), (f"admits TCP {port} from {opener.cidr}; remote administration "
-                                                    "never comes from the internet (use Session Manager); narrow "
-                                                    "the peer or add a lower-numbered deny")
+                protocol = "UDP" if opener.protocol == "udp" else "TCP"
+                yield join_path(path, opener.rule), (
+                    f"admits {protocol} {port} from {opener.cidr}; remote administration never comes "
+                    "from the internet (use Session Manager), and Security Hub (EC2.21) flags any rule that allows it, "
+                    "even behind a deny: narrow the peer, or split the range around the port (e.g. 1024-3388, "
+                    "3390-65535)")
 
 
 @check("network")

@@ -1,4 +1,5 @@
-"""The security baseline of one account: password policy, EBS and S3 account defaults, Access Analyzer, Config, support.
+"""The security baseline of one account: password policy, EBS and S3 account defaults, Access Analyzer, Config, support,
+the security contact; and what of it is regional, repeated in every other region Security Hub runs in.
 
 GuardDuty and Security Hub reach every account through the delegated administrator (org/security_services.py),
 so nothing of theirs is created here.
@@ -14,12 +15,12 @@ import pulumi_aws as aws
 from components.audit_archive import ConfigDelivery
 from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
-from components.waits import usable_arn
 from config.baseline import PasswordPolicyConfig
 from config.naming import aws_name
+from config.security_hub import SecurityContactConfig
 
-CONFIG_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
 SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
+CONFIG_SERVICE = "config.amazonaws.com"
 
 
 class SecurityBaseline(pulumi.ComponentResource):
@@ -32,7 +33,7 @@ class SecurityBaseline(pulumi.ComponentResource):
     def __init__(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str], region: str,
                  password_policy: PasswordPolicyConfig, delivery: ConfigDelivery, production: bool,
                  organization_analyzer: bool = False, analyzer_after: Sequence[pulumi.Resource] = (),
-                 opts: pulumi.ResourceOptions | None = None):
+                 security_contact: SecurityContactConfig | None = None, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:baseline:SecurityBaseline", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
@@ -74,7 +75,17 @@ class SecurityBaseline(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(analyzer_after)),
         )
 
-        self._config_recorder(name, org_name, account, account_id, delivery)
+        # Security Hub's Config.1 wants the recorder to use AWS Config's service-linked role.
+        self.config_role = aws.iam.ServiceLinkedRole(f"{name}-config-service-role", aws_service_name=CONFIG_SERVICE,
+                                                     opts=child)
+        self.recorder = record_configuration(name, self, aws_name(org_name, account, "config"), self.config_role.arn,
+                                             delivery, region=None, global_types=True)
+
+        if security_contact is not None:
+            aws.account.AlternativeContact(
+                f"{name}-security-contact", alternate_contact_type="SECURITY", name=security_contact.name,
+                title=security_contact.title, email_address=security_contact.email,
+                phone_number=security_contact.phone, opts=child)
 
         # CIS: a role to manage incidents with AWS Support; principals of the account assume it.
         support = aws.iam.Role(
@@ -94,55 +105,38 @@ class SecurityBaseline(pulumi.ComponentResource):
         self.register_outputs({"ebs_key_arn": self.ebs_key.arn, "analyzer_arn": self.analyzer.arn,
                                "support_role_arn": support.arn})
 
-    def _config_recorder(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str],
-                         delivery: ConfigDelivery) -> None:
-        child = pulumi.ResourceOptions(parent=self)
-        role = aws.iam.Role(
-            f"{name}-config-role",
-            name=aws_name(org_name, account, "config-recorder", kind="iam"),
-            description="AWS Config records this account's resources",
-            assume_role_policy=PolicyDocument([
-                Statement("Allow", ["sts:AssumeRole"], principals={"Service": ["config.amazonaws.com"]},
-                          conditions={"StringEquals": {"aws:SourceAccount": account_id}}, sid="ConfigRecords"),
-            ]).to_json(),
-            opts=child,
-        )
-        managed = aws.iam.RolePolicyAttachment(f"{name}-config-role-policy", role=role.name,
-                                               policy_arn=CONFIG_ROLE_POLICY, opts=child)
-        # In the audit account Config writes with this role; elsewhere it falls back to its service principal.
-        objects = pulumi.Output.concat(delivery.bucket_arn, f"/{delivery.prefix}/AWSLogs/", account_id, "/*")
-        delivers = aws.iam.RolePolicy(
-            f"{name}-config-delivery",
-            role=role.id,
-            policy=PolicyDocument([
-                Statement("Allow", ["s3:GetBucketAcl", "s3:ListBucket"], [delivery.bucket_arn], sid="CheckBucket"),
-                Statement("Allow", ["s3:PutObject"], [objects], sid="Deliver",
-                          conditions={"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}),
-                Statement("Allow", ["kms:Decrypt", "kms:GenerateDataKey"], [delivery.key_arn], sid="Encrypt"),
-            ]).to_json(),
-            opts=child,
-        )
-        self.recorder = aws.cfg.Recorder(
-            f"{name}-config-recorder",
-            name=aws_name(org_name, account, "config"),
-            role_arn=usable_arn(role, role.arn, managed, delivers),
-            recording_group=aws.cfg.RecorderRecordingGroupArgs(all_supported=True, include_global_resource_types=True),
-            opts=child,
-        )
-        channel = aws.cfg.DeliveryChannel(
-            f"{name}-config-delivery-channel",
-            name=aws_name(org_name, account, "config"),
-            s3_bucket_name=delivery.bucket_name,
-            s3_key_prefix=delivery.prefix,
-            s3_kms_key_arn=delivery.key_arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.recorder, *delivery.ready]),
-        )
-        aws.cfg.RecorderStatus(
-            f"{name}-config-recorder-status",
-            name=self.recorder.name,
-            is_enabled=True,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[channel]),
-        )
+
+def record_configuration(name: str, parent: pulumi.Resource, recorder_name: str, role_arn: pulumi.Input[str],
+                         delivery: ConfigDelivery, *, region: str | None, global_types: bool) -> aws.cfg.Recorder:
+    """A Config recorder of every supported type (IAM and other global types only where `global_types`), delivering
+    to the audit archive, switched on. `region` None is the provider's own. Config delivers to S3 and KMS as its
+    service principal, which the archive admits for the organization."""
+    recorder = aws.cfg.Recorder(
+        f"{name}-config-recorder",
+        name=recorder_name,
+        role_arn=role_arn,
+        recording_group=aws.cfg.RecorderRecordingGroupArgs(all_supported=True,
+                                                           include_global_resource_types=global_types),
+        region=region,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    channel = aws.cfg.DeliveryChannel(
+        f"{name}-config-delivery-channel",
+        name=recorder_name,
+        s3_bucket_name=delivery.bucket_name,
+        s3_key_prefix=delivery.prefix,
+        s3_kms_key_arn=delivery.key_arn,
+        region=region,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[recorder, *delivery.ready]),
+    )
+    aws.cfg.RecorderStatus(
+        f"{name}-config-recorder-status",
+        name=recorder.name,
+        is_enabled=True,
+        region=region,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[channel]),
+    )
+    return recorder
 
 
 def _ebs_key_policy(root: pulumi.Input[str], account_id: pulumi.Input[str], region: str) -> PolicyDocument:

@@ -1,8 +1,9 @@
 """GuardDuty, Security Hub and Access Analyzer for the whole organization, run from a delegated administrator.
 
 The management account designates the administrator; the administrator enables its own services first, then
-turns them on for every account: GuardDuty by auto-enabling all members, Security Hub by a central configuration
-policy on the root. Access Analyzer's organization analyzer is part of the administrator's baseline.
+turns them on for every account: GuardDuty by auto-enabling all members in every region Security Hub runs in,
+Security Hub by a central configuration policy on the root. Access Analyzer's organization analyzer is part of the
+administrator's baseline.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import pulumi_aws as aws
 
 from components.waits import wait_for
 from config.naming import aws_name
+from policy.security_hub import catalog
 
-GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "EBS_MALWARE_PROTECTION")
+# S3 and RDS protection are Security Hub's GuardDuty.10 and GuardDuty.9.
+GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "EBS_MALWARE_PROTECTION")
 
 
 def _slug(feature: str) -> str:
@@ -23,11 +26,9 @@ def _slug(feature: str) -> str:
 
 
 def security_hub_standards(region: str) -> list[str]:
-    """The standards every account runs: AWS Foundational Security Best Practices and CIS AWS Foundations."""
-    return [
-        f"arn:aws:securityhub:{region}::standards/aws-foundational-security-best-practices/v/1.0.0",
-        f"arn:aws:securityhub:{region}::standards/cis-aws-foundations-benchmark/v/3.0.0",
-    ]
+    """The standards every account runs, those of policy/security_hub_controls.json: AWS Foundational Security Best
+    Practices v1.0.0 and CIS AWS Foundations Benchmark v5.0.0 (ARNs as the Security Hub user guide gives them)."""
+    return [standard.arn(region) for standard in catalog().standards]
 
 
 class SecurityServices(pulumi.ComponentResource):
@@ -35,7 +36,8 @@ class SecurityServices(pulumi.ComponentResource):
 
     def __init__(self, name: str, org_name: str, admin_account_id: pulumi.Input[str], admin_provider: aws.Provider,
                  root_id: pulumi.Input[str], home_region: str, linked_regions: Sequence[str],
-                 organization: pulumi.Resource, opts: pulumi.ResourceOptions | None = None):
+                 organization: pulumi.Resource, disabled_controls: Sequence[str] = (),
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:org:SecurityServices", name, None, opts)
 
         def in_admin(*after: pulumi.Resource) -> pulumi.ResourceOptions:
@@ -44,24 +46,32 @@ class SecurityServices(pulumi.ComponentResource):
         def in_management(*after: pulumi.Resource) -> pulumi.ResourceOptions:
             return pulumi.ResourceOptions(parent=self, depends_on=[organization, *after])
 
-        # GuardDuty: the administrator's detector exists before the designation, so AWS adopts it.
-        self.detector = aws.guardduty.Detector(f"{name}-guardduty", enable=True,
-                                               finding_publishing_frequency="FIFTEEN_MINUTES", opts=in_admin())
-        for feature in GUARDDUTY_FEATURES:
-            aws.guardduty.DetectorFeature(f"{name}-guardduty-{_slug(feature)}", detector_id=self.detector.id,
-                                          name=feature, status="ENABLED", opts=in_admin())
-        guardduty_admin = aws.guardduty.OrganizationAdminAccount(
-            f"{name}-guardduty-admin", admin_account_id=admin_account_id, opts=in_management(self.detector))
-        # The administrator's own GuardDuty learns of its designation a little after the management account.
-        guardduty_admin_ready = wait_for(f"{name}-guardduty-admin-ready", "delegated-administrator",
-                                         after=[guardduty_admin], opts=pulumi.ResourceOptions(parent=self))
-        guardduty_org = aws.guardduty.OrganizationConfiguration(
-            f"{name}-guardduty-organization", detector_id=self.detector.id, auto_enable_organization_members="ALL",
-            opts=in_admin(guardduty_admin_ready))
-        for feature in GUARDDUTY_FEATURES:
-            aws.guardduty.OrganizationConfigurationFeature(
-                f"{name}-guardduty-organization-{_slug(feature)}", detector_id=self.detector.id, name=feature,
-                auto_enable="ALL", opts=in_admin(guardduty_org))
+        # GuardDuty is regional: in each region the administrator's detector exists before the designation, so AWS
+        # adopts it, then the organization configuration enables every member with the features.
+        self.detectors: dict[str, aws.guardduty.Detector] = {}
+        for region in [home_region, *linked_regions]:
+            suffix = "" if region == home_region else f"-{region}"
+            place = None if region == home_region else region  # the home region is the provider's own
+            detector = aws.guardduty.Detector(f"{name}-guardduty{suffix}", enable=True,
+                                              finding_publishing_frequency="FIFTEEN_MINUTES", opts=in_admin(), region=place)
+            self.detectors[region] = detector
+            for feature in GUARDDUTY_FEATURES:
+                aws.guardduty.DetectorFeature(f"{name}-guardduty{suffix}-{_slug(feature)}", detector_id=detector.id,
+                                              name=feature, status="ENABLED", opts=in_admin(), region=place)
+            guardduty_admin = aws.guardduty.OrganizationAdminAccount(
+                f"{name}-guardduty-admin{suffix}", admin_account_id=admin_account_id, opts=in_management(detector),
+                region=place)
+            # The administrator's own GuardDuty learns of its designation a little after the management account.
+            guardduty_admin_ready = wait_for(f"{name}-guardduty-admin{suffix}-ready", "delegated-administrator",
+                                             after=[guardduty_admin], opts=pulumi.ResourceOptions(parent=self))
+            guardduty_org = aws.guardduty.OrganizationConfiguration(
+                f"{name}-guardduty-organization{suffix}", detector_id=detector.id,
+                auto_enable_organization_members="ALL", opts=in_admin(guardduty_admin_ready), region=place)
+            for feature in GUARDDUTY_FEATURES:
+                aws.guardduty.OrganizationConfigurationFeature(
+                    f"{name}-guardduty-organization{suffix}-{_slug(feature)}", detector_id=detector.id, name=feature,
+                    auto_enable="ALL", opts=in_admin(guardduty_org), region=place)
+        self.detector = self.detectors[home_region]
 
         # Security Hub: central configuration needs the aggregator (home region) before it can be switched on.
         hub = aws.securityhub.Account(f"{name}-securityhub", enable_default_standards=False, opts=in_admin())
@@ -86,12 +96,13 @@ class SecurityServices(pulumi.ComponentResource):
         self.hub_policy = aws.securityhub.ConfigurationPolicy(
             f"{name}-securityhub-policy",
             name=aws_name(org_name, "organization", "security-hub"),
-            description="Security Hub on in every account with the CIS and AWS foundational standards",
+            description="Security Hub on in every account with CIS v5.0.0 and AWS Foundational Security Best Practices",
             configuration_policy=aws.securityhub.ConfigurationPolicyConfigurationPolicyArgs(
                 service_enabled=True,
                 enabled_standard_arns=security_hub_standards(home_region),
                 security_controls_configuration=aws.securityhub.
-                ConfigurationPolicyConfigurationPolicySecurityControlsConfigurationArgs(disabled_control_identifiers=[]),
+                ConfigurationPolicyConfigurationPolicySecurityControlsConfigurationArgs(
+                    disabled_control_identifiers=sorted(disabled_controls)),
             ),
             opts=in_admin(hub_org),
         )

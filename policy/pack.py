@@ -18,8 +18,9 @@ from pulumi_policy import (
 )
 
 if __package__:  # the project imports the pack as the `policy` package
-    from . import rules
+    from . import compliance, rules  # compliance adds the security-hub-controls stack rule to rules
 else:  # the CLI runs the pack with its own directory as the import root
+    import compliance  # type: ignore[no-redef]  # noqa: F401
     import rules  # type: ignore[no-redef]
 
 LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from config.errors import ConfigError
-from policy import rules
+from config.security_hub import DISABLED_CONTROLS_OUTPUT
+from policy import compliance, rules
 from preview.account_states import account_state_document, account_state_lines
 from preview.inventory import Inventory
 from preview.quotas import quota_document, quota_lines
@@ -37,9 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     inventory = Inventory(result)
     resources = inventory.policy_resources()
     violations = rules.evaluate(resources)
-    print(render(inventory, violations, blocks=[quota_lines(resources), account_state_lines(resources)]))
+    # Reasons of disabled controls: the program exports them beside the configuration policy that disables them.
+    scorecard = compliance.scorecard(resources, result.outputs.get(DISABLED_CONTROLS_OUTPUT) or {})
+    print(render(inventory, violations, scorecard, blocks=[quota_lines(resources), account_state_lines(resources)]))
     if args.json:
-        document = inventory.document(violations)
+        document = inventory.document(violations, scorecard)
         document |= {"quotas": quota_document(resources), "account_states": account_state_document(resources)}
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(document, indent=2) + "\n")

@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi.runtime.proto import analyzer_pb2
 
-from policy import analyzer, pack, rules
+from policy import analyzer, compliance, pack, rules
 from preview.mocks import Registration
 from preview.run import Run
 
@@ -125,8 +125,10 @@ class Inventory:
             for r in self.run.registrations
         ]
 
-    def document(self, violations: list[rules.Violation]) -> dict[str, Any]:
-        return {
+    def document(self, violations: list[rules.Violation],
+                 scorecard: compliance.Scorecard | None = None) -> dict[str, Any]:
+        """The inventory (docs/inventory.md); `compliance` is the Security Hub scorecard when one is given."""
+        document = {
             "project": self.run.project,
             "stack": self.run.stack,
             "resources": self.resources_json(),
@@ -135,3 +137,6 @@ class Inventory:
             ]},
             "outputs": self.run.outputs,
         }
+        if scorecard is not None:
+            document["compliance"] = scorecard.as_json()
+        return document

@@ -148,7 +148,15 @@ _ARN_SHAPES: dict[str, tuple[str, str]] = {
 }
 
 
+# Service-linked roles AWS names after their service (IAM user guide, "Using service-linked roles").
+_SERVICE_LINKED_ROLES = {"config.amazonaws.com": "AWSServiceRoleForConfig",
+                         "opensearchservice.amazonaws.com": "AWSServiceRoleForAmazonOpenSearchService"}
+
+
 def _service_arn(token: str, inputs: dict[str, Any], resource_id: str, account_id: str, region: str) -> str | None:
+    if token == "aws:iam/serviceLinkedRole:ServiceLinkedRole":
+        service = str(inputs.get("awsServiceName") or "")
+        return f"arn:aws:iam::{account_id}:role/aws-service-role/{service}/{_SERVICE_LINKED_ROLES.get(service, resource_id)}"
     shape = _ARN_SHAPES.get(token)
     if shape is None:
         return None
@@ -198,7 +206,7 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
     if token == "aws:opensearch/domain:Domain":
         return {"endpoint": f"vpc-{resource_id}-{_short_hash(identity)}.{region}.es.amazonaws.com"}
     # Network (issue #4): what the VPC, NAT and Direct Connect resources read back.
-    if token == "aws:ec2/vpc:Vpc":
+    if token in ("aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc"):
         digest = _short_hash(identity)
         return {"defaultNetworkAclId": f"acl-{digest}", "defaultSecurityGroupId": f"sg-{digest}",
                 "defaultRouteTableId": f"rtb-{digest}", "mainRouteTableId": f"rtb-{digest}"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from policy import rules
+from policy import compliance, rules
 from preview.inventory import MANAGEMENT, Inventory
 from preview.mocks import Registration
 
@@ -22,8 +22,9 @@ class _Node:
         return sum(self.types.values()) + sum(child.total() for child in self.children.values())
 
 
-def render(inventory: Inventory, violations: list[rules.Violation], blocks: Sequence[list[str]] = ()) -> str:
-    """The tree per account, then each of `blocks` (lines), then the policy verdict."""
+def render(inventory: Inventory, violations: list[rules.Violation], scorecard: compliance.Scorecard | None = None,
+           blocks: Sequence[list[str]] = ()) -> str:
+    """The tree per account, the compliance scorecard, then each of `blocks` (lines), then the policy verdict."""
     run = inventory.run
     custom = [r for r in run.registrations if r.custom]
     lines = [f"Previewing {run.project}/{run.stack} offline: {len(custom)} resources to create "
@@ -38,15 +39,44 @@ def render(inventory: Inventory, violations: list[rules.Violation], blocks: Sequ
     order = sorted(per_account, key=lambda a: (a != MANAGEMENT, a is None, a or ""))
     for account in order:
         root = per_account[account]
-        region = next((inventory.region(r) for r in custom if inventory.account(r) == account), None)
+        # The account's home: where most of its resources live (some sit in the other allowed regions).
+        regions = Counter(inventory.region(r) for r in custom if inventory.account(r) == account)
+        region = regions.most_common(1)[0][0] if regions else None
         heading = f"account {root.label}" + (f" ({region})" if region and account else "")
         lines.append(f"{heading}: {root.total()} resources")
         lines.extend(_render_node(root, depth=1))
+        lines.append("")
+    if scorecard is not None:
+        lines.extend(scorecard_table(scorecard))
         lines.append("")
     for block in blocks:
         lines.extend([*block, ""])
     lines.extend(_verdict(violations))
     return "\n".join(lines)
+
+
+def scorecard_table(scorecard: compliance.Scorecard) -> list[str]:
+    """Per enabled standard: the count of controls per status, then each failed and disabled control with the
+    resources it names (failed) or why it is off (disabled)."""
+    lines = [f"Security Hub, as the preview sees it ({scorecard.region} and its linked regions):"]
+    for standard in scorecard.standards:
+        counts = scorecard.counts(standard)
+        lines.append(f"  {standard.name}: " + ", ".join(f"{counts[status]} {status.replace('_', ' ')}"
+                                                         for status in compliance.STATUSES))
+        for outcome in scorecard.of_standard(standard):
+            if outcome.status == "failed":
+                lines.append(f"    [failed] {outcome.control.id} {outcome.control.title}")
+                lines.extend(f"        {_short(urn)}: {finding.message}" for finding in outcome.findings
+                             if not finding.passed for urn in [finding.urn])
+            elif outcome.status == "disabled":
+                lines.append(f"    [disabled] {outcome.control.id} {outcome.control.title} "
+                             f"({len(outcome.resources)} resources): {outcome.reason}")
+    return lines
+
+
+def _short(urn: str) -> str:
+    """A resource's logical name, from its URN."""
+    return urn.rsplit("::", 1)[-1]
 
 
 def _component_ancestors(inventory: Inventory, registration: Registration) -> list[Registration]:

@@ -42,6 +42,10 @@ def _call(service: str, operation: str, tags: str | None = "Tags", **members: st
 # pulumi-aws type token -> the call. A resource type the program registers must be here (tested), so a new one
 # cannot skip the check.
 CALLS: dict[str, Call] = {
+    "aws:account/alternativeContact:AlternativeContact": _call("account", "PutAlternateContact", tags=None),
+    "aws:ec2/defaultSubnet:DefaultSubnet": _call("ec2", "CreateDefaultSubnet", tags=None),
+    "aws:ec2/defaultVpc:DefaultVpc": _call("ec2", "CreateDefaultVpc", tags=None),
+    "aws:s3/bucketNotification:BucketNotification": _call("s3", "PutBucketNotificationConfiguration", tags=None),
     "aws:accessanalyzer/analyzer:Analyzer": _call("accessanalyzer", "CreateAnalyzer", tags="tags"),
     "aws:appautoscaling/policy:Policy": _call("application-autoscaling", "PutScalingPolicy", name="PolicyName"),
     "aws:appautoscaling/target:Target": _call("application-autoscaling", "RegisterScalableTarget"),

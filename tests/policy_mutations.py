@@ -213,6 +213,15 @@ def _reserves_beyond(case: Case) -> None:
     case.find("aws:lambda/function:Function").inputs["reservedConcurrentExecutions"] = case.inputs["value"] + 1
 
 
+def _no_schema_logging(case: Case) -> None:
+    case.inputs["parameters"] = [p for p in case.inputs["parameters"] if p["name"] != "log_statement"]
+
+
+def _keeps_incomplete_uploads(case: Case) -> None:
+    for rule in case.inputs["rules"]:
+        rule.pop("abortIncompleteMultipartUpload", None)
+
+
 def _trusting(principal: Any) -> Callable[[Case], None]:
     return _set(assumeRolePolicy=_document({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}))
 
@@ -278,6 +287,18 @@ MUTATIONS: dict[str, Mutation] = {
     "final-snapshot-named-once": Mutation("prod", "aws:rds/cluster:Cluster", _literal_final_snapshot),
     "function-url-grants-both-actions": Mutation("dev", "aws:iam/rolePolicy:RolePolicy", _function_url_only,
                                                  where=named("web-app-policy")),
+    "aurora-statement-logging": Mutation("dev", "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+                                         _no_schema_logging),
+    "bucket-aborts-incomplete-uploads": Mutation(
+        "dev", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", _keeps_incomplete_uploads,
+        where=named("access-logs-expiry")),
+    "primary-data-object-logging": Mutation("dev", "aws:s3/bucket:Bucket",
+                                            lambda case: case.drop("aws:s3/bucketLogging:BucketLogging"),
+                                            where=lambda r: r.name == "dev-data-lake"),
+    # Security Hub judges only the controls of the standards its configuration policy enables: bring the policy.
+    "security-hub-controls": Mutation("prod", "aws:ec2/networkAcl:NetworkAcl", _nacl_opens_ssh, hops=0,
+                                      where=lambda r: r.name.startswith("ops-"),
+                                      bring=("aws:securityhub/configurationPolicy:ConfigurationPolicy",)),
     "service-quotas-cover-needs": Mutation("prod", "aws:servicequotas/serviceQuota:ServiceQuota", _reserves_beyond,
                                            where=named("ops-quotas-lambda"), hops=0,
                                            bring=("aws:lambda/function:Function",)),

@@ -23,12 +23,13 @@ PER_ACCOUNT = Counter({
     "aws:ebs/defaultKmsKey:DefaultKmsKey": 1,
     "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": 1,
     "aws:accessanalyzer/analyzer:Analyzer": 1,
-    "aws:iam/role:Role": 2,  # Config recorder, AWS Support
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 2,
-    "aws:iam/rolePolicy:RolePolicy": 1,
+    "aws:iam/role:Role": 1,  # AWS Support
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": 1,  # AWS Config's, which Security Hub's Config.1 asks for
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
     "aws:cfg/recorder:Recorder": 1,
     "aws:cfg/deliveryChannel:DeliveryChannel": 1,
     "aws:cfg/recorderStatus:RecorderStatus": 1,
+    "aws:account/alternativeContact:AlternativeContact": 1,  # the security contact (Account.1)
 })
 
 
@@ -80,7 +81,8 @@ def test_s3_account_public_access_block_sets_all_four_flags(stack_run: Run) -> N
 
 
 def test_access_analyzer_is_organization_wide_in_management_and_the_delegated_admin(stack_run: Run) -> None:
-    analyzers = {account: regs[0] for account, regs in by_account(stack_run, "aws:accessanalyzer/analyzer:Analyzer").items()}
+    analyzers = {account: named(stack_run, "aws:accessanalyzer/analyzer:Analyzer", f"{account}-baseline-access-analyzer")
+                 for account in by_account(stack_run, "aws:accessanalyzer/analyzer:Analyzer")}
     assert set(analyzers) == ACCOUNTS
     types = {account: analyzer.inputs["type"] for account, analyzer in analyzers.items()}
     assert types == {"management": "ORGANIZATION", "ops": "ORGANIZATION", "network": "ACCOUNT", "build": "ACCOUNT",
@@ -101,8 +103,10 @@ def test_config_records_everything_and_delivers_to_the_audit_bucket(stack_run: R
     for account in ACCOUNTS:
         recorder = named(stack_run, "aws:cfg/recorder:Recorder", f"{account}-baseline-config-recorder")
         assert recorder.inputs["recordingGroup"] == {"allSupported": True, "includeGlobalResourceTypes": True}
-        role = named(stack_run, "aws:iam/role:Role", f"{account}-baseline-config-role")
+        role = named(stack_run, "aws:iam/serviceLinkedRole:ServiceLinkedRole", f"{account}-baseline-config-service-role")
+        assert role.inputs["awsServiceName"] == "config.amazonaws.com"
         assert recorder.inputs["roleArn"] == role.outputs["arn"]
+        assert role.outputs["arn"].endswith(":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig")
         channel = named(stack_run, "aws:cfg/deliveryChannel:DeliveryChannel", f"{account}-baseline-config-delivery-channel")
         assert channel.inputs["s3BucketName"] == bucket.inputs["bucket"]
         assert channel.inputs["s3KmsKeyArn"] == key.outputs["arn"]
@@ -110,9 +114,6 @@ def test_config_records_everything_and_delivers_to_the_audit_bucket(stack_run: R
         assert bucket_policy.urn in channel.dependencies
         status = named(stack_run, "aws:cfg/recorderStatus:RecorderStatus", f"{account}-baseline-config-recorder-status")
         assert status.inputs["isEnabled"] is True and channel.urn in status.dependencies
-        attachment = named(stack_run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-                           f"{account}-baseline-config-role-policy")
-        assert attachment.inputs["policyArn"] == "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"
 
 
 def test_a_support_role_in_every_account(stack_run: Run) -> None:

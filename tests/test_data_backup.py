@@ -97,7 +97,7 @@ def test_selection_by_tag_covers_aurora_and_the_lake(views: dict[str, DataView])
             assert selection["selectionTags"] == [{"type": "STRINGEQUALS", "key": "BackupPlan", "value": "data-tier"}]
             assert view.by_arn(selection["iamRoleArn"]).inputs["name"] == f"shop-{account}-backup"
             assert view.one(CLUSTER, account).inputs["tags"]["BackupPlan"] == "data-tier"
-            [lake] = [b for b in view.in_tier(account) if b.type == "aws:s3/bucket:Bucket"]
+            [lake] = [b for b in view.in_tier(account) if b.type == "aws:s3/bucket:Bucket" and b.name.endswith("-lake")]
             assert lake.inputs["tags"]["BackupPlan"] == "data-tier"
 
 

@@ -87,7 +87,9 @@ def test_mysql_forces_tls_its_own_way_on_its_own_port(switched: DataView) -> Non
     assert cluster["enabledCloudwatchLogsExports"] == ["audit", "error", "general", "slowquery"]
     parameters = view.one("aws:rds/clusterParameterGroup:ClusterParameterGroup", "dev").inputs
     assert parameters["family"] == "aurora-mysql8.0"
-    assert parameters["parameters"] == [{"name": "require_secure_transport", "value": "ON"}]
+    assert parameters["parameters"][0] == {"name": "require_secure_transport", "value": "ON"}
+    assert {p["name"] for p in parameters["parameters"][1:]} == {"server_audit_logging", "server_audit_events",
+                                                                  "slow_query_log", "long_query_time", "log_output"}
     groups = {g.id: g.inputs["tags"]["Name"] for g in view.of("aws:ec2/securityGroup:SecurityGroup", "dev")}
     ingress = [r.inputs["fromPort"] for r in view.of("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "dev")
                if groups.get(r.inputs["securityGroupId"]) == "shop-dev-aurora"]

@@ -116,8 +116,12 @@ def test_the_program_passes_every_lifecycle_rule(stack: str, inventories: dict[s
 
 def test_only_what_cannot_be_deleted_outlives_a_sandbox_destroy(inventories: dict[str, Inventory]) -> None:
     """An organization with accounts cannot be deleted and accounts are closed only by hand: they, and the OUs
-    holding them, are retained (and adopted by id on the next `up`); nothing else in the sandbox is."""
+    holding them, are retained (and adopted by id on the next `up`); AWS's own default network of each account and
+    region is adopted, never deleted (the next `up` adopts it again); nothing else in the sandbox is retained."""
     retained = {r.type for r in inventories["dev"].run.registrations if r.retain_on_delete}
     assert retained == {"aws:organizations/organization:Organization",
                         "aws:organizations/organizationalUnit:OrganizationalUnit",
-                        "aws:organizations/account:Account"}
+                        "aws:organizations/account:Account",
+                        "aws:ec2/defaultVpc:DefaultVpc", "aws:ec2/defaultSubnet:DefaultSubnet",
+                        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+                        "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"}

@@ -66,14 +66,21 @@ def test_nacl_expansion_numbers_peer_and_tier_lists_consecutively() -> None:
         (300, "10.1.0.0/16", 2)]
 
 
-def test_admin_ports_are_judged_by_first_match_from_anywhere() -> None:
+def test_admin_ports_count_every_allowing_rule_from_anywhere_as_security_hub_does() -> None:
     def entries(*rules: NaclRuleConfig) -> list:
         return expand(list(rules), "10.1.0.0/16", {}, [])
 
     ephemeral = NaclRuleConfig(number=400, from_port=1024, to_port=65535, peer="0.0.0.0/0")
     deny = NaclRuleConfig(number=310, from_port=3389, peer="0.0.0.0/0", action="deny")
+    split = [NaclRuleConfig(number=400, from_port=1024, to_port=3388, peer="0.0.0.0/0"),
+             NaclRuleConfig(number=410, from_port=3390, to_port=65535, peer="0.0.0.0/0")]
+    udp = NaclRuleConfig(number=420, protocol="udp", from_port=3389, peer="0.0.0.0/0")
     assert admits_from_anywhere(entries(ephemeral), 3389) is not None
-    assert admits_from_anywhere(entries(deny, ephemeral), 3389) is None
+    # A deny in front does not help: EC2.21 reads every allowing entry.
+    assert admits_from_anywhere(entries(deny, ephemeral), 3389) is not None
+    assert admits_from_anywhere(entries(deny, *split), 3389) is None
+    assert admits_from_anywhere(entries(*split), 22) is None
+    assert admits_from_anywhere(entries(udp), 3389) is not None
     assert admits_from_anywhere(entries(NaclRuleConfig(number=1, protocol="all", peer="10.0.0.0/8")), 22) is None
     assert admits_from_anywhere(entries(NaclRuleConfig(number=1, protocol="all", peer="0.0.0.0/0")), 22) is not None
 

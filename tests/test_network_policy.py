@@ -71,8 +71,10 @@ def test_internet_ingress_only_into_public_groups_on_web_ports(prod_resources: R
 def test_nacl_admin_ports_first_match_from_anywhere(prod_resources: Resources) -> None:
     acl = _find(prod_resources, ":NetworkAcl", "ops-vpc-app-nacl")
     rule = "nacl-admin-ports-closed"
-    without_rdp_deny = [e for e in acl.inputs["ingress"] if e["fromPort"] != 3389]
-    violations = _violations(_replace(prod_resources, acl, inputs={**acl.inputs, "ingress": without_rdp_deny}), rule)
+    # One return-traffic rule over the whole ephemeral range, and no deny in front of it.
+    whole_range = [{**e, "fromPort": 1024, "toPort": 65535} if e["ruleNo"] == 400 else e for e in acl.inputs["ingress"]
+                   if e["fromPort"] != 3389]
+    violations = _violations(_replace(prod_resources, acl, inputs={**acl.inputs, "ingress": whole_range}), rule)
     assert len(violations) == 1 and "rule 400 admits TCP 3389" in violations[0].message
     ssh_first = [*acl.inputs["ingress"], {"ruleNo": 50, "action": "allow", "protocol": "tcp", "fromPort": 22,
                                           "toPort": 22, "cidrBlock": "0.0.0.0/0"}]

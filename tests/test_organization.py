@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -100,11 +101,16 @@ def test_every_resource_is_attributed_to_an_account(stack: str, inventories: dic
         if resource["type"].startswith("aws:"):
             assert resource["account"] in {"management", *ACCOUNTS}, resource["urn"]
             # Only the root-activity twin rules sit in us-east-1, where global sign-in and IAM events arrive, with
-            # the quota request template, managed only from there; backup copies (vault and key) in the copy region.
+            # the quota request template, managed only from there; backup copies (vault and key) in the account's
+            # copy region, and what Security Hub checks in every region it runs in (default VPCs, the regional
+            # baseline, GuardDuty) in the region the name gives.
             in_us_east_1 = "root-activity-global" in resource["name"] or resource["type"].startswith("aws:servicequotas/t")
             expected = "us-east-1" if in_us_east_1 else "ap-northeast-2"
             if "-backup-copy" in resource["name"] and resource["type"] != "aws:cloudwatch/metricAlarm:MetricAlarm":
                 expected = copy_regions(stack)[resource["account"]]
+            regional = re.search(r"(?:default-vpc|baseline|guardduty[a-z-]*?)-((?:us|ap)-[a-z]+-\d)", resource["name"])
+            if regional:
+                expected = regional.group(1)
             assert resource["region"] == expected, resource["urn"]
 
 

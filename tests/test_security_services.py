@@ -44,12 +44,14 @@ def test_guardduty_runs_in_the_admin_and_auto_enables_every_member_with_s3_and_m
     assert designation.urn in seen.dependencies  # the administrator sees its designation a little later
     features = stack_run.of_type(f"{GD}/organizationConfigurationFeature:OrganizationConfigurationFeature")
     assert {(f.inputs["name"], f.inputs["autoEnable"]) for f in features} == {
-        ("S3_DATA_EVENTS", "ALL"), ("EBS_MALWARE_PROTECTION", "ALL")}
+        ("S3_DATA_EVENTS", "ALL"), ("RDS_LOGIN_EVENTS", "ALL"), ("EBS_MALWARE_PROTECTION", "ALL")}
     own = stack_run.of_type(f"{GD}/detectorFeature:DetectorFeature")
     assert {(f.inputs["name"], f.inputs["status"]) for f in own} == {
-        ("S3_DATA_EVENTS", "ENABLED"), ("EBS_MALWARE_PROTECTION", "ENABLED")}
-    # Members get their detectors from auto-enable, never from this program (it would race the service).
-    assert len(stack_run.of_type(f"{GD}/detector:Detector")) == 1
+        ("S3_DATA_EVENTS", "ENABLED"), ("RDS_LOGIN_EVENTS", "ENABLED"), ("EBS_MALWARE_PROTECTION", "ENABLED")}
+    # Members get their detectors from auto-enable, never from this program (it would race the service): the
+    # administrator's own, one per region Security Hub runs in.
+    detectors = stack_run.of_type(f"{GD}/detector:Detector")
+    assert len(detectors) == 2 and {account_of(stack_run, d) for d in detectors} == {"ops"}
 
 
 def test_security_hub_central_configuration_applies_both_standards_to_the_root(stack_run: Run) -> None:

@@ -284,7 +284,10 @@ def test_the_platform_policy_is_scoped_to_this_environment(stack_run: Run, accou
     account_id = view.inventory.run.by_urn(environment.urn).outputs["arn"].split(":")[4]
     name, application = environment.inputs["name"], environment.inputs["application"]
     statements = json.loads(view.one(ROLE_POLICY, account, "-web-platform-policy").inputs["policy"])["Statement"]
-    logs, find_groups, health, storage = statements
+    logs, find_groups, health, storage, ssm = statements
+    assert ssm["Sid"] == "RegisterWithSystemsManager" and ssm["Resource"] == "*"
+    assert "ssm:UpdateInstanceInformation" in ssm["Action"]
+    assert {action.split(":")[0] for action in ssm["Action"]} == {"ec2messages", "ssm", "ssmmessages"}
     assert logs["Action"] == ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
     assert (find_groups["Action"], find_groups["Resource"]) == ("logs:DescribeLogGroups", "*")
     prefix = f"arn:aws:logs:ap-northeast-2:{account_id}:log-group:/aws/elasticbeanstalk/{name}/*"

@@ -10,6 +10,7 @@ import pulumi_aws as aws
 import pulumiverse_time as time
 
 from components import grants
+from components.data.database_logging import logging_parameters
 from components.data.database_support import MONITORING_LOG_GROUP, monitoring_role
 from components.data.log_groups import log_groups
 from components.policy_document import Statement
@@ -55,8 +56,9 @@ class Database(pulumi.ComponentResource):
         parameter, value = AURORA_FORCE_TLS[spec.engine]
         self.parameter_group = aws.rds.ClusterParameterGroup(
             f"{name}-parameters", name=f"{identifier}-cluster", family=spec.parameter_family,
-            description=f"{identifier}: TLS required", opts=child,
-            parameters=[aws.rds.ClusterParameterGroupParameterArgs(name=parameter, value=value)])
+            description=f"{identifier}: TLS required", opts=child,  # changing it would replace the group
+            parameters=[aws.rds.ClusterParameterGroupParameterArgs(name=name_, value=value_)
+                        for name_, value_ in [(parameter, value), *logging_parameters(spec)]])
 
         exports = list(AURORA_LOG_EXPORTS[spec.engine])
         groups = log_groups(name, [f"/aws/rds/cluster/{identifier}/{log}" for log in exports] + [MONITORING_LOG_GROUP],

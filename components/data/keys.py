@@ -46,6 +46,10 @@ def key_policy(purpose: str, account_id: pulumi.Input[str], region: str) -> Poli
                       conditions={"StringEquals": via, "Bool": {"kms:GrantIsForAWSResource": "true"}},
                       sid="ServicesHoldGrants"),
         ]
+    if purpose == "lake":  # S3 server access logging writes the lake's access logs (lake.object_logging)
+        statements.append(Statement(
+            "Allow", ["kms:Decrypt", "kms:GenerateDataKey"], ["*"], principals={"Service": ["logging.s3.amazonaws.com"]},
+            conditions={"StringEquals": {"aws:SourceAccount": account_id}}, sid="AccessLogsEncrypt"))
     if purpose == "logs":
         groups = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:*")
         statements.append(Statement(

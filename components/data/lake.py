@@ -1,4 +1,9 @@
-"""The data-lake bucket: versioned, KMS-encrypted with the lake key, TLS only, never public, aged by lifecycle rules."""
+"""The data-lake bucket: versioned, KMS-encrypted with the lake key, TLS only, never public, aged by lifecycle rules,
+its object events announced to EventBridge, and every read and write of its objects on record.
+
+Object-level logging is `spec.object_logging`: `data-events` (the organization trail records the lake's S3 data
+events; see lake_bucket_arn) or `access-logs` (S3 server access logs into a log bucket beside the lake).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,14 @@ from config.naming import aws_name
 
 EVENTS_PREFIX = "events/"
 ERRORS_PREFIX = "errors/"
+ACCESS_LOG_PREFIX = "lake/"
+ABORT_INCOMPLETE_UPLOADS_DAYS = 7
+
+
+def lake_bucket_name(org: str, account: str, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """The lake bucket's name, known before the bucket: the organization trail selects its data events by it."""
+    # Bucket names are global: the account id keeps the sandbox's and production's `dev` lakes apart.
+    return pulumi.Output.concat(aws_name(org, account, "lake", kind="s3-bucket-prefix"), "-", account_id)
 
 
 class DataLake(pulumi.ComponentResource):
@@ -25,11 +38,9 @@ class DataLake(pulumi.ComponentResource):
         super().__init__("landing-zone:data:DataLake", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.key = key
-        # Bucket names are global: the account id keeps the sandbox's and production's `dev` lakes apart.
-        bucket_name = pulumi.Output.concat(aws_name(org, account, "lake", kind="s3-bucket-prefix"), "-", account_id)
         self.bucket = aws.s3.Bucket(
             name,
-            bucket=bucket_name,
+            bucket=lake_bucket_name(org, account, account_id),
             # The sandbox is destroyed and rebuilt at will; production's lake is protected and never emptied.
             force_destroy=not production,
             tags=dict(tags),
@@ -59,7 +70,56 @@ class DataLake(pulumi.ComponentResource):
                             policy=_bucket_policy(self.bucket.arn, key.arn).to_json(), opts=child)
         aws.s3.BucketLifecycleConfiguration(f"{name}-lifecycle", bucket=self.bucket.id, rules=_lifecycle(spec),
                                             opts=child)
+        aws.s3.BucketNotification(f"{name}-events", bucket=self.bucket.id, eventbridge=True, opts=child)
+        self.access_logs: aws.s3.Bucket | None = None
+        if spec.object_logging == "access-logs":
+            self.access_logs = self._access_log_bucket(name, spec, org, account, account_id, production)
         self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})
+
+    def _access_log_bucket(self, name: str, spec: LakeConfig, org: str, account: str, account_id: pulumi.Input[str],
+                           production: bool) -> aws.s3.Bucket:
+        """A private, KMS-encrypted bucket that receives the lake's S3 server access logs (same account and region,
+        as S3 requires), and the lake's logging into it."""
+        child = pulumi.ResourceOptions(parent=self)
+        logs = aws.s3.Bucket(f"{name}-access-logs",
+                             bucket=pulumi.Output.concat(aws_name(org, account, "lake-logs", kind="s3-bucket-prefix"),
+                                                         "-", account_id),
+                             force_destroy=not production, opts=pulumi.ResourceOptions(parent=self, protect=production))
+        aws.s3.BucketOwnershipControls(
+            f"{name}-access-logs-ownership", bucket=logs.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=child)
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-access-logs-public-access", bucket=logs.id, block_public_acls=True, block_public_policy=True,
+            ignore_public_acls=True, restrict_public_buckets=True, opts=child)
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-access-logs-encryption", bucket=logs.id,
+            rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=aws.s3.
+                BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                    sse_algorithm="aws:kms", kms_master_key_id=self.key.arn),
+                bucket_key_enabled=True)],
+            opts=child)
+        objects = pulumi.Output.concat(logs.arn, "/*")
+        policy = aws.s3.BucketPolicy(f"{name}-access-logs-policy", bucket=logs.id, opts=child, policy=PolicyDocument([
+            Statement("Deny", ["s3:*"], [logs.arn, objects], principals="*",
+                      conditions={"Bool": {"aws:SecureTransport": "false"}}, sid="DenyInsecureTransport"),
+            Statement("Allow", ["s3:PutObject"], [objects], principals={"Service": ["logging.s3.amazonaws.com"]},
+                      conditions={"ArnLike": {"aws:SourceArn": self.bucket.arn},
+                                  "StringEquals": {"aws:SourceAccount": account_id}}, sid="S3ServerAccessLogs"),
+        ]).to_json())
+        aws.s3.BucketLifecycleConfiguration(f"{name}-access-logs-expiry", bucket=logs.id, opts=child, rules=[
+            aws.s3.BucketLifecycleConfigurationRuleArgs(
+                id="expire-access-logs", status="Enabled",
+                filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=spec.access_log_expire_after_days),
+                abort_incomplete_multipart_upload=aws.s3.
+                BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                    days_after_initiation=ABORT_INCOMPLETE_UPLOADS_DAYS))])
+        aws.s3.BucketNotification(f"{name}-access-logs-events", bucket=logs.id, eventbridge=True, opts=child)
+        aws.s3.BucketLogging(f"{name}-logging", bucket=self.bucket.id, target_bucket=logs.id,
+                             target_prefix=ACCESS_LOG_PREFIX,
+                             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]))
+        return logs
 
     def grant_read(self, prefix: str | None = None) -> list[Statement]:
         """List and read the lake's objects (under `prefix`, e.g. `events/`), decrypting with the lake key via S3."""
@@ -100,5 +160,5 @@ def _lifecycle(spec: LakeConfig) -> list[aws.s3.BucketLifecycleConfigurationRule
             noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
                 noncurrent_days=spec.noncurrent_expire_after_days),
             abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
-                days_after_initiation=7)),
+                days_after_initiation=ABORT_INCOMPLETE_UPLOADS_DAYS)),
     ]

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from components.identity.permission_sets import NEEDS_BOUNDARY, PermissionContext, statements_for
+from components.identity.permission_sets import (
+    NEEDS_BOUNDARY,
+    PermissionContext,
+    keep_platform_resources,
+    platform_prefix,
+    statements_for,
+)
 from components.policy_document import PolicyDocument, Statement
 from config.identity import DeveloperBoundaryConfig, IdentityConfig
 from config.naming import aws_name
@@ -23,11 +29,13 @@ def human_trust(management_account_id: str) -> PolicyDocument:
     ])
 
 
-def boundary_document(boundary: DeveloperBoundaryConfig) -> PolicyDocument:
+def boundary_document(boundary: DeveloperBoundaryConfig, ctx: PermissionContext) -> PolicyDocument:
     return PolicyDocument([
         Statement("Allow", list(boundary.allowed_actions), ["*"], sid="MostABoundedRoleMayDo"),
-        # Whatever the allow list says, a bounded role never changes identities or the organization.
+        # Whatever the allow list says, a bounded role never changes identities or the organization...
         Statement("Deny", ["account:*", "iam:*", "organizations:*"], ["*"], sid="NeverIdentityOrOrganization"),
+        # ... nor what the platform manages in the account.
+        *keep_platform_resources(ctx),
     ])
 
 
@@ -40,17 +48,18 @@ class AccessRoles(pulumi.ComponentResource):
         super().__init__("landing-zone:identity:AccessRoles", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         keys = [key for key in identity.roles if account in identity.role_accounts(key, member_accounts)]
+        platform = PermissionContext(account_id, region, platform_prefix=platform_prefix(org_name, account))
         self.boundary: aws.iam.Policy | None = None
         if any(NEEDS_BOUNDARY & set(identity.roles[key].permission_sets) for key in keys):
             self.boundary = aws.iam.Policy(
                 f"{name}-developer-boundary",
                 name=aws_name(org_name, account, "developer-boundary", kind="iam"),
                 description="Permissions boundary of every role developers create",
-                policy=boundary_document(identity.developer_boundary).to_json(),
+                policy=boundary_document(identity.developer_boundary, platform).to_json(),
                 opts=child,
             )
         context = PermissionContext(account_id, region, identity.developer_boundary.role_path,
-                                    self.boundary.arn if self.boundary else None)
+                                    self.boundary.arn if self.boundary else None, platform.platform_prefix)
         trust = human_trust(management_account_id).to_json()
 
         self.roles: dict[str, aws.iam.Role] = {}

@@ -62,7 +62,7 @@ DEVELOPER_SERVICES = [
     "ecr:*", "elasticbeanstalk:*", "es:*", "events:*", "firehose:*", "glue:*", "kinesis:*", "lambda:*", "logs:*",
     "personalize:*", "s3:*", "ses:*", "sns:*", "sqs:*", "states:*", "xray:*",
     "autoscaling:*", "elasticloadbalancing:*", "ec2:Describe*", "rds:Describe*", "rds:List*",
-    "kms:Decrypt", "kms:Describe*", "kms:Encrypt", "kms:GenerateDataKey*", "kms:List*",
+    "kms:Describe*", "kms:Encrypt", "kms:GenerateDataKey*", "kms:List*",  # decrypt: the account's own keys only
     "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:ListSecrets",
     "ssm:DescribeParameters", "ssm:GetParameter*", "iam:Get*", "iam:List*",
 ]

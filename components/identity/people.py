@@ -17,6 +17,10 @@ CONSOLE = "console"
 PROGRAMMATIC = "programmatic"
 
 
+# The group every programmatic user joins besides its configured ones: it holds the no-console deny.
+PROGRAMS_GROUP = "programmatic-users"
+
+
 def group_name(org_name: str, group: str) -> str:
     return aws_name(org_name, "", group, kind="iam")
 
@@ -60,6 +64,9 @@ class People(pulumi.ComponentResource):
         self.initial_passwords: dict[str, pulumi.Output[str]] = {}
         for spec_user in identity.users:
             self.users[spec_user.name] = self._user(name, spec_user, identity.console_password_length, child)
+        programs = [self.users[user.name].name for user in identity.users if not user.console]
+        if programs:
+            self._no_console(name, org_name, programs, guard, child)
         for key, group in self.groups.items():
             members = [self.users[user.name].name for user in identity.users if key in user.groups]
             if members:
@@ -68,6 +75,22 @@ class People(pulumi.ComponentResource):
                                         group=group.name, users=members, opts=child)
         self.register_outputs({"groups": {key: group.name for key, group in self.groups.items()},
                                "users": {key: user.name for key, user in self.users.items()}})
+
+    def _no_console(self, name: str, org_name: str, programs: list[pulumi.Output[str]], guard: aws.iam.Policy,
+                    child: pulumi.ResourceOptions) -> None:
+        """No console for programs, ever (access keys are never created by this program either). Through a group of
+        their own: users hold no policies themselves (Security Hub IAM.2, CIS 1.14)."""
+        group_name_ = group_name(org_name, PROGRAMS_GROUP)
+        group = aws.iam.Group(f"{name}-{PROGRAMS_GROUP}", name=group_name_, opts=child)
+        aws.iam.GroupPolicyAttachment(f"{name}-{PROGRAMS_GROUP}-mfa-guard", group=group.name, policy_arn=guard.arn,
+                                      opts=child)  # every group carries it
+        aws.iam.GroupPolicy(f"{name}-{PROGRAMS_GROUP}-no-console", group=group.name, name="no-console", opts=child,
+                            policy=PolicyDocument([
+                                Statement("Deny", ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], ["*"],
+                                          sid="NeverConsole"),
+                            ]).to_json())
+        aws.iam.GroupMembership(f"{name}-{PROGRAMS_GROUP}-members", name=f"{group_name_}-members", group=group.name,
+                                users=programs, opts=child)
 
     def _user(self, name: str, spec: UserConfig, password_length: int, child: pulumi.ResourceOptions) -> aws.iam.User:
         access = CONSOLE if spec.console else PROGRAMMATIC
@@ -89,15 +112,4 @@ class People(pulumi.ComponentResource):
             )
             initial = login.encrypted_password if spec.pgp_key else login.password
             self.initial_passwords[spec.name] = pulumi.Output.secret(initial)
-        else:
-            # No console for programs, ever; access keys are never created by this program either.
-            aws.iam.UserPolicy(
-                f"{name}-user-{spec.name}-no-console",
-                user=user.name,
-                name="no-console",
-                policy=PolicyDocument([
-                    Statement("Deny", ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"], ["*"], sid="NeverConsole"),
-                ]).to_json(),
-                opts=child,
-            )
         return user

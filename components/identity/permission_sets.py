@@ -14,6 +14,9 @@ from config.identity import PermissionSetName, PolicyStatementConfig
 # The tag every account provider's default_tags put on what the landing zone manages (org/providers.py).
 PLATFORM_TAG = ("ManagedBy", "pulumi/landing-zone")
 
+# Decrypting (and re-encrypting out of) a key: granted on named keys only.
+DECRYPT_ACTIONS = ["kms:Decrypt", "kms:ReEncryptFrom"]
+
 # Changes that would silence or subvert the platform (alert topics, root-activity rules, its functions and logs).
 PLATFORM_CHANGES = [
     "cloudwatch:DeleteAlarms", "cloudwatch:DisableAlarmActions", "dynamodb:DeleteTable", "es:DeleteDomain",
@@ -30,6 +33,29 @@ PLATFORM_CHANGES = [
     "cloudwatch:TagResource", "dynamodb:TagResource", "es:AddTags", "events:TagResource", "kinesis:AddTagsToStream",
     "lambda:TagResource", "logs:TagLogGroup", "logs:TagResource", "secretsmanager:TagResource", "sns:TagResource",
     "sqs:TagQueue", "states:TagResource",
+    # Alarms overwritten in place, and the log subscriptions and metric filters that feed alerting.
+    "cloudwatch:PutMetricAlarm", "logs:DeleteMetricFilter", "logs:DeleteSubscriptionFilter", "logs:PutMetricFilter",
+    "logs:PutSubscriptionFilter",
+]
+# S3 matches no resource tags for bucket settings, and Kinesis and Firehose not for every action: the platform's
+# buckets and streams are named `<org>-<account>-...` (config/naming.py), so those names are what the denies match.
+PLATFORM_BUCKET_CHANGES = [
+    "s3:BypassGovernanceRetention", "s3:DeleteBucket*", "s3:DeleteObjectVersion", "s3:PutAccelerateConfiguration",
+    "s3:PutAnalyticsConfiguration", "s3:PutBucket*", "s3:PutEncryptionConfiguration",
+    "s3:PutIntelligentTieringConfiguration", "s3:PutInventoryConfiguration", "s3:PutLifecycleConfiguration",
+    "s3:PutMetricsConfiguration", "s3:PutObjectAcl", "s3:PutObjectLegalHold", "s3:PutObjectRetention",
+    "s3:PutObjectVersionAcl", "s3:PutReplicationConfiguration",
+]
+PLATFORM_STREAM_CHANGES = [
+    "kinesis:AddTagsToStream", "kinesis:DecreaseStreamRetentionPeriod", "kinesis:DeleteResourcePolicy",
+    "kinesis:DeleteStream", "kinesis:DeregisterStreamConsumer", "kinesis:DisableEnhancedMonitoring",
+    "kinesis:EnableEnhancedMonitoring", "kinesis:IncreaseStreamRetentionPeriod", "kinesis:MergeShards",
+    "kinesis:PutResourcePolicy", "kinesis:RemoveTagsFromStream", "kinesis:SplitShard", "kinesis:StartStreamEncryption",
+    "kinesis:StopStreamEncryption", "kinesis:UpdateShardCount", "kinesis:UpdateStreamMode",
+]
+PLATFORM_DELIVERY_CHANGES = [
+    "firehose:DeleteDeliveryStream", "firehose:StartDeliveryStreamEncryption", "firehose:StopDeliveryStreamEncryption",
+    "firehose:TagDeliveryStream", "firehose:UntagDeliveryStream", "firehose:UpdateDestination",
 ]
 
 
@@ -41,6 +67,7 @@ class PermissionContext:
     region: str
     role_path: str = "/app/"
     boundary_arn: pulumi.Input[str] | None = None
+    platform_prefix: str | None = None  # `<org>-<account>-`: the names of the platform's buckets and streams here
 
     def arn(self, service: str, resource: str, regional: bool = True) -> pulumi.Output[str]:
         """`arn:aws:<service>:<region>:<account>:<resource>` in this account (no region for global services)."""
@@ -51,16 +78,42 @@ class PermissionContext:
         return self.arn("iam", resource, regional=False)
 
 
-def keep_platform_resources() -> Statement:
-    """Whatever else a set allows, what the landing zone manages in the account is changed by the program only."""
+def platform_prefix(org_name: str, account: str) -> str:
+    """How the platform's own bucket and stream names in `account` begin (aws_name's `<org>-<account>-`)."""
+    return f"{org_name}-{account}-"
+
+
+def keep_platform_resources(ctx: PermissionContext) -> list[Statement]:
+    """Whatever else a set allows, what the landing zone manages in the account is changed by the program only:
+    resources tagged as the platform's, and its buckets, streams and delivery streams by name."""
     key, value = PLATFORM_TAG
-    return Statement("Deny", PLATFORM_CHANGES, ["*"], conditions={"StringEquals": {f"aws:ResourceTag/{key}": value}},
-                     sid="KeepPlatformResources")
+    statements = [Statement("Deny", PLATFORM_CHANGES, ["*"], conditions={"StringEquals": {f"aws:ResourceTag/{key}": value}},
+                            sid="KeepPlatformResources")]
+    if ctx.platform_prefix:
+        prefix = ctx.platform_prefix
+        statements += [
+            Statement("Deny", PLATFORM_BUCKET_CHANGES, [f"arn:aws:s3:::{prefix}*", f"arn:aws:s3:::{prefix}*/*"],
+                      sid="KeepPlatformBuckets"),
+            Statement("Deny", PLATFORM_STREAM_CHANGES,
+                      [pulumi.Output.concat("arn:aws:kinesis:*:", ctx.account_id, ":stream/", prefix, "*")],
+                      sid="KeepPlatformStreams"),
+            Statement("Deny", PLATFORM_DELIVERY_CHANGES,
+                      [pulumi.Output.concat("arn:aws:firehose:*:", ctx.account_id, ":deliverystream/", prefix, "*")],
+                      sid="KeepPlatformDeliveryStreams"),
+        ]
+    return statements
 
 
-def administrator(_: PermissionContext) -> list[Statement]:
-    # Our own reviewable document rather than the AWS managed AdministratorAccess: same reach, pinned in code.
-    return [Statement("Allow", ["*"], ["*"], sid="Administer")]
+def own_keys(ctx: PermissionContext) -> pulumi.Output[str]:
+    """Every KMS key of the account, in any region: decrypting is granted on these, never on `*` (Security Hub KMS.2)."""
+    return pulumi.Output.concat("arn:aws:kms:*:", ctx.account_id, ":key/*")
+
+
+def administrator(ctx: PermissionContext) -> list[Statement]:
+    # Our own reviewable document rather than the AWS managed AdministratorAccess: same reach, pinned in code;
+    # decryption is the one thing named per key: the account's own keys, never "*".
+    return [Statement("Allow", not_actions=DECRYPT_ACTIONS, resources=["*"], sid="Administer"),
+            Statement("Allow", DECRYPT_ACTIONS, [own_keys(ctx)], sid="DecryptWithOwnKeys")]
 
 
 def read_only(_: PermissionContext) -> list[Statement]:
@@ -82,9 +135,10 @@ def billing(ctx: PermissionContext) -> list[Statement]:
 def developer(ctx: PermissionContext) -> list[Statement]:
     return [
         Statement("Allow", actions.DEVELOPER_SERVICES, ["*"], sid="BuildServices"),
+        Statement("Allow", ["kms:Decrypt"], [own_keys(ctx)], sid="DecryptWithOwnKeys"),
         # Beanstalk environments run with its service and instance roles; developers may hand over those only.
         Statement("Allow", ["iam:PassRole"], [ctx.iam("role/aws-elasticbeanstalk-*")], sid="PassBeanstalkRoles"),
-        keep_platform_resources(),
+        *keep_platform_resources(ctx),
     ]
 
 
@@ -162,7 +216,7 @@ def deploy_services(ctx: PermissionContext) -> list[Statement]:
                             "ecr:UploadLayerPart"], [ctx.arn("ecr", "repository/*")], sid="PushImages"),
         Statement("Allow", ["iam:PassRole"], [ctx.iam("role/aws-elasticbeanstalk-*"), ctx.iam(f"role{ctx.role_path}*")],
                   sid="PassServiceRoles"),
-        keep_platform_resources(),
+        *keep_platform_resources(ctx),
     ]
 
 

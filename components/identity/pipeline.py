@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components.identity.permission_sets import PermissionContext, statements_for
+from components.identity.permission_sets import PermissionContext, platform_prefix, statements_for
 from components.policy_document import PolicyDocument, Statement
 from config.identity import DeployConfig, OidcConfig
 from config.naming import aws_name
@@ -87,7 +87,7 @@ class DeployRole(pulumi.ComponentResource):
             tags={"Access": MACHINE},
             opts=child,
         )
-        context = PermissionContext(account_id, region, role_path)
+        context = PermissionContext(account_id, region, role_path, platform_prefix=platform_prefix(org_name, account))
         aws.iam.RolePolicy(
             f"{name}-policy",
             role=self.role.name,

@@ -142,6 +142,13 @@ def _platform_document(region: str, account_id: pulumi.Input[str], application: 
                   [pulumi.Output.concat("arn:aws:s3:::elasticbeanstalk-", region, "-", account_id),
                    pulumi.Output.concat("arn:aws:s3:::elasticbeanstalk-", region, "-", account_id, "/*")],
                   sid="PlatformStorageBucket"),
+        # The SSM agent registers the instance and carries Session Manager (Security Hub SSM.1); these calls name
+        # no resource (Systems Manager user guide, "Create an instance profile": AmazonSSMManagedInstanceCore).
+        Statement("Allow", ["ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
+                            "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
+                            "ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel",
+                            "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel",
+                            "ssmmessages:OpenDataChannel"], ["*"], sid="RegisterWithSystemsManager"),
     ]
     if bundle is not None:
         statements.append(Statement("Allow", ["s3:GetObject"], [f"arn:aws:s3:::{bundle.bucket}/{bundle.key}"],

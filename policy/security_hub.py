@@ -1,0 +1,266 @@
+"""Security Hub CSPM controls as the registered resources decide them: the catalog, the evaluation registry, and the
+view of the resources that evaluations read.
+
+The catalog is security_hub_controls.json beside this module (its sources are named in it): every control of the
+standards the program can enable, with its title, standards, CIS number and the AWS Config resource types it
+evaluates. An evaluation is a plain function over an `Estate` that yields one `Finding` per thing the control looks
+at (a resource, or an account in a region); a control only live AWS can decide is listed in `RUNTIME` with the
+reason. Like rules.py, this module imports nothing from the program, so the CrossGuard pack can load it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+if __package__:  # imported as policy.security_hub by the preview and the tests
+    from . import rules
+else:  # the CrossGuard pack imports its modules from the pack directory
+    import rules  # type: ignore[no-redef]
+
+CATALOG = Path(__file__).with_name("security_hub_controls.json")
+ACCOUNT = "AWS::::Account"
+MANAGEMENT = "management"
+ORGANIZATION = "aws:organizations/organization:Organization"
+MEMBER_ACCOUNT = "aws:organizations/account:Account"
+HUB_POLICY = "aws:securityhub/configurationPolicy:ConfigurationPolicy"
+HUB_AGGREGATOR = "aws:securityhub/findingAggregator:FindingAggregator"
+BEANSTALK_ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
+
+# AWS Config resource type -> the pulumi-aws types that create one. Elastic Beanstalk creates the load balancer,
+# Auto Scaling group, launch template, instances and their volumes of every environment, so the environment stands
+# for them (its option settings decide what Security Hub sees).
+PULUMI_TYPES: Mapping[str, tuple[str, ...]] = {
+    "AWS::AutoScaling::AutoScalingGroup": (BEANSTALK_ENVIRONMENT, "aws:autoscaling/group:Group"),
+    "AWS::Backup::BackupVault": ("aws:backup/vault:Vault",),
+    "AWS::Backup::RecoveryPoint": ("aws:backup/vault:Vault",),
+    "AWS::CloudTrail::Trail": ("aws:cloudtrail/trail:Trail",),
+    "AWS::DynamoDB::Table": ("aws:dynamodb/table:Table",),
+    "AWS::EC2::EIP": ("aws:ec2/eip:Eip",),
+    "AWS::EC2::Instance": (BEANSTALK_ENVIRONMENT,),
+    "AWS::EC2::LaunchTemplate": (BEANSTALK_ENVIRONMENT,),
+    "AWS::EC2::NetworkAcl": ("aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"),
+    "AWS::EC2::SecurityGroup": ("aws:ec2/securityGroup:SecurityGroup",
+                                "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"),
+    "AWS::EC2::Subnet": ("aws:ec2/subnet:Subnet", "aws:ec2/defaultSubnet:DefaultSubnet"),
+    "AWS::EC2::TransitGateway": ("aws:ec2transitgateway/transitGateway:TransitGateway",),
+    "AWS::EC2::VPC": ("aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc"),
+    "AWS::EC2::Volume": (BEANSTALK_ENVIRONMENT,),
+    "AWS::ElasticBeanstalk::Environment": (BEANSTALK_ENVIRONMENT,),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": (BEANSTALK_ENVIRONMENT, "aws:lb/loadBalancer:LoadBalancer"),
+    "AWS::IAM::Group": ("aws:iam/group:Group",),
+    "AWS::IAM::Policy": ("aws:iam/policy:Policy",),
+    "AWS::IAM::Role": ("aws:iam/role:Role",),
+    "AWS::IAM::User": ("aws:iam/user:User",),
+    "AWS::KMS::Key": ("aws:kms/key:Key",),
+    "AWS::Kinesis::Stream": ("aws:kinesis/stream:Stream",),
+    "AWS::Lambda::Function": ("aws:lambda/function:Function",),
+    "AWS::OpenSearch::Domain": ("aws:opensearch/domain:Domain",),
+    "AWS::RDS::DBCluster": ("aws:rds/cluster:Cluster",),
+    "AWS::RDS::DBInstance": ("aws:rds/clusterInstance:ClusterInstance", "aws:rds/instance:Instance"),
+    "AWS::S3::Bucket": ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"),
+    "AWS::SNS::Topic": ("aws:sns/topic:Topic",),
+    "AWS::SQS::Queue": ("aws:sqs/queue:Queue",),
+    "AWS::SecretsManager::Secret": ("aws:secretsmanager/secret:Secret",),
+}
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str  # e.g. cis-aws-foundations-benchmark/v/5.0.0, the tail of the standard's ARN
+    name: str
+
+    def arn(self, region: str) -> str:
+        """The standard's ARN as Security Hub's EnableStandards and configuration policies take it."""
+        return f"arn:aws:securityhub:{region}::standards/{self.id}"
+
+
+@dataclass(frozen=True)
+class Control:
+    id: str  # Security Hub's control id, e.g. EC2.21
+    title: str
+    standards: tuple[str, ...]  # Standard ids
+    resource_types: tuple[str, ...]  # AWS Config types; AWS::::Account for account-level controls
+    requirements: Mapping[str, str]  # standard id -> the standard's own number (CIS recommendations)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    standards: tuple[Standard, ...]
+    controls: tuple[Control, ...]
+
+    def control(self, control_id: str) -> Control:
+        for control in self.controls:
+            if control.id == control_id:
+                return control
+        raise KeyError(control_id)
+
+    def standard_of_arn(self, arn: str) -> Standard | None:
+        return next((s for s in self.standards if str(arn).endswith(f":standards/{s.id}")), None)
+
+
+@functools.cache
+def catalog() -> Catalog:
+    """The controls of security_hub_controls.json."""
+    data = json.loads(CATALOG.read_text())
+    return Catalog(
+        standards=tuple(Standard(s["id"], s["name"]) for s in data["standards"]),
+        controls=tuple(Control(c["id"], c["title"], tuple(c["standards"]), tuple(c["resourceTypes"]),
+                               dict(c.get("requirements", {}))) for c in data["controls"]),
+    )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a control looks at, and what Security Hub will say of it."""
+
+    urn: str
+    passed: bool
+    message: str
+
+
+class Estate:
+    """The registered resources as the controls see them: by type, account and region."""
+
+    def __init__(self, resources: Sequence[rules.Resource]):
+        self.resources = list(resources)
+        self.graph = rules._Graph(self.resources)
+        self.by_urn = self.graph.by_urn
+
+    def of(self, *types: str) -> list[rules.Resource]:
+        return self.graph.of(*types)
+
+    def account_of(self, resource: rules.Resource) -> str:
+        """The config name of the account the resource lives in (its provider's Account tag)."""
+        return resource.tags.get("Account", MANAGEMENT)
+
+    def region_of(self, resource: rules.Resource) -> str:
+        """Its own `region` input (pulumi-aws 7), else its provider's region, else the home region."""
+        region = resource.inputs.get("region") or (resource.provider_inputs or {}).get("region")
+        return str(region) if region else self.home_region
+
+    @cached_property
+    def accounts(self) -> dict[str, rules.Resource]:
+        """Account name -> the resource that stands for it: the organization for management, else its Account."""
+        found = {r.name: r for r in self.of(MEMBER_ACCOUNT)}
+        for organization in self.of(ORGANIZATION)[:1]:
+            found[MANAGEMENT] = organization
+        return found
+
+    @cached_property
+    def home_region(self) -> str:
+        """Where Security Hub's configuration policy lives (the aggregation region)."""
+        for resource in self.of(HUB_POLICY, ORGANIZATION):
+            region = resource.inputs.get("region") or (resource.provider_inputs or {}).get("region")
+            if region:
+                return str(region)
+        return ""
+
+    @cached_property
+    def regions(self) -> list[str]:
+        """Every region Security Hub runs in: the home region and the aggregator's linked regions."""
+        linked = [str(r) for aggregator in self.of(HUB_AGGREGATOR)
+                  for r in rules._as_list(aggregator.inputs.get("specifiedRegions"))]
+        return sorted({self.home_region, *linked} - {""})
+
+    def places(self) -> list[tuple[str, rules.Resource, str]]:
+        """(account name, its resource, region) for every account in every region Security Hub runs in."""
+        return [(name, account, region) for name, account in sorted(self.accounts.items()) for region in self.regions]
+
+    def where(self, account: str, region: str | None, *types: str) -> list[rules.Resource]:
+        """The resources of `types` in `account` (and `region`, unless None)."""
+        return [r for r in self.of(*types)
+                if self.account_of(r) == account and (region is None or self.region_of(r) == region)]
+
+    def applies(self, control: Control) -> bool:
+        """Whether the program creates anything the control evaluates (every account counts for account controls)."""
+        if ACCOUNT in control.resource_types:
+            return bool(self.accounts)
+        return any(self.of(*PULUMI_TYPES.get(kind, ())) for kind in control.resource_types)
+
+    @cached_property
+    def hub_policy(self) -> Mapping[str, Any]:
+        """The Security Hub configuration policy's body (empty when the program enables none)."""
+        for policy in self.of(HUB_POLICY):
+            return rules.decode(policy.inputs.get("configurationPolicy")) or {}
+        return {}
+
+    @cached_property
+    def enabled_standards(self) -> list[Standard]:
+        arns = rules._as_list(self.hub_policy.get("enabledStandardArns")) if self.hub_policy.get("serviceEnabled") else []
+        found = [catalog().standard_of_arn(str(arn)) for arn in arns]
+        return [standard for standard in found if standard is not None]
+
+    @cached_property
+    def disabled_controls(self) -> list[str]:
+        settings = self.hub_policy.get("securityControlsConfiguration") or {}
+        return [str(c) for c in rules._as_list(settings.get("disabledControlIdentifiers"))]
+
+
+Evaluation = Callable[[Estate], Iterable[Finding]]
+EVALUATIONS: dict[str, Evaluation] = {}
+RUNTIME: dict[str, str] = {}
+
+
+def evaluates(*control_ids: str) -> Callable[[Evaluation], Evaluation]:
+    """Register `fn` as the offline evaluation of each of `control_ids`."""
+    def register(fn: Evaluation) -> Evaluation:
+        for control_id in control_ids:
+            if control_id in EVALUATIONS or control_id in RUNTIME:
+                raise ValueError(f"{control_id} is evaluated twice")
+            EVALUATIONS[control_id] = fn
+        return fn
+
+    return register
+
+
+def decided_at_runtime(reason: str, *control_ids: str) -> None:
+    """Record that only live AWS can decide `control_ids`, and why."""
+    for control_id in control_ids:
+        if control_id in EVALUATIONS or control_id in RUNTIME:
+            raise ValueError(f"{control_id} is evaluated twice")
+        RUNTIME[control_id] = reason
+
+
+def each(resources: Iterable[rules.Resource], ok: Callable[[rules.Resource], bool], passed: str,
+         failed: str) -> Iterator[Finding]:
+    """One finding per resource: `passed` or `failed` (each formatted with {name}) as `ok(resource)` says."""
+    for resource in resources:
+        good = ok(resource)
+        yield Finding(resource.urn, good, (passed if good else failed).format(name=label(resource)))
+
+
+def from_stack_rule(check: Callable[[Sequence[rules.Resource]], Iterable[tuple[str, str]]],
+                    subjects: Iterable[rules.Resource], estate: Estate, passed: str) -> Iterator[Finding]:
+    """A stack rule of rules.py as findings: its violations fail, every other subject passes with `passed`."""
+    failures: dict[str, str] = {}
+    for urn, message in check(estate.resources):
+        failures.setdefault(urn, message)
+    for subject in subjects:
+        if subject.urn in failures:
+            yield Finding(subject.urn, False, failures[subject.urn])
+        else:
+            yield Finding(subject.urn, True, passed.format(name=label(subject)))
+
+
+def from_resource_rule(check: Callable[[rules.Resource], Iterable[str]], subjects: Iterable[rules.Resource],
+                       passed: str) -> Iterator[Finding]:
+    """A resource rule of rules.py as findings over `subjects`."""
+    for subject in subjects:
+        messages = list(check(subject))
+        yield Finding(subject.urn, not messages, "; ".join(messages) or passed.format(name=label(subject)))
+
+
+def label(resource: rules.Resource) -> str:
+    """How a message names a resource: its AWS name where it has one, else its logical name."""
+    for key in ("name", "bucket", "clusterIdentifier", "identifier", "domainName", "analyzerName"):
+        value = resource.inputs.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return resource.name
+
