@@ -1,4 +1,4 @@
-"""`python -m preview STACK [--json FILE]`: what `pulumi preview` would create, offline.
+"""`python -m preview STACK [--json FILE] [--html FILE]`: what `pulumi preview` would create, offline.
 
 Exit status: 0 clean, 1 a mandatory policy violation, 2 invalid config.
 """
@@ -14,6 +14,7 @@ from config.errors import ConfigError
 from policy import rules
 from preview.inventory import Inventory
 from preview.render import render
+from preview.report import page
 from preview.run import run
 from preview.stackfile import StackFileError
 
@@ -22,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m preview", description=__doc__.splitlines()[0])
     parser.add_argument("stack", help="stack name; reads Pulumi.STACK.yaml")
     parser.add_argument("--json", metavar="FILE", type=Path, help="write the inventory as JSON to FILE")
+    parser.add_argument("--html", metavar="FILE", type=Path, help="write the report page (diagram and all) to FILE")
     parser.add_argument("--stack-file", metavar="PATH", type=Path, help="read this stack file instead")
     args = parser.parse_args(argv)
     try:
@@ -35,9 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     inventory = Inventory(result)
     violations = rules.evaluate(inventory.policy_resources())
     print(render(inventory, violations))
+    document = inventory.document(violations) if args.json or args.html else {}
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(inventory.document(violations), indent=2) + "\n")
+        args.json.write_text(json.dumps(document, indent=2) + "\n")
+    if args.html:
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(page(document))
     return 1 if any(v.level == "mandatory" for v in violations) else 0
 
 
