@@ -17,8 +17,9 @@ from typing import Any
 
 import drawsvg as dw
 
-from preview.architecture import DIRECT_CONNECT, MANAGEMENT, Account, Architecture, DirectConnect, RouteTable, read
-from preview.drawing import FONT, INK, MUTED, Block, arrow_marker, block, box, label, place, text_width, wrap
+from preview.architecture import DIRECT_CONNECT, MANAGEMENT, Account, Architecture, DirectConnect, RouteTable
+from preview.architecture_reader import read
+from preview.drawing import FONT, INK, MUTED, Block, arrow_marker, attribute, block, box, label, place, text_width, wrap
 from preview.vpc_panel import (
     SEGMENT_COLORS,
     SERVICE_COLORS,
@@ -66,18 +67,16 @@ def draw(architecture: Architecture) -> dw.Drawing:
     columns, summarized = _columns(architecture)
     network_width = sum(c.width for c in columns) + GAP * max(len(columns) - 1, 0)
     width = max(network_width, 1000.0)
-    parts: list[tuple[Block, float]] = [(_title(architecture, width), 0), (_organization(architecture, width), 0)]
-    network = _network(architecture, columns, width)
-    parts.append((network, 0))
+    parts = [_title(architecture, width), _organization(architecture, width), _network(architecture, columns, width)]
     if summarized:
-        parts.append((_summaries(summarized, width), 0))
-    parts += [(_alerts(architecture, width), 0), (_legend(width), 0)]
-    height = sum(part.height for part, _ in parts) + GAP * (len(parts) - 1) + 2 * MARGIN
+        parts.append(_summaries(summarized, width))
+    parts += [_alerts(architecture, width), _legend(width)]
+    height = sum(part.height for part in parts) + GAP * (len(parts) - 1) + 2 * MARGIN
     drawing = dw.Drawing(width + 2 * MARGIN, height, font_family=FONT, role="img",
-                         aria_label=f"Architecture of {architecture.project}/{architecture.stack}")
+                         aria_label=attribute(f"Architecture of {architecture.project}/{architecture.stack}"))
     drawing.append(dw.Rectangle(0, 0, width + 2 * MARGIN, height, fill="#ffffff"))
     y = float(MARGIN)
-    for part, _ in parts:
+    for part in parts:
         place(drawing, part, MARGIN, y)
         y += part.height + GAP
     return drawing
@@ -147,7 +146,7 @@ def _organization(architecture: Architecture, width: float) -> Block:
         for index, (name, color) in enumerate(names):
             chip_x = 8 + (index % per_row) * (chip_width + 6)
             chip_y = 26 + (index // per_row) * 24
-            chip_group = dw.Group(data_account=name, class_="account-chip")
+            chip_group = dw.Group(data_account=attribute(name), class_="account-chip")
             box(chip_group, chip_x, chip_y, chip_width, 19, fill="#ffffff", stroke=color, radius=4)
             chip_group.append(dw.Rectangle(chip_x, chip_y, 5, 19, fill=color, rx=2))
             label(chip_group, name, chip_x + 10, chip_y + 14, size=11, width=chip_width - 12)
@@ -206,7 +205,7 @@ def _network(architecture: Architecture, columns: list[Column], width: float) ->
     result = block(width, height, class_="network")
     group = result.group
     if hub:
-        box(group, 0, 0, width, hub_top + table_height + 10, fill="#f5f3ff", stroke="#6d28d9", radius=8)
+        box(group, -10, 0, width + 20, hub_top + table_height + 10, fill="#f5f3ff", stroke="#6d28d9", radius=8)
         label(group, f"Transit Gateway {hub.name} · account {hub.account or '?'} · ASN {hub.asn}", 12, 20, size=14,
               weight="bold", fill="#4c1d95", width=width - 24)
     x = 0.0
@@ -236,7 +235,7 @@ def _route_table(group: dw.Group, column: Column, tables: list[RouteTable], x: f
                  color: str) -> None:
     assert column.table is not None
     width = column.width
-    table_group = dw.Group(class_="route-table", data_segment=column.segment)
+    table_group = dw.Group(class_="route-table", data_segment=attribute(column.segment))
     box(table_group, x, y, width, height, fill="#ffffff", stroke=color)
     table_group.append(dw.Rectangle(x, y, width, 22, rx=6, fill=color))
     label(table_group, f"route table · {column.segment}", x + 8, y + 16, size=12, weight="bold", fill="#ffffff",

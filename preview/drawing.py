@@ -7,6 +7,7 @@ not fit is cut with an ellipsis and keeps its whole text as a tooltip (`<title>`
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,6 +36,11 @@ def place(parent: dw.Group | dw.Drawing, child: Block, x: float, y: float) -> No
     wrapper = dw.Group(transform=f"translate({x:.1f},{y:.1f})")
     wrapper.append(child.group)
     parent.append(wrapper)
+
+
+def attribute(value: str) -> str:
+    """`value` made safe inside a quoted attribute: drawsvg escapes text content but writes attributes as given."""
+    return html.escape(value, quote=True)
 
 
 def text_width(text: str, size: float) -> float:

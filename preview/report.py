@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from preview import architecture, diagram
+from preview import architecture, architecture_reader, diagram
 
 SECRET = "[secret]"
 MASK = "••••••••"
@@ -68,7 +68,7 @@ class Standard:
 def page(document: dict[str, Any], *, diff: dict[str, Any] | None = None) -> str:
     """The report of `document` (an inventory); `diff` is the change against an earlier inventory, when there is one
     (`{"changes": [...], "summary": {...}}`). Returns the whole HTML page."""
-    landscape = architecture.read(document)
+    landscape = architecture_reader.read(document)
     resources = document.get("resources", [])
     violations = (document.get("policy") or {}).get("violations") or []
     compliance = document.get("compliance")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import drawsvg as dw
 
 from preview.architecture import TIERS, Account, Vpc, Workloads
-from preview.drawing import MUTED, Block, block, box, chip, fit, label, text_width, wrap
+from preview.drawing import MUTED, Block, attribute, block, box, chip, fit, label, text_width, wrap
 
 TIER_FILL = {"public": "#e3f4e6", "app": "#e6eefb", "data": "#fcefe1"}
 SEGMENT_COLORS = {"dev": "#1d63c6", "prod": "#c2410c", "shared": "#4b5563", "on-premises": "#7c3aed"}
@@ -104,7 +104,7 @@ def panel(account: Account) -> Block:
         rows.append((tier, 22 + most * 17))
     grid_top = 26 + 20 + 18
     height = grid_top + sum(h + 4 for _, h in rows) + 6 + sum(len(lines) for _, lines in services) * LINE + PAD
-    result = block(width, height, data_account=account.name, class_="account-panel")
+    result = block(width, height, data_account=attribute(account.name), class_="account-panel")
     group = result.group
     box(group, 0, 0, width, height, stroke=color)
     group.append_title(f"account {account.name}")
@@ -156,7 +156,7 @@ def summary(account: Account) -> Block:
     width = summary_width()
     vpc = account.vpc
     color = segment_color(vpc.segment if vpc else None)
-    result = block(width, 20, data_account=account.name, class_="account-summary")
+    result = block(width, 20, data_account=attribute(account.name), class_="account-summary")
     box(result.group, 0, 0, width, 20, stroke=color, radius=3)
     result.group.append(dw.Rectangle(0, 0, 5, 20, fill=color, rx=2))
     segment = f" · {vpc.segment}" if vpc and vpc.segment else ""

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from preview import architecture, diagram
+from preview.architecture_reader import read
 from preview.drawing import fit, wrap
 from preview.inventory import Inventory
 from preview.run import Run
@@ -53,21 +54,21 @@ def _raw_nat_zones(doc: dict[str, Any], account: str) -> list[str]:
 def test_the_organization_is_read_from_accounts_and_units(stack: str, documents: dict[str, dict[str, Any]],
                                                          runs: dict[str, Run]) -> None:
     config = NetworkView(runs[stack]).config
-    read = architecture.read(documents[stack])
-    assert list(read.accounts) == ["management", *sorted(a.name for a in config.accounts)]
+    landscape = read(documents[stack])
+    assert list(landscape.accounts) == ["management", *sorted(a.name for a in config.accounts)]
     for account in config.accounts:
-        assert account.name in read.units[account.ou]
-        assert read.accounts[account.name].unit == account.ou
-    assert read.organization_id == documents[stack]["outputs"]["organization_id"]
-    assert read.resources == sum(1 for r in documents[stack]["resources"] if r["custom"])
+        assert account.name in landscape.units[account.ou]
+        assert landscape.accounts[account.name].unit == account.ou
+    assert landscape.organization_id == documents[stack]["outputs"]["organization_id"]
+    assert landscape.resources == sum(1 for r in documents[stack]["resources"] if r["custom"])
 
 
 def test_each_vpc_has_its_zones_tiers_and_one_nat_per_zone(documents: dict[str, dict[str, Any]],
                                                           runs: dict[str, Run]) -> None:
     config = NetworkView(runs["prod"]).config
-    read = architecture.read(documents["prod"])
+    landscape = read(documents["prod"])
     for name, spec in config.network.vpcs.items():
-        vpc = read.accounts[name].vpc
+        vpc = landscape.accounts[name].vpc
         assert vpc is not None and vpc.cidr == str(spec.cidr)
         zones = spec.availability_zones or config.organization.availability_zones
         assert vpc.zones == sorted(zones)
@@ -77,23 +78,23 @@ def test_each_vpc_has_its_zones_tiers_and_one_nat_per_zone(documents: dict[str, 
 
 
 def test_the_hub_keeps_dev_and_prod_apart_and_reaches_on_premises(documents: dict[str, dict[str, Any]]) -> None:
-    read = architecture.read(documents["prod"])
-    assert read.hub is not None and read.hub.account == "network"
-    tables = {t.segment: t for t in read.hub.route_tables}
+    landscape = read(documents["prod"])
+    assert landscape.hub is not None and landscape.hub.account == "network"
+    tables = {t.segment: t for t in landscape.hub.route_tables}
     assert set(tables) == {"dev", "prod", "shared", "on-premises"}
     assert tables["dev"].associations == ["dev"] and "ops" not in tables["dev"].propagations
     assert tables["prod"].associations == ["ops"] and "dev" not in tables["prod"].propagations
     assert tables["on-premises"].associations == [architecture.DIRECT_CONNECT]
     assert ("172.16.0.0/16", architecture.DIRECT_CONNECT) in tables["prod"].static_routes
-    connect = read.direct_connect
+    connect = landscape.direct_connect
     assert connect is not None
     assert (connect.on_premises, connect.route_table, connect.vlan) == (["172.16.0.0/16"], "on-premises", 101)
     assert connect.advertised == ["10.20.16.0/20", "10.22.0.0/16"]
-    assert architecture.read(documents["dev"]).direct_connect is None
+    assert read(documents["dev"]).direct_connect is None
 
 
 def test_the_data_tier_is_placed_by_zone(documents: dict[str, dict[str, Any]]) -> None:
-    ops = architecture.read(documents["prod"]).accounts["ops"].workloads
+    ops = read(documents["prod"]).accounts["ops"].workloads
     assert ops.database is not None
     assert [(i.role, i.availability_zone) for i in ops.database.instances] == [
         ("writer", "ap-northeast-2a"), ("reader", "ap-northeast-2b"), ("reader", "ap-northeast-2c")]
@@ -102,18 +103,18 @@ def test_the_data_tier_is_placed_by_zone(documents: dict[str, dict[str, Any]]) -
     assert ops.web is not None and ops.web.instance_zones == ops.search.zones
     assert ops.email_domains == ["shop.example"]
     assert ops.curation == ["shop-ops-curation-api", "shop-ops-curation-ingest"]
-    assert not architecture.read(documents["prod"]).accounts["build"].workloads
+    assert not read(documents["prod"]).accounts["build"].workloads
 
 
 def test_alerts_reach_slack_through_one_notifier_per_environment(documents: dict[str, dict[str, Any]]) -> None:
-    read = architecture.read(documents["prod"])
-    notifiers = {n.function: n for n in read.notifiers}
+    landscape = read(documents["prod"])
+    notifiers = {n.function: n for n in landscape.notifiers}
     assert set(notifiers) == {"shop-ops-dev-slack-notifier", "shop-ops-prod-slack-notifier"}
     prod = notifiers["shop-ops-prod-slack-notifier"]
     assert (prod.account, prod.sources) == ("ops", ["management", "build", "network", "ops"])
     assert prod.channels == ["alerts-prod-critical", "alerts-prod-security", "alerts-prod-warning"]
-    assert read.accounts["dev"].notifiers == ["shop-ops-dev-slack-notifier"]
-    assert all(a.alert_topics == 3 for a in read.accounts.values())
+    assert landscape.accounts["dev"].notifiers == ["shop-ops-dev-slack-notifier"]
+    assert all(a.alert_topics == 3 for a in landscape.accounts.values())
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -136,7 +137,7 @@ def test_each_nat_gateway_is_drawn_in_its_own_zone_column(svgs: dict[str, ET.Ele
         nats = [columns[float(t.get("x", 0))] for t in _texts(group) if t.text == "NAT gateway"]
         assert sorted(nats) == _raw_nat_zones(documents["prod"], account)
         aurora = {columns[float(t.get("x", 0))]: t.text for t in _texts(group) if t.text in ("Aurora writer", "Aurora reader")}
-        writer = architecture.read(documents["prod"]).accounts[account].workloads.database.instances[0]  # type: ignore[union-attr]
+        writer = read(documents["prod"]).accounts[account].workloads.database.instances[0]  # type: ignore[union-attr]
         assert aurora[writer.availability_zone] == "Aurora writer"  # type: ignore[index]
 
 
