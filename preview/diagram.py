@@ -332,7 +332,7 @@ def _legend(width: float) -> Block:
         box(result.group, x, 4, 14, 14, fill=fill, stroke=stroke, radius=3)
         label(result.group, text, x + 19, 16, size=11, fill=MUTED)
         x += 30 + text_width(text, 11)
-    label(result.group, "a coloured line joins a VPC to the route table its attachment is associated with",
+    label(result.group, "a line joins each VPC to the route table its attachment uses",
           x + 10, 16, size=11, fill=MUTED, width=max(width - x - 10, 0))
     return result
 
