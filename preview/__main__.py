@@ -14,7 +14,6 @@ from config.errors import ConfigError
 from policy import rules
 from preview.inventory import Inventory
 from preview.render import render
-from preview.report import page
 from preview.run import run
 from preview.stackfile import StackFileError
 
@@ -42,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(document, indent=2) + "\n")
     if args.html:
+        from preview.report import page  # noqa: PLC0415  # its libraries load only when a report is asked for
+
         args.html.parent.mkdir(parents=True, exist_ok=True)
         args.html.write_text(page(document))
     return 1 if any(v.level == "mandatory" for v in violations) else 0
