@@ -24,13 +24,16 @@ from components.monitoring import (
     NotifierSecrets,
     ObservabilityLink,
     ObservabilitySink,
+    SecurityFindings,
     SlackChannels,
     SlackNotifier,
 )
 from components.organization_trail import OrganizationTrail
 from components.root_activity import GLOBAL_EVENTS_REGION, RootActivityAlerts
+from components.service_quotas import TEMPLATE_REGION, QuotaRequests, QuotaTemplate
 from components.transit_hub import TransitHub
 from components.vpc import Vpc
+from components.waits import wait_for
 from components.web.access import app_access
 from components.web.service import WebService
 from config.monitoring import SLACK_BOT_TOKEN, SLACK_PROVIDER_TOKEN, environments_of
@@ -39,7 +42,7 @@ from config.routing import routing_plan
 from config.secrets import read_secret
 from org.baseline import SecurityBaseline
 from org.organization import Organization
-from org.providers import management_provider, member_provider, member_region_provider
+from org.providers import management_provider, management_region_provider, member_provider, member_region_provider
 from org.security_services import SecurityServices
 from org.service_control_policies import ServiceControlPolicies
 
@@ -59,6 +62,18 @@ account_ids |= organization.account_ids
 def on(account: str) -> pulumi.ResourceOptions:
     """Options that place a component, and everything in it, in `account`."""
     return pulumi.ResourceOptions(providers=[providers[account]])
+
+
+# --- Service quotas: each account requests what it needs; accounts created later get the organization's template -
+quota_requests = {
+    name: QuotaRequests(f"{name}-quotas", settings.quotas.requests_for(name, settings.organization.region),
+                        account=name, opts=on(name))
+    for name in providers if settings.quotas.values_for(name)
+}
+if settings.quotas.template:
+    QuotaTemplate("quota-template", settings.quotas.template_requests(settings.organization.region),
+                  after=[organization.organization, *organization.accounts.values()],
+                  opts=pulumi.ResourceOptions(providers=[management_region_provider(settings, TEMPLATE_REGION)]))
 
 
 # --- Alert topics in every account: alarms and rules publish here, the Slack notifier subscribes --------------
@@ -133,6 +148,11 @@ if monitoring.slack.enabled:
         for name in members:
             AlertSubscriptions(f"{name}-alerts-to-slack", alerts[name], notifier.function_arn,
                                opts=pulumi.ResourceOptions.merge(on(name), pulumi.ResourceOptions(depends_on=[notifier])))
+if monitoring.findings.enabled:
+    # GuardDuty and Security Hub findings of every account and region gather in the delegated administrator.
+    SecurityFindings("security-findings", monitoring.findings, org=org_name, account=security_admin,
+                     home_region=settings.organization.region, security_topic_arn=alerts[security_admin].security.arn,
+                     opts=on(security_admin))
 if monitoring.datadog.enabled:
     datadog = {name: DatadogIntegration(f"{name}-datadog", monitoring.datadog, external_id, opts=on(name))
                for name, external_id in monitoring.datadog.external_ids.items()}
@@ -193,11 +213,15 @@ pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
 
 # --- Transit hub (issue #4): shared to the organization, every VPC attached, Direct Connect when configured ----
 if settings.network.transit_gateway is not None and routing.hub_account is not None:
-    # RAM shares with the organization only after the management account turns organization sharing on.
-    ram_sharing = aws.ram.SharingWithOrganization("ram-sharing-with-organization", opts=on(config.MANAGEMENT))
+    # RAM shares with the organization only once the organization exists and RAM's onboarding to it is over.
+    ram_sharing = aws.ram.SharingWithOrganization(
+        "ram-sharing-with-organization",
+        opts=pulumi.ResourceOptions.merge(on(config.MANAGEMENT),
+                                          pulumi.ResourceOptions(depends_on=[organization.organization])))
+    ram_ready = wait_for("ram-sharing-ready", "ram-organization-sharing", after=[ram_sharing])
     hub = TransitHub("transit-hub", settings.network.transit_gateway, routing, org=org_name,
                      organization_arn=organization.organization.arn, production=settings.production,
-                     organization_sharing=[ram_sharing], opts=on(routing.hub_account))
+                     organization_sharing=[ram_ready], opts=on(routing.hub_account))
     hub_attachments = {
         name: HubAttachment(f"{name}-hub-attachment", vpc, hub, routing.spokes[name], org=org_name,
                             hub_provider=providers[routing.hub_account], opts=on(name))
@@ -275,7 +299,8 @@ for name, tier in data_tiers.items():
     if tier.database is not None:
         monitor.watch("aurora", name, {"DBClusterIdentifier": tier.database.cluster_identifier}, "aurora")
     if tier.search is not None:
-        monitor.watch("opensearch", name, {"DomainName": tier.search.domain_name}, "search")
+        monitor.watch("opensearch", name, {"DomainName": tier.search.domain_name}, "search",
+                      defaults={"free_storage": settings.data[name].search.free_storage_alarm})
     if tier.stream is not None:
         monitor.watch("kinesis", name, {"StreamName": tier.stream.stream_name}, "events")
         monitor.watch("firehose", name, {"DeliveryStreamName": tier.stream.delivery_stream_name}, "events-to-lake",

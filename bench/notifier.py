@@ -3,7 +3,14 @@
 `python -m bench.notifier`. Each run is a fresh interpreter importing the function as Lambda unpacks it
 (a `slack_notifier/` folder of .py files, no bytecode cache: /var/task is read-only on Lambda), then
 invoking it once against a loopback stand-in for Slack and Secrets Manager. The clock starts just
-before the import and stops when the handler returns, so interpreter start-up is not counted.
+before the import and stops when the handler returns, so interpreter start-up is not counted, nor the modules
+the Lambda runtime has imported before it imports a handler (awslambdaric's bootstrap.py:
+github.com/aws/aws-lambda-python-runtime-interface-client/blob/0184e90396bbb34fafa2feedae2b4f65a24efb2f/
+awslambdaric/bootstrap.py imports importlib, json, logging, os, sys, time and traceback, then sets up logging).
+
+The target applies to wall-clock time. On a machine whose cores are shared with other work the wall clock
+also counts time spent waiting for a core, so the CPU time of the same span is printed beside it: it is what
+the function itself costs, and it moves little with the machine's load.
 """
 
 from __future__ import annotations
@@ -41,8 +48,9 @@ EVENT = {"Records": [{"EventSource": "aws:sns", "Sns": {
 
 # Runs in the fresh interpreter: argv[1] is the folder holding slack_notifier/.
 _CHILD = """
-import time
+import importlib, json, logging, os, sys, time, traceback  # loaded by the Lambda runtime before the handler
 started = time.perf_counter()
+started_cpu = time.process_time()
 import sys
 sys.path.insert(0, sys.argv[1])
 from slack_notifier import handler
@@ -50,11 +58,11 @@ imported = time.perf_counter()
 class Context:
     def get_remaining_time_in_millis(self):
         return 10_000
-import json
 result = handler.handler(json.loads(sys.stdin.read()), Context())
 done = time.perf_counter()
+cpu = time.process_time() - started_cpu
 assert result["posted"], result
-print(json.dumps({"import_ms": (imported - started) * 1000, "total_ms": (done - started) * 1000}))
+print(json.dumps({"import_ms": (imported - started) * 1000, "total_ms": (done - started) * 1000, "cpu_ms": cpu * 1000}))
 """
 
 
@@ -62,6 +70,7 @@ print(json.dumps({"import_ms": (imported - started) * 1000, "total_ms": (done - 
 class Results:
     cold_ms: float  # median, import plus the first post (which includes fetching the token)
     import_ms: float  # median, import alone
+    cold_cpu_ms: float  # median CPU time of the same span as cold_ms
     package_kb: float
     files: int
 
@@ -127,7 +136,8 @@ def measure(runs: int = RUNS) -> Results:
         thread.join(timeout=5)
     kilobytes, files = package_size()
     return Results(cold_ms=statistics.median(s["total_ms"] for s in samples),
-                   import_ms=statistics.median(s["import_ms"] for s in samples), package_kb=kilobytes, files=files)
+                   import_ms=statistics.median(s["import_ms"] for s in samples),
+                   cold_cpu_ms=statistics.median(s["cpu_ms"] for s in samples), package_kb=kilobytes, files=files)
 
 
 def main() -> int:
@@ -138,6 +148,7 @@ def main() -> int:
     print("slack notifier")
     print(f"  cold import + first post  {results.cold_ms:6.1f} ms  (median of {RUNS}; import alone "
           f"{results.import_ms:.1f} ms)  target < {TARGET_MS:.0f} ms  {'ok' if cold_ok else 'OVER'}")
+    print(f"    of which CPU time       {results.cold_cpu_ms:6.1f} ms  (what the load of the machine does not add to)")
     print(f"  deployment package        {results.package_kb:6.1f} KB  ({results.files} .py files, zipped)"
           f"  target < {TARGET_KB:.0f} KB  {'ok' if size_ok else 'OVER'}")
     return 0 if cold_ok and size_ok else 1

@@ -104,7 +104,7 @@ class AuditArchive(pulumi.ComponentResource):
         self.bucket_policy = aws.s3.BucketPolicy(
             f"{name}-bucket-policy",
             bucket=self.bucket.bucket,
-            policy=self._bucket_policy(management_account_id, organization_id).to_json(),
+            policy=self._bucket_policy(management_account_id, organization_id, production).to_json(),
             opts=child,
         )
         self.config_delivery = ConfigDelivery(self.bucket.bucket, self.bucket_arn, CONFIG_PREFIX, self.key.arn,
@@ -118,8 +118,11 @@ class AuditArchive(pulumi.ComponentResource):
             name,
             bucket=bucket_name,
             object_lock_enabled=object_lock or None,
-            # Audit evidence outlives the stack: removing it from the program never deletes it.
-            opts=pulumi.ResourceOptions(parent=self, protect=production, retain_on_delete=True),
+            # Production's audit evidence outlives the stack: removing it from the program never deletes it (a
+            # later `up` adopts it with `pulumi import`). A sandbox's goes with it (its lock is GOVERNANCE), so the
+            # sandbox can be destroyed and rebuilt.
+            force_destroy=not production,
+            opts=pulumi.ResourceOptions(parent=self, protect=production, retain_on_delete=production),
         )
         aws.s3.BucketPublicAccessBlock(f"{name}-public-access-block", bucket=bucket.bucket, block_public_acls=True,
                                        block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
@@ -160,14 +163,17 @@ class AuditArchive(pulumi.ComponentResource):
                       conditions={"StringEquals": {"aws:SourceAccount": account_id}}),
         ])
 
-    def _bucket_policy(self, management_account_id: str, organization_id: pulumi.Input[str]) -> PolicyDocument:
+    def _bucket_policy(self, management_account_id: str, organization_id: pulumi.Input[str],
+                       production: bool) -> PolicyDocument:
         bucket, objects = self.bucket_arn, f"{self.bucket_arn}/*"
         trail_objects: list[pulumi.Input[str]] = [f"{bucket}/AWSLogs/{management_account_id}/*",
                          pulumi.Output.concat(bucket, "/AWSLogs/", organization_id, "/*")]
+        # Production's evidence outlives everyone's mistakes; a sandbox's rehearsal logs go with the sandbox.
+        no_one_deletes = [Statement("Deny", ["s3:DeleteBucket", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+                                    [bucket, objects], principals="*", sid="NoOneDeletes")] if production else []
         return PolicyDocument([
             _deny_insecure_transport(self.bucket_name),
-            Statement("Deny", ["s3:DeleteBucket", "s3:DeleteObject", "s3:DeleteObjectVersion"], [bucket, objects],
-                      principals="*", sid="NoOneDeletes"),
+            *no_one_deletes,
             Statement("Allow", ["s3:GetBucketAcl"], [bucket], principals={"Service": ["cloudtrail.amazonaws.com"]},
                       sid="TrailChecksBucket", conditions={"StringEquals": {"aws:SourceArn": self.trail_arn}}),
             Statement("Allow", ["s3:PutObject"], trail_objects, principals={"Service": ["cloudtrail.amazonaws.com"]},

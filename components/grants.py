@@ -59,10 +59,17 @@ def grant_read_stream(stream_arn: pulumi.Input[str], key_arn: pulumi.Input[str])
 
 
 def grant_invoke_function_url(function_arn: pulumi.Input[str]) -> list[Statement]:
-    """Call one Lambda function through its IAM-authenticated function URL, and nothing else of it."""
+    """Call one Lambda function through its IAM-authenticated function URL, and nothing else of it.
+
+    Lambda authorizes a call to a function URL created since October 2025 against both lambda:InvokeFunctionUrl and
+    lambda:InvokeFunction (Lambda developer guide, 'Control access to Lambda function URLs'). Each action has its
+    own condition key, so each gets its own statement: InvokeFunction only when it comes through the URL.
+    """
     _check_arn(function_arn, "lambda", "function_arn")
     return [Statement("Allow", ["lambda:InvokeFunctionUrl"], [function_arn],
-                      conditions={"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}})]
+                      conditions={"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}}),
+            Statement("Allow", ["lambda:InvokeFunction"], [function_arn],
+                      conditions={"Bool": {"lambda:InvokedViaFunctionUrl": "true"}})]
 
 
 def grant_query_search(domain_arn: pulumi.Input[str], paths: Sequence[str],

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.waits import wait_for
 from config.naming import aws_name
 from config.routing import RoutingPlan
 from config.transit import TransitGatewayConfig
@@ -50,7 +51,9 @@ class TransitHub(pulumi.ComponentResource):
             f"{name}-share-organization", principal=organization_arn, resource_share_arn=self.share.arn,
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(organization_sharing)),
         )
-        self.shared: list[pulumi.Resource] = [shared_resource, shared_principal]
+        # Member accounts see the shared gateway only some time after both associations report success.
+        self.shared: list[pulumi.Resource] = [
+            wait_for(f"{name}-share-ready", "ram-share", after=[shared_resource, shared_principal], opts=child)]
         self.route_tables: dict[str, aws.ec2transitgateway.RouteTable] = {
             table: aws.ec2transitgateway.RouteTable(
                 f"{name}-{table}",

@@ -37,6 +37,30 @@ _MEASURE_HINT: dict[Measure, str] = {
 
 
 @dataclass(frozen=True)
+class Publisher:
+    """What makes a service publish a metric to CloudWatch: an alarm on a metric nobody publishes never fires."""
+
+    key: str
+    description: str
+    source: str
+
+
+PUBLISHERS: dict[str, Publisher] = {publisher.key: publisher for publisher in (
+    Publisher("default", "the service publishes it for every resource, with no setting",
+              "the service's 'Monitoring with Amazon CloudWatch' page in its user guide"),
+    Publisher("beanstalk-enhanced-health", "Elastic Beanstalk publishes EnvironmentHealth once enhanced health "
+              "reporting is on (aws:elasticbeanstalk:healthreporting:system SystemType=enhanced)",
+              "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-cloudwatch.html"),
+    Publisher("beanstalk-config-document", "Elastic Beanstalk publishes other environment metrics only when the "
+              "health ConfigDocument lists them under CloudWatchMetrics.Environment (billed as custom metrics)",
+              "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/health-enhanced-cloudwatch.html"),
+    Publisher("lambda-destination", "Lambda publishes DestinationDeliveryFailures for a function with an "
+              "asynchronous or event source mapping on-failure destination",
+              "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html"),
+)}
+
+
+@dataclass(frozen=True)
 class MetricAlarmSpec:
     """One alarm of a service kind: `key` is the name config uses, e.g. `cpu` in `alarms.aurora.cpu`."""
 
@@ -48,6 +72,7 @@ class MetricAlarmSpec:
     metric_unit: MetricUnit
     default: str | float
     severity: Severity
+    published_by: str  # a key of PUBLISHERS: what makes the service publish the metric
     period: int = 300
     evaluation_periods: int = 3
     missing_data: MissingData = "notBreaching"
@@ -104,68 +129,81 @@ class ServiceKind:
 _GE: Comparison = "GreaterThanOrEqualToThreshold"
 _LE: Comparison = "LessThanOrEqualToThreshold"
 
+_ALWAYS, _HEALTH, _DOCUMENT, _DESTINATION = "default", "beanstalk-enhanced-health", "beanstalk-config-document", \
+    "lambda-destination"
+
 CATALOGUE: dict[str, ServiceKind] = {kind.kind: kind for kind in (
     ServiceKind("aurora", "Aurora cluster", "AWS/RDS", ("DBClusterIdentifier",), (
-        MetricAlarmSpec("cpu", "CPU utilization", "CPUUtilization", "Average", _GE, "Percent", "80%", "warning"),
+        MetricAlarmSpec("cpu", "CPU utilization", "CPUUtilization", "Average", _GE, "Percent", "80%", "warning",
+                        _ALWAYS),
         MetricAlarmSpec("freeable_memory", "freeable memory", "FreeableMemory", "Minimum", _LE, "Bytes", "256 MiB",
-                        "critical"),
+                        "critical", _ALWAYS),
         MetricAlarmSpec("replica_lag", "replica lag", "AuroraReplicaLagMaximum", "Maximum", _GE, "Milliseconds", "2 s",
-                        "warning"),
-        MetricAlarmSpec("connections", "connections", "DatabaseConnections", "Maximum", _GE, "Count", 400, "warning"),
+                        "warning", _ALWAYS),
+        MetricAlarmSpec("connections", "connections", "DatabaseConnections", "Maximum", _GE, "Count", 400, "warning",
+                        _ALWAYS),
     )),
     ServiceKind("opensearch", "OpenSearch domain", "AWS/ES", ("DomainName",), (
         MetricAlarmSpec("cluster_red", "cluster status red", "ClusterStatus.red", "Maximum", _GE, "Count", 1, "critical",
-                        period=60, evaluation_periods=1),
+                        _ALWAYS, period=60, evaluation_periods=1),
         MetricAlarmSpec("cluster_yellow", "cluster status yellow", "ClusterStatus.yellow", "Maximum", _GE, "Count", 1,
-                        "warning", period=60, evaluation_periods=5),
+                        "warning", _ALWAYS, period=60, evaluation_periods=5),
+        # The default is the watcher's: a quarter of each node's volume (AWS's recommended alarms for OpenSearch).
         MetricAlarmSpec("free_storage", "free storage", "FreeStorageSpace", "Minimum", _LE, "Megabytes", "20 GiB",
-                        "warning", evaluation_periods=1),
+                        "warning", _ALWAYS, evaluation_periods=1),
         MetricAlarmSpec("jvm_pressure", "JVM memory pressure", "JVMMemoryPressure", "Maximum", _GE, "Percent", "85%",
-                        "warning"),
+                        "warning", _ALWAYS),
     ), account_dimension="ClientId"),
     ServiceKind("kinesis", "Kinesis stream", "AWS/Kinesis", ("StreamName",), (
         MetricAlarmSpec("iterator_age", "iterator age", "GetRecords.IteratorAgeMilliseconds", "Maximum", _GE,
-                        "Milliseconds", "5 min", "critical"),
+                        "Milliseconds", "5 min", "critical", _ALWAYS),
         MetricAlarmSpec("write_throttles", "write throttles", "WriteProvisionedThroughputExceeded", "Sum", _GE, "Count",
-                        10, "warning"),
+                        10, "warning", _ALWAYS),
         MetricAlarmSpec("read_throttles", "read throttles", "ReadProvisionedThroughputExceeded", "Sum", _GE, "Count", 10,
-                        "warning"),
+                        "warning", _ALWAYS),
     )),
     ServiceKind("beanstalk", "Elastic Beanstalk environment", "AWS/ElasticBeanstalk", ("EnvironmentName",), (
         MetricAlarmSpec("health", "environment health", "EnvironmentHealth", "Maximum", _GE, "Health", "degraded",
-                        "critical", period=60, evaluation_periods=5),
+                        "critical", _HEALTH, period=60, evaluation_periods=5),
         MetricAlarmSpec("error_rate_5xx", "5xx rate", "ApplicationRequests5xx", "Sum", _GE, "Percent", "5%", "critical",
-                        evaluation_periods=2, ratio_of=("ApplicationRequests5xx", "ApplicationRequestsTotal")),
+                        _DOCUMENT, evaluation_periods=2,
+                        ratio_of=("ApplicationRequests5xx", "ApplicationRequestsTotal")),
     )),
     ServiceKind("nat", "NAT gateway", "AWS/NATGateway", ("NatGatewayId",), (
         MetricAlarmSpec("port_allocation_errors", "port allocation errors", "ErrorPortAllocation", "Sum", _GE, "Count", 1,
-                        "warning", evaluation_periods=1),
-        MetricAlarmSpec("packets_dropped", "packets dropped", "PacketsDropCount", "Sum", _GE, "Count", 100, "warning"),
+                        "warning", _ALWAYS, evaluation_periods=1),
+        MetricAlarmSpec("packets_dropped", "packets dropped", "PacketsDropCount", "Sum", _GE, "Count", 100, "warning",
+                        _ALWAYS),
     )),
     ServiceKind("lambda", "Lambda function", "AWS/Lambda", ("FunctionName",), (
-        MetricAlarmSpec("errors", "errors", "Errors", "Sum", _GE, "Count", 1, "warning", evaluation_periods=1),
-        MetricAlarmSpec("throttles", "throttles", "Throttles", "Sum", _GE, "Count", 1, "warning", evaluation_periods=1),
+        MetricAlarmSpec("errors", "errors", "Errors", "Sum", _GE, "Count", 1, "warning", _ALWAYS, evaluation_periods=1),
+        MetricAlarmSpec("throttles", "throttles", "Throttles", "Sum", _GE, "Count", 1, "warning", _ALWAYS,
+                        evaluation_periods=1),
+        # A failure that cannot reach its failure queue is lost without a trace in the queue's own alarm.
+        MetricAlarmSpec("destination_failures", "on-failure delivery failures", "DestinationDeliveryFailures", "Sum",
+                        _GE, "Count", 1, "critical", _DESTINATION, evaluation_periods=1),
     )),
     ServiceKind("dead_letter_queue", "dead-letter queue", "AWS/SQS", ("QueueName",), (
         MetricAlarmSpec("depth", "messages waiting", "ApproximateNumberOfMessagesVisible", "Maximum", _GE, "Count", 1,
-                        "critical", period=60, evaluation_periods=1),
+                        "critical", _ALWAYS, period=60, evaluation_periods=1),
     )),
     ServiceKind("firehose", "Firehose delivery stream", "AWS/Firehose", ("DeliveryStreamName",), (
         MetricAlarmSpec("s3_freshness", "S3 delivery freshness", "DeliveryToS3.DataFreshness", "Maximum", _GE, "Seconds",
-                        "15 min", "warning"),
+                        "15 min", "warning", _ALWAYS),
         MetricAlarmSpec("opensearch_freshness", "OpenSearch delivery freshness",
-                        "DeliveryToAmazonOpenSearchService.DataFreshness", "Maximum", _GE, "Seconds", "15 min", "warning"),
+                        "DeliveryToAmazonOpenSearchService.DataFreshness", "Maximum", _GE, "Seconds", "15 min", "warning",
+                        _ALWAYS),
     )),
     ServiceKind("ses", "SES sending", "AWS/SES", (), (
         MetricAlarmSpec("bounce_rate", "bounce rate", "Reputation.BounceRate", "Maximum", _GE, "Ratio", "5%", "warning",
-                        period=900, evaluation_periods=1),
+                        _ALWAYS, period=900, evaluation_periods=1),
         MetricAlarmSpec("complaint_rate", "complaint rate", "Reputation.ComplaintRate", "Maximum", _GE, "Ratio", "0.1%",
-                        "warning", period=900, evaluation_periods=1),
+                        "warning", _ALWAYS, period=900, evaluation_periods=1),
     )),
     ServiceKind("backup", "Backup vault", "AWS/Backup", ("BackupVaultName",), (
         MetricAlarmSpec("job_failures", "backup job failures", "NumberOfBackupJobsFailed", "Sum", _GE, "Count", 1,
-                        "critical", evaluation_periods=1),
+                        "critical", _ALWAYS, evaluation_periods=1),
         MetricAlarmSpec("copy_failures", "copy job failures", "NumberOfCopyJobsFailed", "Sum", _GE, "Count", 1, "warning",
-                        evaluation_periods=1),
+                        _ALWAYS, evaluation_periods=1),
     )),
 )}

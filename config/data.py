@@ -21,6 +21,7 @@ from config.data_limits import (
     KINESIS_RETENTION_HOURS,
     AuroraEngine,
 )
+from config.quantity import Quantity
 
 Weekday = Literal["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
 Hour = Annotated[int, Field(ge=0, le=23, description="Hour of the day, UTC (0-23).")]
@@ -69,8 +70,12 @@ class DatabaseConfig(Model):
     enabled: bool = Field(True, description="Build the Aurora cluster.")
     engine: AuroraEngine = Field("aurora-postgresql", description="`aurora-postgresql` or `aurora-mysql`.")
     engine_version: str | None = Field(
-        None, description=f"Engine version; defaults to {AURORA_DEFAULT_VERSION['aurora-postgresql']} (PostgreSQL) "
-                          f"or {AURORA_DEFAULT_VERSION['aurora-mysql']} (MySQL).")
+        None, description=f"Engine version a new cluster starts with; defaults to "
+                          f"{AURORA_DEFAULT_VERSION['aurora-postgresql']} (PostgreSQL) or "
+                          f"{AURORA_DEFAULT_VERSION['aurora-mysql']} (MySQL). After creation AWS applies minor "
+                          "upgrades in the maintenance window and the program leaves the version to AWS (changing "
+                          "it here changes nothing); a major upgrade is a blue/green deployment (RDS user guide, "
+                          "'Upgrading the PostgreSQL DB engine for Aurora PostgreSQL').")
     instance_class: str = Field("db.r6g.large", description="Writer instance class, e.g. db.r6g.large.")
     reader_instance_class: str | None = Field(None, description="Reader instance class; defaults to the writer's.")
     readers: int = Field(1, ge=0, le=AURORA_MAX_READERS,
@@ -140,6 +145,9 @@ class DedicatedMastersConfig(Model):
     count: Literal[3, 5] = Field(3, description="Master nodes: 3 or 5, so a quorum survives an AZ.")
 
 
+FREE_STORAGE_SHARE = 0.25
+
+
 class SearchConfig(Model):
     """The OpenSearch product-search domain, in the VPC's data subnets."""
 
@@ -166,6 +174,14 @@ class SearchConfig(Model):
     def masters_enabled(self, production: bool) -> bool:
         enabled = self.dedicated_masters.enabled
         return enabled if enabled is not None else production
+
+    @property
+    def free_storage_alarm(self) -> Quantity:
+        """Alarm when a node has a quarter of its volume left (AWS's recommended CloudWatch alarms for OpenSearch
+        Service: FreeStorageSpace at 25% of each node's storage). A fixed size can exceed a small volume, and an
+        alarm that starts in ALARM never tells anyone anything."""
+        return Quantity(self.volume_size_gib * FREE_STORAGE_SHARE, "GiB",
+                        f"{self.volume_size_gib * FREE_STORAGE_SHARE:g} GiB")
 
 
 class StreamConfig(Model):

@@ -19,6 +19,7 @@ from config.data_limits import (
 )
 from config.errors import Problem
 from config.guardrails import GuardrailsConfig
+from config.monitoring import MonitoringConfig, environments_of
 from config.nacls import NaclRuleConfig
 from config.network import NetworkConfig
 from config.organization import OrganizationConfig
@@ -286,3 +287,25 @@ def _part_on(part: str) -> SwitchFn:
 for _kind, _part in (("aurora", "database"), ("opensearch", "search"), ("kinesis", "stream"), ("firehose", "stream"),
                      ("backup", "backup")):
     switched_on(_kind, "data")(_part_on(_part))
+
+
+@check("monitoring", "organization", "accounts", "data")
+def _free_storage_below_volume(sections: Sections) -> Iterator[Problem]:
+    """A free-storage threshold at or above a node's volume puts the alarm in ALARM from the start, for good."""
+    monitoring: MonitoringConfig = sections["monitoring"]
+    data: dict[str, AccountDataConfig] = sections["data"]
+    environments = environments_of(monitoring, sections["organization"], sections["accounts"])
+    scopes = [("monitoring.alarms", monitoring.alarms, [a for accounts in environments.values() for a in accounts])]
+    scopes += [(f"monitoring.environments.{name}.alarms", environment.alarms, environments.get(name, []))
+               for name, environment in monitoring.environments.items()]
+    for path, alarms, accounts in scopes:
+        threshold = alarms.get("opensearch", {}).get("free_storage")
+        if threshold is None or threshold.measure != "bytes":
+            continue
+        for account in accounts:
+            search = data[account].search if account in data else None
+            if search is not None and search.enabled and threshold.base >= search.volume_size_gib * 2**30:
+                yield Problem(f"{path}.opensearch.free_storage",
+                              f"`{threshold.text}` is not below the {search.volume_size_gib} GiB volume of each "
+                              f"node of {account}'s search domain, so the alarm would never leave ALARM; leave it "
+                              f"out (the default is a quarter of the volume) or set less than {search.volume_size_gib} GiB")

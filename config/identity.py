@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
+from config.aws_text import IamDescription
 from config.base import IAM_NAME_PATTERN, AccountName, Model
 
 # Named permission sets; components/identity/permission_sets.py builds one typed document per name.
@@ -89,7 +90,7 @@ class GroupConfig(Model):
 class RoleConfig(Model):
     """A role people assume in member accounts: trusts only the management account, and only with MFA."""
 
-    description: str = Field("", max_length=200, description="What the role is for (the IAM role description).")
+    description: IamDescription = Field("", description="What the role is for (the IAM role description).")
     accounts: list[AccountName] | None = Field(
         None, description="Member accounts the role is created in; none means every member account."
     )

@@ -91,6 +91,9 @@ def validate(raw: dict[str, Any], provider_region: str | None = None,
 
 def _problem(error: ErrorDetails) -> Problem:
     loc = error["loc"]
+    if loc and loc[-1] == "[key]":  # pydantic marks a refused mapping key so; name the key itself instead
+        message = error["msg"].removeprefix("Value error, ")
+        return Problem(join_path(*loc[:-1]), f"the key `{loc[-2]}`: {message}")
     path = join_path(*loc)
     kind = error["type"]
     if kind == "extra_forbidden":

@@ -120,6 +120,31 @@ class EnvironmentConfig(Model):
     )
 
 
+# Security Hub's severity labels (ASFF Severity.Label); GuardDuty's scores fall into the same bands.
+FindingSeverity = Literal["LOW", "MEDIUM", "HIGH", "CRITICAL"]
+FINDING_SEVERITIES: tuple[str, ...] = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+
+
+class FindingsConfig(Model):
+    """GuardDuty and Security Hub findings of every account and region, posted from the delegated administrator."""
+
+    enabled: bool = Field(True, description="Post findings to the administrator's security alert topic (and Slack).")
+    # HIGH: what needs a person today; MEDIUM would post most control findings of a young organization.
+    min_severity: FindingSeverity = Field(
+        "HIGH", description="Lowest severity posted: LOW, MEDIUM, HIGH or CRITICAL (Security Hub's labels; "
+                            "GuardDuty scores 1-3.9 are LOW, 4-6.9 MEDIUM, 7-8.9 HIGH, 9-10 CRITICAL).")
+
+    @field_validator("min_severity", mode="before")
+    @classmethod
+    def _upper_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @property
+    def severities(self) -> list[str]:
+        """The labels at or above `min_severity`, lowest first."""
+        return list(FINDING_SEVERITIES[FINDING_SEVERITIES.index(self.min_severity):])
+
+
 class MonitoringConfig(Model):
     account: AccountName = Field("ops", description="The central monitoring account: OAM sink, notifier, dashboards.")
     environments: dict[str, EnvironmentConfig] = Field(
@@ -134,6 +159,8 @@ class MonitoringConfig(Model):
     notifier: NotifierConfig = Field(default_factory=NotifierConfig, description="The Slack notifier Lambda.")
     slack: SlackConfig = Field(default_factory=SlackConfig, description="Slack channels, on-call group and bot.")
     datadog: DatadogConfig = Field(default_factory=DatadogConfig, description="Datadog's AWS integration role.")
+    findings: FindingsConfig = Field(default_factory=FindingsConfig,
+                                     description="GuardDuty and Security Hub findings posted to the security channel.")
 
 
 def _slack_on(sections: Sections) -> bool:

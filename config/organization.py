@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
+from config.aws_text import TagKey, TagValue
 from config.base import EMAIL_PATTERN, AccountId, AccountName, IamRoleName, Model, OrgName
 
 OuName = Annotated[
@@ -14,20 +15,28 @@ OuName = Annotated[
     Field(description="Name of an organizational unit (lowercase, 2-32 chars)."),
 ]
 
-TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+RequiredTagValue = Annotated[TagValue, StringConstraints(min_length=1)]
+
+
+OrganizationId = Annotated[str, StringConstraints(pattern=r"^o-[a-z0-9]{10,32}$"),
+                           Field(description="An organization id, `o-` and 10-32 lowercase letters or digits.")]
+OuId = Annotated[str, StringConstraints(pattern=r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$"),
+                 Field(description="An organizational unit id, like `ou-ab12-cdef3456`.")]
 
 
 class OrganizationalUnitConfig(Model):
     name: OuName
     parent: OuName | None = Field(None, description="Name of the parent OU; none means directly under the root.")
+    id: OuId | None = Field(None, description="The id of this OU when it exists already (a previous deployment left "
+                                              "it, or it was made by hand): the program adopts it (pulumi import).")
 
 
 class TagsConfig(Model):
     """Tags every resource carries through its account provider's default_tags."""
 
-    owner: TagValue = Field(description="Team that owns the platform, e.g. `platform-team`.")
-    cost_center: TagValue = Field(description="Cost center the bill is charged to.")
-    extra: dict[Annotated[str, StringConstraints(min_length=1, max_length=128)], TagValue] = Field(
+    owner: RequiredTagValue = Field(description="Team that owns the platform, e.g. `platform-team`.")
+    cost_center: RequiredTagValue = Field(description="Cost center the bill is charged to.")
+    extra: dict[TagKey, TagValue] = Field(
         default_factory=dict, description="More tags for every resource (at most 40 so resources keep room for their own)."
     )
 
@@ -48,6 +57,7 @@ DEFAULT_SERVICE_PRINCIPALS = [
     "malware-protection.guardduty.amazonaws.com",
     "ram.amazonaws.com",
     "securityhub.amazonaws.com",
+    "servicequotas.amazonaws.com",
     "sso.amazonaws.com",
 ]
 
@@ -65,6 +75,10 @@ class OrganizationConfig(Model):
         None, ge=2, le=6, description="Fewest AZs allowed; defaults to 3 in production and 2 in a sandbox."
     )
     management_account_id: AccountId = Field(description="Id of the management account the stack runs in.")
+    id: OrganizationId | None = Field(
+        None, description="The id of the organization when it exists already (the company's own, or one a "
+                          "`pulumi destroy` left on purpose): the program adopts it (pulumi import) instead of "
+                          "creating one.")
     organizational_units: list[OrganizationalUnitConfig] = Field(
         default_factory=_default_ous, description="OUs to create; accounts name the one they belong to."
     )
@@ -101,7 +115,12 @@ class AccountConfig(Model):
         "OrganizationAccountAccessRole",
         description="Role Organizations creates in the account; the stack's provider for the account assumes it.",
     )
-    purpose: str = Field("", max_length=200, description="One line on what the account holds.")
+    # Sent as the account's `Purpose` tag, so it takes what an Organizations tag value takes.
+    id: AccountId | None = Field(
+        None, description="The account's id when it exists already (a `pulumi destroy` never closes an account): "
+                          "the program adopts it (pulumi import), and its provider knows the id at preview time.")
+    purpose: TagValue = Field("", description="One line on what the account holds, e.g. `Transit Gateway hub and "
+                                              "Direct Connect` (a tag value: no commas or parentheses).")
 
     @field_validator("email")
     @classmethod

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from config.aws_text import Ec2Description
 from config.base import NAME_PATTERN, Model
 from config.cidrs import IpCidr, is_anywhere
 from config.ports import check_ports, port_range
@@ -30,7 +31,7 @@ class SecurityGroupRuleConfig(Model):
     to_port: int | None = Field(None, ge=0, le=65535, description="Last port; defaults to from_port.")
     cidr: IpCidr | None = Field(None, description="Peer address range; give this or `group`.")
     group: GroupName | None = Field(None, description="Peer security group (a key of network.security_groups).")
-    description: str = Field("", max_length=255, description="Why the rule exists; shown in the AWS console.")
+    description: Ec2Description = Field("", description="Why the rule exists; shown in the AWS console.")
 
     @model_validator(mode="after")
     def _shape(self) -> SecurityGroupRuleConfig:
@@ -45,7 +46,7 @@ class SecurityGroupRuleConfig(Model):
 
 
 class SecurityGroupConfig(Model):
-    description: str = Field(min_length=1, max_length=255, description="What the group's members are.")
+    description: Ec2Description = Field(min_length=1, description="What the group's members are.")
     public: bool = Field(False, description="A public load balancer's group: may admit 0.0.0.0/0 on TCP 80/443.")
     segments: list[Segment] | None = Field(
         None, description="Create the group only in VPCs of these segments; none means every VPC."

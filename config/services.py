@@ -205,7 +205,10 @@ class WebConfig(Model):
     enabled: bool = Field(False, description="Build the Beanstalk application and environment.")
     solution_stack: str = Field(
         "64bit Amazon Linux 2023 v4.5.2 running Python 3.12", min_length=1, max_length=100,
-        description="Beanstalk solution stack name (`aws elasticbeanstalk list-available-solution-stacks`).")
+        description="Beanstalk solution stack a new environment starts on (`aws elasticbeanstalk "
+                    "list-available-solution-stacks`). Managed platform updates then move it to newer versions "
+                    "of the same platform branch, and the program leaves the version to them (changing it here "
+                    "changes nothing for an existing environment).")
     instance_types: list[str] = Field(default_factory=lambda: ["t3.small"], min_length=1,
                                       description="EC2 instance types, first preferred.")
     certificate_arn: str | None = Field(

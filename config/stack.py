@@ -21,6 +21,7 @@ from config.identity import IdentityConfig
 from config.monitoring import MonitoringConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
+from config.quotas import QuotasConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
 from config.services import ServicesConfig
 
@@ -40,6 +41,8 @@ class StackConfig(Model):
     data: DataConfig = Field(default_factory=dict, description="The data tier per workload account, keyed by account.")
     services: dict[AccountName, ServicesConfig] = Field(
         default_factory=dict, description="Application services (web, e-mail, curation) per workload account.")
+    quotas: QuotasConfig = Field(default_factory=QuotasConfig,
+                                 description="Service quota values requested per account, and the template for new ones.")
 
     @property
     def production(self) -> bool:

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import pulumi
 import pulumi_aws as aws
+import pulumiverse_time as time
 
+from components.waits import passed_through, wait_for
 from config import StackConfig
 from config.naming import aws_name
 from config.organization import OrganizationalUnitConfig
 
 
 class Organization(pulumi.ComponentResource):
-    """The organization, its OUs (parents first) and its member accounts, which are protected and never closed."""
+    """The organization, its OUs (parents first) and its member accounts, which are protected and never closed.
+
+    All three outlive a `pulumi destroy` (retained): an organization with accounts cannot be deleted, and an account
+    is only ever closed by hand. Ids given in config (`organization.id`, `organizational_units[].id`,
+    `accounts[].id`) adopt what exists (the `import` resource option) so the next `pulumi up` does not try to
+    create them again.
+    """
 
     def __init__(self, name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:org:Organization", name, None, opts)
@@ -22,7 +30,8 @@ class Organization(pulumi.ComponentResource):
             aws_service_access_principals=sorted(org_config.service_access_principals),
             enabled_policy_types=["SERVICE_CONTROL_POLICY", "TAG_POLICY"],
             # Deleting the organization would orphan every account: never without a deliberate unprotect.
-            opts=pulumi.ResourceOptions(parent=self, protect=config.production, retain_on_delete=True),
+            opts=pulumi.ResourceOptions(parent=self, protect=config.production, retain_on_delete=True,
+                                        import_=org_config.id),
         )
         self.organization = organization
         self.root_id: pulumi.Output[str] = organization.roots.apply(lambda roots: roots[0].id)
@@ -34,7 +43,9 @@ class Organization(pulumi.ComponentResource):
                 f"ou-{unit.name}",
                 name=unit.name,
                 parent_id=parent_id,
-                opts=pulumi.ResourceOptions(parent=self, protect=config.production),
+                # An OU that still holds (retained) accounts cannot be deleted: it stays for the next `up` too.
+                opts=pulumi.ResourceOptions(parent=self, protect=config.production, retain_on_delete=True,
+                                            import_=unit.id),
             )
 
         self.accounts: dict[str, aws.organizations.Account] = {}
@@ -55,10 +66,22 @@ class Organization(pulumi.ComponentResource):
                     retain_on_delete=True,
                     # Organizations ignores these after creation; changing them would force a replacement.
                     ignore_changes=["roleName", "iamUserAccessToBilling"],
+                    import_=account.id,
                 ),
             )
 
-        self.account_ids: dict[str, pulumi.Output[str]] = {name: acct.id for name, acct in self.accounts.items()}
+        # Everything in a new account waits until its access role can be assumed and its services are active:
+        # the id reaches providers and policies only through the wait. An adopted account is ready, its id known.
+        self.ready: dict[str, time.Sleep] = {
+            account.name: wait_for(f"{account.name}-ready", "account", after=[self.accounts[account.name]],
+                                   triggers={"account_id": self.accounts[account.name].id},
+                                   opts=pulumi.ResourceOptions(parent=self))
+            for account in config.accounts if account.id is None
+        }
+        self.account_ids: dict[str, pulumi.Input[str]] = {
+            account.name: account.id if account.id is not None else passed_through(self.ready[account.name], "account_id")
+            for account in config.accounts
+        }
         self.register_outputs({"id": organization.id, "root_id": self.root_id, "account_ids": self.account_ids})
 
 

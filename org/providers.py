@@ -59,3 +59,13 @@ def member_region_provider(config: StackConfig, account: str, account_id: pulumi
         assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=role_arn, session_name=f"landing-zone-{pulumi.get_stack()}")],
         default_tags=aws.ProviderDefaultTagsArgs(tags=account_tags(config, account)),
     )
+
+
+def management_region_provider(config: StackConfig, region: str) -> aws.Provider:
+    """The management account's provider in another region (Service Quotas templates live in us-east-1)."""
+    return aws.Provider(
+        f"{MANAGEMENT}-{region}",
+        region=region,
+        allowed_account_ids=[config.organization.management_account_id],
+        default_tags=aws.ProviderDefaultTagsArgs(tags=account_tags(config, MANAGEMENT)),
+    )

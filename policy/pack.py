@@ -24,7 +24,7 @@ def _resource_validator(rule: rules.ResourceRule):
         resource = rules.Resource(
             urn=args.urn, type=args.resource_type, name=args.name, inputs=args.props,
             protect=args.opts.protect, provider_inputs=args.provider.props if args.provider else None,
-            parent=args.opts.parent,
+            parent=args.opts.parent, ignore_changes=list(args.opts.ignore_changes or []),
         )
         for message in rule.check(resource):
             report_violation(message)
@@ -39,7 +39,7 @@ def _stack_validator(rule: rules.StackRule):
                 urn=r.urn, type=r.resource_type, name=r.name, inputs=r.props, protect=r.opts.protect,
                 provider_inputs=r.provider.props if r.provider else None, parent=r.opts.parent,
                 property_dependencies={key: [d.urn for d in deps] for key, deps in r.property_dependencies.items()},
-                dependencies=[d.urn for d in r.dependencies],
+                dependencies=[d.urn for d in r.dependencies], ignore_changes=list(r.opts.ignore_changes or []),
             )
             for r in args.resources
         ]

@@ -14,7 +14,7 @@ import ipaddress
 import json
 import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -49,6 +49,7 @@ class Resource:
     parent: str | None = None
     property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)  # input -> URNs it came from
     dependencies: Sequence[str] = ()  # URNs it waits for: explicit depends_on and those its inputs came from
+    ignore_changes: Sequence[str] = ()  # input names the engine leaves alone after creation
 
     @property
     def tags(self) -> dict[str, str]:
@@ -1180,3 +1181,381 @@ def no_secret_literals(resource: Resource) -> Iterable[str]:
         reason = looks_like_secret(name, value)
         if reason:
             yield f"{resource.name}: environment variable {name}: {reason}; store it in Secrets Manager and pass its ARN"
+
+
+# --- What AWS does after creation: values it moves, what a destroy leaves, what its authorization requires ------
+
+# Inputs AWS (or a managed update the program turns on) changes after creation. Pinning one makes every later `up`
+# ask to go back, which fails or churns: each must be left unset or ignored after creation.
+AWS_MOVES: dict[str, dict[str, str]] = {
+    "aws:rds/cluster:Cluster": {"engineVersion": "RDS applies minor version upgrades in the maintenance window"},
+    "aws:rds/clusterInstance:ClusterInstance": {
+        "engineVersion": "an Aurora instance runs its cluster's version, which RDS upgrades"},
+    "aws:rds/instance:Instance": {"engineVersion": "RDS applies minor version upgrades (auto_minor_version_upgrade)"},
+    "aws:elasticbeanstalk/environment:Environment": {
+        "solutionStackName": "managed platform updates move the environment to newer platform versions",
+        "platformArn": "managed platform updates move the environment to newer platform versions"},
+    "aws:opensearch/domain:Domain": {
+        "engineVersion": "a domain's version changes only on request, but blue/green updates replace its nodes"},
+}
+# Where the move needs a switch to be on; without it the value stays as set.
+_MOVES_WHEN: dict[tuple[str, str], Callable[[Mapping[str, Any]], bool]] = {
+    ("aws:rds/instance:Instance", "engineVersion"): lambda inputs: inputs.get("autoMinorVersionUpgrade") is not False,
+    ("aws:elasticbeanstalk/environment:Environment", "solutionStackName"):
+        lambda inputs: beanstalk_settings(inputs).get(("aws:elasticbeanstalk:managedactions",
+                                                       "ManagedActionsEnabled")) == "true",
+    ("aws:elasticbeanstalk/environment:Environment", "platformArn"):
+        lambda inputs: beanstalk_settings(inputs).get(("aws:elasticbeanstalk:managedactions",
+                                                       "ManagedActionsEnabled")) == "true",
+    ("aws:opensearch/domain:Domain", "engineVersion"): lambda inputs: False,
+}
+
+
+@resource_rule("aws-managed-values-left-to-aws",
+               "Values AWS changes after creation (engine and platform versions under managed upgrades) are set at "
+               "creation only: the resource ignores later changes to them.")
+def aws_managed_values_left_to_aws(resource: Resource) -> Iterable[str]:
+    for key, why in AWS_MOVES.get(resource.type, {}).items():
+        moves = _MOVES_WHEN.get((resource.type, key), lambda inputs: True)(resource.inputs)
+        if moves and resource.inputs.get(key) not in (None, "") and key not in resource.ignore_changes:
+            yield (f"{resource.type} {resource.name} pins {key} ({resource.inputs.get(key)}), but {why}; the next "
+                   f"`up` would try to go back: add `{key}` to ignore_changes (or leave it unset)")
+
+
+def _in_sandbox(resource: Resource) -> bool:
+    return resource.tags.get("Environment") == "sandbox"
+
+
+@resource_rule("sandbox-destroyable",
+               "In a sandbox, `pulumi destroy` removes everything it built and the next `up` can build it again: "
+               "buckets and backup vaults are emptied on delete, secrets are deleted without a recovery window, no "
+               "final snapshot is kept, and no compliance-mode lock holds data; IAM users are deleted with the MFA "
+               "devices and keys people added to them.")
+def sandbox_destroyable(resource: Resource) -> Iterable[str]:
+    inputs, label = resource.inputs, f"{resource.type} {resource.name}"
+    if resource.type == "aws:iam/user:User" and inputs.get("forceDestroy") is not True:
+        yield f"{label}: people add MFA devices and keys outside the program, which stop its deletion; set force_destroy"
+    if not _in_sandbox(resource):
+        return
+    if resource.type in BUCKET_TYPES | {"aws:backup/vault:Vault"} and inputs.get("forceDestroy") is not True:
+        yield f"{label} is not emptied on delete, so a sandbox destroy stops at it; set force_destroy in the sandbox"
+    if resource.type == "aws:secretsmanager/secret:Secret" and inputs.get("recoveryWindowInDays") != 0:
+        yield (f"{label} keeps its name reserved for its recovery window after a destroy, so the next `up` cannot "
+               "create it; set recovery_window_in_days=0 in the sandbox")
+    if resource.type == "aws:rds/cluster:Cluster" and inputs.get("skipFinalSnapshot") is not True:
+        yield f"{label} keeps a final snapshot that outlives the sandbox; set skip_final_snapshot in the sandbox"
+    if resource.type == "aws:backup/vaultLockConfiguration:VaultLockConfiguration" and \
+            inputs.get("changeableForDays") is not None:
+        yield (f"{label} becomes a compliance-mode lock that no one can remove, so the sandbox can never be "
+               "destroyed; leave changeable_for_days unset (governance mode) in the sandbox")
+    if resource.type == "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration":
+        rule = inputs.get("rule") or {}
+        mode = ((rule.get("defaultRetention") or {}) if isinstance(rule, Mapping) else {}).get("mode")
+        if mode == "COMPLIANCE":
+            yield f"{label} locks objects in COMPLIANCE mode, which no one can delete early; use GOVERNANCE in a sandbox"
+
+
+@resource_rule("final-snapshot-named-once",
+               "A database that keeps a final snapshot names it uniquely (from a value fixed at creation), so a later "
+               "re-creation never meets the snapshot of an earlier one.")
+def final_snapshot_named_once(resource: Resource) -> Iterable[str]:
+    if resource.type != "aws:rds/cluster:Cluster" or resource.inputs.get("skipFinalSnapshot") is True:
+        return
+    if not resource.property_dependencies.get("finalSnapshotIdentifier"):
+        yield (f"aws:rds/cluster:Cluster {resource.name} names its final snapshot "
+               f"`{resource.inputs.get('finalSnapshotIdentifier')}` literally; the second deletion fails with "
+               "DBClusterSnapshotAlreadyExists: derive it from a value fixed at creation (time.Static)")
+
+
+IAM_POLICY_INPUTS = {"aws:iam/policy:Policy": "policy", "aws:iam/rolePolicy:RolePolicy": "policy",
+                     "aws:iam/groupPolicy:GroupPolicy": "policy", "aws:iam/userPolicy:UserPolicy": "policy"}
+
+
+def _allowed(statements: Sequence[Mapping[str, Any]], action: str) -> set[str]:
+    """Resources an Allow statement grants `action` on (exact action names; wildcards count too)."""
+    found: set[str] = set()
+    service = action.split(":", maxsplit=1)[0]
+    for statement in statements:
+        actions = [str(a).lower() for a in _as_list(statement.get("Action"))]
+        if statement.get("Effect") == "Allow" and any(a in (action.lower(), f"{service}:*", "*") for a in actions):
+            found.update(str(r) for r in _as_list(statement.get("Resource")))
+    return found
+
+
+@resource_rule("function-url-grants-both-actions",
+               "A grant to call a Lambda function URL with AWS_IAM auth allows lambda:InvokeFunctionUrl and "
+               "lambda:InvokeFunction on the same function (Lambda developer guide, 'Control access to Lambda "
+               "function URLs': both are required for function URLs created since October 2025).")
+def function_url_grants_both_actions(resource: Resource) -> Iterable[str]:
+    key = IAM_POLICY_INPUTS.get(resource.type)
+    if key is None:
+        return
+    statements = policy_statements(resource.inputs.get(key))
+    missing = sorted(_allowed(statements, "lambda:InvokeFunctionUrl") - _allowed(statements, "lambda:InvokeFunction"))
+    if missing:
+        yield (f"{resource.type} {resource.name} allows lambda:InvokeFunctionUrl on {missing} without "
+               "lambda:InvokeFunction, so every call returns 403; grant both (grants.grant_invoke_function_url)")
+
+# --- Service quotas: what the stack builds, per account and region, against the quota that applies -------------
+# The quota that applies is the value an aws.servicequotas.ServiceQuota of the stack requests for that account and
+# region, else what a brand-new account starts with (where AWS says it starts lower), else AWS's default. AWS
+# approves requests later, not at once; the stack counts a requested value from the moment it asks.
+
+ORGANIZATIONS_LIMITS = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html"
+VPC_LIMITS = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html"
+LAMBDA_LIMITS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+KMS_LIMITS = "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"
+SERVICE_QUOTA = "aws:servicequotas/serviceQuota:ServiceQuota"
+QUOTA_TEMPLATE = "aws:servicequotas/template:Template"
+ORGANIZATIONS_ACCOUNT = "aws:organizations/account:Account"
+# Lambda keeps this much account concurrency unreserved: reservations may take only the rest (AWS Lambda developer
+# guide, "Configuring reserved concurrency": "reserve up to the unreserved account concurrency minus 100").
+LAMBDA_UNRESERVED_MINIMUM = 100
+
+
+@dataclass(frozen=True)
+class Quota:
+    """One AWS service quota a landing zone meets first.
+
+    `key` names it in `landing-zone:quotas`; `service_code` and `quota_code` name it in Service Quotas (both None
+    when Service Quotas does not carry it: AWS cannot raise it). `default` is AWS's documented default and
+    `new_account` what a brand-new account starts with where AWS says it starts lower. `scope` is what one value
+    covers: the organization, a region of an account, one VPC, one AZ, or one SCP target. `home` is the region a
+    global quota lives in (Organizations: us-east-1), None for regional ones. `source` is the AWS page of the facts.
+    """
+
+    key: str
+    title: str
+    service_code: str | None
+    quota_code: str | None
+    default: int
+    scope: Literal["organization", "region", "VPC", "AZ", "target"]
+    source: str
+    new_account: int | None = None
+    home: str | None = None
+
+    @property
+    def adjustable(self) -> bool:
+        return self.quota_code is not None
+
+    @property
+    def code(self) -> str:
+        return f"{self.service_code}/{self.quota_code}" if self.quota_code else "fixed"
+
+    @property
+    def starts_at(self) -> int:
+        """What an account has before anyone asks: a new account's lower start, else the default."""
+        return self.new_account if self.new_account is not None else self.default
+
+
+# Codes as Service Quotas lists them (ListServiceQuotas). AWS notes that codes can change: when a request fails with
+# NoSuchResourceException, look the code up with `aws service-quotas list-service-quotas --service-code <service>`.
+# The organization's account quota was L-29A0C5DF before; Service Quotas lists it as L-E619E033 now.
+QUOTAS: tuple[Quota, ...] = (
+    Quota("organization_accounts", "Accounts in the organization", "organizations", "L-E619E033", 10,
+          "organization", ORGANIZATIONS_LIMITS, home="us-east-1"),
+    Quota("elastic_ips", "Elastic IP addresses per Region", "ec2", "L-0263D0A3", 5, "region", VPC_LIMITS),
+    Quota("vpcs", "VPCs per Region", "vpc", "L-F678F1CE", 5, "region", VPC_LIMITS),
+    Quota("interface_endpoints_per_vpc", "Interface VPC endpoints per VPC", "vpc", "L-29B6F2EB", 50, "VPC",
+          VPC_LIMITS),
+    Quota("nat_gateways_per_az", "NAT gateways per Availability Zone", "vpc", "L-FE5A380F", 5, "AZ", VPC_LIMITS),
+    # "New AWS accounts have reduced concurrency and memory quotas" (Lambda quotas page); such accounts report 10.
+    Quota("lambda_concurrent_executions", "Lambda concurrent executions", "lambda", "L-B99A9384", 1000, "region",
+          LAMBDA_LIMITS, new_account=10),
+    # FullAWSAccess counts among the five; Organizations cannot raise this one.
+    Quota("scps_per_target", "SCPs attached per root, OU or account", None, None, 5, "target",
+          ORGANIZATIONS_LIMITS, home="us-east-1"),
+    Quota("kms_keys", "KMS customer managed keys per Region", "kms", "L-C2F1777E", 100_000, "region", KMS_LIMITS),
+)
+QUOTAS_BY_KEY = {quota.key: quota for quota in QUOTAS}
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    """What one account needs of one quota in one region (`where`: the VPC, AZ or target holding the most)."""
+
+    quota: Quota
+    account: str
+    region: str
+    need: int
+    where: str
+    quota_value: int
+    basis: Literal["requested", "new account", "AWS default"]
+    urns: tuple[str, ...]
+
+    @property
+    def exceeded(self) -> bool:
+        return self.need > self.quota_value
+
+
+def account_of(resource: Resource) -> str:
+    """The config name of the account whose provider holds `resource` (its `Account` tag; the default provider
+    is the management account's)."""
+    return resource.tags.get("Account") or "management"
+
+
+def region_of(resource: Resource) -> str:
+    """The region a resource lives in: its own `region` input (pulumi-aws 7), else its provider's."""
+    return str(resource.inputs.get("region") or (resource.provider_inputs or {}).get("region") or "unknown")
+
+
+# Each counter yields (account, region, where, need, urns) for one quota.
+_Count = tuple[str, str, str, int, tuple[str, ...]]
+
+
+def _per_region(resources: Iterable[Resource], extra: int = 0) -> Iterator[_Count]:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for resource in resources:
+        groups.setdefault((account_of(resource), region_of(resource)), []).append(resource.urn)
+    for (account, region), urns in groups.items():
+        yield account, region, "region", len(urns) + extra, tuple(urns)
+
+
+def _largest_group(groups: Mapping[tuple[str, str, str], list[str]]) -> Iterator[_Count]:
+    """Per (account, region), the group (VPC, AZ, target) with the most members."""
+    best: dict[tuple[str, str], tuple[str, list[str]]] = {}
+    for (account, region, where), urns in groups.items():
+        if len(urns) > len(best.get((account, region), ("", []))[1]):
+            best[(account, region)] = (where, urns)
+    for (account, region), (where, urns) in best.items():
+        yield account, region, where, len(urns), tuple(urns)
+
+
+def _count_accounts(graph: _Graph) -> Iterator[_Count]:
+    accounts = graph.of(ORGANIZATIONS_ACCOUNT)
+    # The management account is one of the organization's accounts too.
+    region = str(QUOTAS_BY_KEY["organization_accounts"].home)
+    yield "management", region, "organization", len(accounts) + 1, tuple(a.urn for a in accounts)
+
+
+def _count_elastic_ips(graph: _Graph) -> Iterator[_Count]:
+    yield from _per_region(graph.of("aws:ec2/eip:Eip"))
+
+
+def _count_vpcs(graph: _Graph) -> Iterator[_Count]:
+    # Every region of an account keeps its default VPC unless someone deleted it; it counts against the quota.
+    yield from _per_region(graph.of(_VPC), extra=1)
+
+
+def _count_interface_endpoints(graph: _Graph) -> Iterator[_Count]:
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for endpoint in graph.of("aws:ec2/vpcEndpoint:VpcEndpoint"):
+        if endpoint.inputs.get("vpcEndpointType") not in ("Interface", "GatewayLoadBalancer"):
+            continue
+        vpc = next((v.name for v in graph.deps(endpoint, "vpcId", _VPC)), str(endpoint.inputs.get("vpcId")))
+        groups.setdefault((account_of(endpoint), region_of(endpoint), f"VPC {vpc}"), []).append(endpoint.urn)
+    yield from _largest_group(groups)
+
+
+def _count_nat_gateways(graph: _Graph) -> Iterator[_Count]:
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for nat in graph.of(_NAT):
+        zone = next((str(_zone(s)) for s in graph.deps(nat, "subnetId", _SUBNET)), str(nat.inputs.get("subnetId")))
+        groups.setdefault((account_of(nat), region_of(nat), zone), []).append(nat.urn)
+    yield from _largest_group(groups)
+
+
+def _count_lambda_concurrency(graph: _Graph) -> Iterator[_Count]:
+    groups: dict[tuple[str, str], list[Resource]] = {}
+    for function in graph.of(LAMBDA_FUNCTION):
+        groups.setdefault((account_of(function), region_of(function)), []).append(function)
+    for (account, region), functions in groups.items():
+        reserved = [int(f.inputs["reservedConcurrentExecutions"]) for f in functions
+                    if isinstance(f.inputs.get("reservedConcurrentExecutions"), (int, float))
+                    and f.inputs["reservedConcurrentExecutions"] > 0]
+        # Every other function needs at least one execution; any reservation leaves Lambda's unreserved minimum.
+        others = len(functions) - len(reserved)
+        need = sum(reserved) + max(others, LAMBDA_UNRESERVED_MINIMUM if reserved else 0)
+        where = f"{len(functions)} functions, {sum(reserved)} reserved"
+        yield account, region, where, need, tuple(f.urn for f in functions)
+
+
+_ORGANIZATION = "aws:organizations/organization:Organization"
+_SCP_TARGETS = {_ORGANIZATION: "root", "aws:organizations/organizationalUnit:OrganizationalUnit": "OU",
+                ORGANIZATIONS_ACCOUNT: "account"}
+
+
+def _count_scps(graph: _Graph) -> Iterator[_Count]:
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for attachment in graph.of("aws:organizations/policyAttachment:PolicyAttachment"):
+        policies = graph.deps(attachment, "policyId", "aws:organizations/policy:Policy")
+        if any(p.inputs.get("type", "SERVICE_CONTROL_POLICY") != "SERVICE_CONTROL_POLICY" for p in policies):
+            continue  # tag and backup policies have quotas of their own
+        targets = graph.deps(attachment, "targetId", *_SCP_TARGETS)
+        if not targets:  # a literal id: an OU or account the stack does not manage
+            target = str(attachment.inputs.get("targetId"))
+        elif targets[0].type == _ORGANIZATION:  # the root id comes from the organization's outputs
+            target = "root"
+        else:
+            target = f"{_SCP_TARGETS[targets[0].type]} {targets[0].name}"
+        groups.setdefault(("management", str(QUOTAS_BY_KEY["scps_per_target"].home), target), []).append(attachment.urn)
+    for (account, region, target), urns in groups.items():
+        # AWS attaches FullAWSAccess to every root, OU and account; it takes one of the five places.
+        yield account, region, target, len(urns) + 1, tuple(urns)
+
+
+def _count_kms_keys(graph: _Graph) -> Iterator[_Count]:
+    yield from _per_region(graph.of(KMS_KEY, KMS_EXTERNAL_KEY, "aws:kms/replicaKey:ReplicaKey",
+                                    "aws:kms/replicaExternalKey:ReplicaExternalKey"))
+
+
+QUOTA_COUNTERS: dict[str, Callable[[_Graph], Iterator[_Count]]] = {
+    "organization_accounts": _count_accounts,
+    "elastic_ips": _count_elastic_ips,
+    "vpcs": _count_vpcs,
+    "interface_endpoints_per_vpc": _count_interface_endpoints,
+    "nat_gateways_per_az": _count_nat_gateways,
+    "lambda_concurrent_executions": _count_lambda_concurrency,
+    "scps_per_target": _count_scps,
+    "kms_keys": _count_kms_keys,
+}
+
+
+def requested_quotas(resources: Iterable[Resource]) -> dict[tuple[str, str, str], int]:
+    """(account, region, `service/quota` code) -> the largest value the stack's ServiceQuota resources request."""
+    requested: dict[tuple[str, str, str], int] = {}
+    for request in resources:
+        value = request.inputs.get("value")
+        if request.type != SERVICE_QUOTA or not isinstance(value, (int, float)):
+            continue
+        key = (account_of(request), region_of(request),
+               f"{request.inputs.get('serviceCode')}/{request.inputs.get('quotaCode')}")
+        requested[key] = max(requested.get(key, 0), int(value))
+    return requested
+
+
+def quota_usage(resources: Sequence[Resource]) -> list[QuotaUse]:
+    """Per quota, account and region: what the resources need and the quota that applies, sorted for reading."""
+    graph = _Graph(resources)
+    requested = requested_quotas(resources)
+    created = {account.name for account in graph.of(ORGANIZATIONS_ACCOUNT)}
+    uses = []
+    for quota in QUOTAS:
+        for account, region, where, need, urns in QUOTA_COUNTERS[quota.key](graph):
+            asked = requested.get((account, region, quota.code))
+            basis: Literal["requested", "new account", "AWS default"]
+            if asked is not None:
+                value, basis = max(asked, quota.starts_at if account in created else quota.default), "requested"
+            elif account in created and quota.new_account is not None:
+                value, basis = quota.new_account, "new account"
+            else:
+                value, basis = quota.default, "AWS default"
+            uses.append(QuotaUse(quota, account, region, need, where, value, basis, urns))
+    return sorted(uses, key=lambda u: (u.account != "management", u.account, u.region, QUOTAS.index(u.quota)))
+
+
+@stack_rule("service-quotas-cover-needs",
+            "What the stack builds in each account and region fits the service quota that applies there: AWS's "
+            "default (a new account's lower start where AWS documents one), or the value an "
+            "aws.servicequotas.ServiceQuota of the stack requests.")
+def service_quotas_cover_needs(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    for use in quota_usage(resources):
+        if not use.exceeded:
+            continue
+        quota = use.quota
+        fix = (f"request it with landing-zone:quotas.accounts.{use.account}.{quota.key}: {use.need}" if quota.adjustable
+               else "AWS cannot raise it; build less there")
+        basis = use.basis if use.basis == "AWS default" else f"{use.basis}; AWS default {quota.default}"
+        yield (use.urns[0] if use.urns else ""), (
+            f"account {use.account}, region {use.region}: {quota.title} ({quota.code}) needs {use.need} "
+            f"({use.where}) but the quota is {use.quota_value} ({basis}); {fix}")

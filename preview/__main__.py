@@ -12,7 +12,9 @@ from pathlib import Path
 
 from config.errors import ConfigError
 from policy import rules
+from preview.account_states import account_state_document, account_state_lines
 from preview.inventory import Inventory
+from preview.quotas import quota_document, quota_lines
 from preview.render import render
 from preview.run import run
 from preview.stackfile import StackFileError
@@ -34,9 +36,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"invalid stack file: {error}", file=sys.stderr)
         return 2
     inventory = Inventory(result)
-    violations = rules.evaluate(inventory.policy_resources())
-    print(render(inventory, violations))
+    resources = inventory.policy_resources()
+    violations = rules.evaluate(resources)
+    print(render(inventory, violations, blocks=[quota_lines(resources), account_state_lines(resources)]))
     document = inventory.document(violations) if args.json or args.html else {}
+    if document:
+        document |= {"quotas": quota_document(resources), "account_states": account_state_document(resources)}
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(document, indent=2) + "\n")

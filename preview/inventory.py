@@ -89,7 +89,7 @@ class Inventory:
                 urn=registration.urn, type=registration.type, name=registration.name, inputs=registration.inputs,
                 protect=registration.protect, provider_inputs=provider.inputs if provider else None,
                 parent=registration.parent, property_dependencies=registration.property_dependencies,
-                dependencies=self.dependencies(registration),
+                dependencies=self.dependencies(registration), ignore_changes=registration.ignore_changes,
             ))
         return resources
 
@@ -112,6 +112,7 @@ class Inventory:
                 "deleteBeforeReplace": r.delete_before_replace,
                 "replaceOnChanges": r.replace_on_changes,
                 "customTimeouts": r.custom_timeouts,
+                "importId": r.import_id or None,
                 "inputs": r.inputs,
             }
             for r in self.run.registrations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import threading
@@ -45,6 +46,7 @@ class Registration:
     delete_before_replace: bool = False
     replace_on_changes: list[str] = field(default_factory=list)
     custom_timeouts: dict[str, str] = field(default_factory=dict)  # create/update/delete -> "30m"
+    import_id: str = ""  # the `import` option: the id of an existing resource to adopt
 
 
 def _stable_digits(text: str, digits: int) -> str:
@@ -81,16 +83,20 @@ class LandingZoneMocks(Mocks):
         own_region = inputs.get("region")
         region = own_region if isinstance(own_region, str) and own_region else region  # pulumi-aws 7: per-resource region
         service = token.split(":")[1].split("/")[0]
-        state: dict[str, Any] = {"arn": _service_arn(token, inputs, resource_id, account_id, region)
-                                 or f"arn:aws:{service}:{region}:{account_id}:{args.name}/{resource_id}"}
+        state: dict[str, Any] = {}
+        if token.startswith("aws:"):  # other packages' resources (time, slack) have no ARN
+            state["arn"] = (_service_arn(token, inputs, resource_id, account_id, region)
+                            or f"arn:aws:{service}:{region}:{account_id}:{args.name}/{resource_id}")
         state.update(_type_outputs(token, args.name, resource_id, identity, account_id, region))
         state.update(inputs)
         for key, computed in _computed_within_inputs(token, resource_id).items():
             state[key] = {**(state.get(key) or {}), **computed}
         resource_id = state.pop("id", resource_id)
         if token == "aws:organizations/account:Account":
-            resource_id = _stable_digits(identity, 12)
+            resource_id = args.resource_id or _stable_digits(identity, 12)
             state["arn"] = f"arn:aws:organizations::{self.management_account_id}:account/o-mock/{resource_id}"
+        elif args.resource_id:  # adopted with the `import` option: the engine reads the resource by that id
+            resource_id = args.resource_id
         return resource_id, state
 
     def call(self, args: MockCallArgs) -> tuple[dict, list | None]:
@@ -162,6 +168,14 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
                 "roots": [{"id": root, "arn": f"arn:aws:organizations::{account_id}:root/{organization_id}/{root}",
                            "name": "Root", "policyTypes": []}],
                 "masterAccountId": account_id}
+    if token == "time:index/static:Static":  # the time of creation, fixed per resource so runs compare equal
+        created = 1_767_225_600 + int(_stable_digits(identity, 7))  # 2026-01-01 plus up to four months
+        stamp = datetime.datetime.fromtimestamp(created, datetime.UTC)
+        return {"unix": created, "rfc3339": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "year": stamp.year,
+                "month": stamp.month, "day": stamp.day, "hour": stamp.hour, "minute": stamp.minute,
+                "second": stamp.second}
+    if token == "aws:organizations/policy:Policy":  # p- then 8-128 characters (organizations model, PolicyId)
+        return {"id": f"p-{_short_hash(identity)}"}
     if token == "aws:organizations/organizationalUnit:OrganizationalUnit":
         return {"id": f"ou-{_short_hash(identity)[:4]}-{_short_hash(identity)[4:]}"}
     if token == "aws:kms/key:Key":  # aliases and grants name the key by its id
@@ -279,6 +293,7 @@ class RecordingMonitor(MockMonitor):
             property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
             delete_before_replace=bool(request.deleteBeforeReplace),
             replace_on_changes=list(request.replaceOnChanges),
+            import_id=request.importId,
             custom_timeouts={key: value for key, value in json_format.MessageToDict(request.customTimeouts).items()
                              if value},
         )

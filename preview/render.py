@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from policy import rules
 from preview.inventory import MANAGEMENT, Inventory
@@ -21,7 +22,8 @@ class _Node:
         return sum(self.types.values()) + sum(child.total() for child in self.children.values())
 
 
-def render(inventory: Inventory, violations: list[rules.Violation]) -> str:
+def render(inventory: Inventory, violations: list[rules.Violation], blocks: Sequence[list[str]] = ()) -> str:
+    """The tree per account, then each of `blocks` (lines), then the policy verdict."""
     run = inventory.run
     custom = [r for r in run.registrations if r.custom]
     lines = [f"Previewing {run.project}/{run.stack} offline: {len(custom)} resources to create "
@@ -41,6 +43,8 @@ def render(inventory: Inventory, violations: list[rules.Violation]) -> str:
         lines.append(f"{heading}: {root.total()} resources")
         lines.extend(_render_node(root, depth=1))
         lines.append("")
+    for block in blocks:
+        lines.extend([*block, ""])
     lines.extend(_verdict(violations))
     return "\n".join(lines)
 

@@ -23,7 +23,7 @@ EXPECTED_KINDS = {
     "kinesis": {"iterator_age", "write_throttles", "read_throttles"},
     "beanstalk": {"health", "error_rate_5xx"},
     "nat": {"port_allocation_errors", "packets_dropped"},
-    "lambda": {"errors", "throttles"},
+    "lambda": {"errors", "throttles", "destination_failures"},
     "firehose": {"s3_freshness", "opensearch_freshness"},
     "ses": {"bounce_rate", "complaint_rate"},
     "backup": {"job_failures", "copy_failures"},
@@ -127,7 +127,8 @@ def test_environment_threshold_overrides_stack_wide_and_default() -> None:
 
     registrations = run_with_monitor(spec, body)
     thresholds = {r.name: r.inputs["threshold"] for r in registrations if r.type == ALARM}
-    assert thresholds == {"ops-fn-errors": 7, "ops-fn-throttles": 1, "dev-fn-errors": 3, "dev-fn-throttles": 1}
+    assert thresholds == {"ops-fn-errors": 7, "ops-fn-throttles": 1, "ops-fn-destination_failures": 1,
+                          "dev-fn-errors": 3, "dev-fn-throttles": 1, "dev-fn-destination_failures": 1}
     dashboards = {r.inputs["dashboardName"] for r in registrations if r.type == DASHBOARD}
     assert dashboards == {"shop-ops-prod-overview", "shop-ops-dev-overview"}
     # Each alarm lives in the account that holds its metric (the mock ARN names the provider's account).

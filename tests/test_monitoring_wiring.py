@@ -57,7 +57,8 @@ def test_every_alarm_acts_on_an_existing_topic_of_its_own_account(inventories: d
     alarms = result.of_type(ALARM)
     watched = [alarm for alarm in alarms if "landing-zone:monitoring:" in alarm.urn]
     notifier = [alarm for alarm in watched if "slack-notifier" in alarm.urn]
-    assert len(notifier) == 6  # per environment's notifier: errors, throttles, dead-letter depth
+    # per environment's notifier: errors, throttles, failures that miss the dead letters, dead-letter depth
+    assert len(notifier) == 8
     for alarm in alarms:
         actions = alarm.inputs["alarmActions"]
         assert actions, f"{alarm.name} has no alarm action"
@@ -302,7 +303,7 @@ def test_the_notifiers_own_alarms_email_around_slack_when_fallbacks_are_configur
     assert [(s.inputs["protocol"], s.inputs["endpoint"]) for s in subscriptions] == [
         ("email", "platform-oncall@shop.example")]
     notifier_alarms = [a for a in prod.of_type(ALARM) if "-slack-notifier-" in a.name]
-    assert len(notifier_alarms) == 6  # errors, throttles, dead letters, for each environment's notifier
+    assert len(notifier_alarms) == 8  # errors, throttles, destinations, dead letters, for each environment's notifier
     assert {arn for a in notifier_alarms for arn in a.inputs["alarmActions"] + a.inputs["okActions"]} == {
         t.outputs["arn"] for t in prod.of_type(TOPIC) if t.inputs["name"].endswith("-notifier-health")}
     # The sandbox configures no fallback: its notifier alarms use the ops alert topics like any other alarm.

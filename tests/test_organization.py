@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from components.service_quotas import TEMPLATE_REGION
 from config.naming import aws_name
 from preview.inventory import Inventory
 from preview.run import Run, run
@@ -58,7 +59,9 @@ def test_each_member_provider_assumes_its_role_in_its_own_account(stack_run: Run
     account_ids = {a.name: a.id for a in stack_run.of_type("aws:organizations/account:Account")}
     providers = {p.name: p for p in stack_run.of_type("pulumi:providers:aws")}
     copies = copy_regions(stack_run.stack)
-    assert set(providers) == {"management", *ACCOUNTS, *(f"{name}-{region}" for name, region in copies.items())}
+    # The management account's us-east-1 provider manages the organization's quota request template.
+    assert set(providers) == {"management", f"management-{TEMPLATE_REGION}", *ACCOUNTS,
+                              *(f"{name}-{region}" for name, region in copies.items())}
     for name, region in copies.items():  # the same role, pin and tags, in the copy region
         regional, home = providers[f"{name}-{region}"].inputs, providers[name].inputs
         assert regional["region"] == region
@@ -96,9 +99,10 @@ def test_every_resource_is_attributed_to_an_account(stack: str, inventories: dic
     for resource in inventory.resources_json():
         if resource["type"].startswith("aws:"):
             assert resource["account"] in {"management", *ACCOUNTS}, resource["urn"]
-            # Only the root-activity twin rules sit in us-east-1, where global sign-in and IAM events arrive,
-            # and backup copies (vault and key) in the account's copy region.
-            expected = "us-east-1" if "root-activity-global" in resource["name"] else "ap-northeast-2"
+            # Only the root-activity twin rules sit in us-east-1, where global sign-in and IAM events arrive, with
+            # the quota request template, managed only from there; backup copies (vault and key) in the copy region.
+            in_us_east_1 = "root-activity-global" in resource["name"] or resource["type"].startswith("aws:servicequotas/t")
+            expected = "us-east-1" if in_us_east_1 else "ap-northeast-2"
             if "-backup-copy" in resource["name"] and resource["type"] != "aws:cloudwatch/metricAlarm:MetricAlarm":
                 expected = copy_regions(stack)[resource["account"]]
             assert resource["region"] == expected, resource["urn"]

@@ -7,40 +7,7 @@ import json
 import pytest
 
 from preview.run import Run
-from tests.policy_lint import AcceptedFinding, Document, Finding, blocking, documents, lint
-
-LOG_KEYS = r"^(organization-trail-log-key|slack-notifier-key|[a-z0-9-]+-vpc-flow-logs-key)$"
-# Alert-topic keys admit publishers only for this account's topics, named in SNS's encryption context.
-CONTEXT_KEYS = r"^(organization-trail-log-key|slack-notifier-key|[a-z0-9-]+-vpc-flow-logs-key|[a-z0-9-]+-alerts-key)$"
-
-# Findings we accept, each with its reason; every entry must still be needed (see the tests below).
-EXCEPTIONS = (
-    AcceptedFinding("UNKNOWN_CONDITION_FOR_ACTION", r"Unknown condition aws:SourceOrgID for action ",
-               "aws:SourceOrgID is a documented global condition key (2023); parliament 1.6.4's list of global keys "
-               "predates it, so it asks each service for it and finds nothing"),
-    AcceptedFinding("UNKNOWN_CONDITION_FOR_ACTION",
-               r"Unknown condition [a-z0-9.-]+(/[A-Za-z0-9._~/-]*)?:(aud|sub) for action sts:AssumeRoleWithWebIdentity",
-               "OIDC claim keys are named after the issuer (`<host>:aud`, `<host>:sub`); IAM documents them per identity "
-               "provider, not in the service reference parliament reads"),
-    AcceptedFinding("UNKNOWN_FEDERATION_SOURCE", r":oidc-provider/",
-               "parliament recognises SAML providers and four fixed web-identity hosts; an IAM OIDC provider ARN is the "
-               "documented Federated principal for AssumeRoleWithWebIdentity"),
-    # Keys of log groups (the organization trail's, the Slack notifier's, VPC flow logs') follow AWS's documented key policy for
-    # CloudWatch Logs.
-    AcceptedFinding("UNKNOWN_CONDITION_FOR_ACTION",
-               r"Unknown condition kms:EncryptionContext:aws:logs:arn for action kms:Describe(Key|CustomKeyStores)",
-               "AWS's documented CloudWatch Logs key policy grants kms:Describe* beside Encrypt*/Decrypt*/GenerateDataKey* "
-               "under kms:EncryptionContext:aws:logs:arn; Describe calls carry no context, so they simply never match",
-               resource=LOG_KEYS),
-    AcceptedFinding("MISMATCHED_TYPE", r"Arn(Equals|Like) requires a value of type Arn but given String",
-               "kms:EncryptionContext:aws:logs:arn and :aws:sns:topicArn hold ARNs and AWS documents them with ARN "
-               "operators; parliament types every encryption-context key as a String", resource=CONTEXT_KEYS),
-    # The SCP's unencrypted-storage guardrail (issue 3): a Deny, so an unknown key can only fail to deny, never allow.
-    AcceptedFinding("UNKNOWN_CONDITION_FOR_ACTION", r"Unknown condition rds:StorageEncrypted for action rds:CreateDBInstance",
-               "parliament 1.6.4 knows rds:StorageEncrypted for CreateDBCluster (Aurora, which this landing zone runs) "
-               "but not for CreateDBInstance; in a Deny statement an unrecognised key can only fail to deny",
-               resource=r"^scp-"),
-)
+from tests.policy_lint import EXCEPTIONS, Document, Finding, blocking, documents, lint
 
 LintResult = list[tuple[Document, Finding]]
 

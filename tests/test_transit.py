@@ -53,7 +53,10 @@ def test_shared_to_the_organization_through_ram(net: NetworkView) -> None:
     assert principal.inputs["principal"] == organization.outputs["arn"]
     assert principal.inputs["resourceShareArn"] == share.outputs["arn"]
     (sharing,) = net.of("aws:ram/sharingWithOrganization:SharingWithOrganization")
-    assert net.account(sharing) == "management" and sharing.urn in principal.dependencies
+    assert net.account(sharing) == "management" and organization.urn in sharing.dependencies
+    # The share waits for RAM's onboarding to the organization to finish (a Sleep after enabling it).
+    (onboarded,) = [r for r in net.of("time:index/sleep:Sleep") if r.urn in principal.dependencies]
+    assert sharing.urn in onboarded.dependencies and onboarded.inputs["createDuration"] == "120s"
 
 
 def test_every_vpc_attaches_from_its_own_account_in_its_app_subnets(net: NetworkView) -> None:

@@ -104,6 +104,10 @@ def test_every_option_setting(stack_run: Run, account: str) -> None:
         ("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateEnabled"): "true",
         ("aws:autoscaling:updatepolicy:rollingupdate", "RollingUpdateType"): "Health",
         ("aws:elasticbeanstalk:healthreporting:system", "SystemType"): "enhanced",
+        # What makes Beanstalk publish the 5xx alarm's metrics (they are not published otherwise).
+        ("aws:elasticbeanstalk:healthreporting:system", "ConfigDocument"):
+            '{"CloudWatchMetrics":{"Environment":{"ApplicationRequests5xx":60,"ApplicationRequestsTotal":60}},'
+            '"Version":1}',
         ("aws:elasticbeanstalk:managedactions", "ManagedActionsEnabled"): "true",
         ("aws:elasticbeanstalk:managedactions", "PreferredStartTime"): spec.managed_updates.preferred_start_time,
         ("aws:elasticbeanstalk:managedactions", "ServiceRoleForManagedUpdates"):
@@ -196,11 +200,13 @@ def test_the_instance_profile_may_do_exactly_what_the_grants_say(stack_run: Run,
         "kms:GenerateDataKey",
         ["ses:SendEmail", "ses:SendTemplatedEmail"],
         "lambda:InvokeFunctionUrl",
+        "lambda:InvokeFunction",
     ]
-    read_secret, decrypt_secret, query, put, encrypt_stream, send, recommend = statements
+    read_secret, decrypt_secret, query, put, encrypt_stream, send, recommend, invoke = statements
     [api] = [f for f in view.of(FUNCTION, account) if f.name.endswith("-curation-api")]
-    assert recommend["Resource"] == api.outputs["arn"]
+    assert recommend["Resource"] == invoke["Resource"] == api.outputs["arn"]
     assert recommend["Condition"] == {"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}}
+    assert invoke["Condition"] == {"Bool": {"lambda:InvokedViaFunctionUrl": "true"}}
     assert read_secret["Resource"] == secret_arn
     assert key(decrypt_secret["Resource"]).name == f"{account}-data-keys-database"
     assert decrypt_secret["Condition"] == {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}}

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
+import pulumiverse_time as time
 
 from components import grants
 from components.data.database_support import MONITORING_LOG_GROUP, monitoring_role
@@ -62,7 +63,10 @@ class Database(pulumi.ComponentResource):
                             spec.log_retention_days, logs_key, production, self)
         role, role_policy = monitoring_role(name, aws_name(org, account, "rds-monitoring", kind="iam"), account_id, region, self)
 
-        ignored = ["backupRetentionPeriod"] if ignore_backup_retention else []
+        # AWS applies minor upgrades (auto_minor_version_upgrade) and then owns the version: pinning it would ask
+        # every later `up` to go back, which RDS refuses. Continuous backup owns the retention window once on.
+        ignored = ["engineVersion", *(["backupRetentionPeriod"] if ignore_backup_retention else [])]
+        final_snapshot = self._final_snapshot(name, identifier, production)
         self.cluster = aws.rds.Cluster(
             name,
             cluster_identifier=identifier,
@@ -83,12 +87,13 @@ class Database(pulumi.ComponentResource):
             preferred_backup_window=spec.backup_window,
             preferred_maintenance_window=spec.maintenance_window,
             copy_tags_to_snapshot=True,
-            skip_final_snapshot=False,
-            final_snapshot_identifier=f"{identifier}-final",
+            # Production keeps a last snapshot, named once so a later re-creation never meets an old one;
+            # the sandbox is destroyed and rebuilt at will, and its recovery points are not kept.
+            skip_final_snapshot=final_snapshot is None,
+            final_snapshot_identifier=final_snapshot,
             deletion_protection=production,
             enabled_cloudwatch_logs_exports=exports,
             tags=dict(tags),
-            # AWS Backup continuous backup manages the retention window once it is on.
             opts=pulumi.ResourceOptions(parent=self, protect=production, depends_on=groups, ignore_changes=ignored),
         )
         self.cluster_arn: pulumi.Output[str] = self.cluster.arn
@@ -106,8 +111,7 @@ class Database(pulumi.ComponentResource):
                 f"{name}-{role_name}",
                 identifier=f"{identifier}-{index + 1}",
                 cluster_identifier=self.cluster.cluster_identifier,
-                engine=spec.engine,
-                engine_version=spec.version,
+                engine=spec.engine,  # the version is the cluster's: instances follow its upgrades
                 instance_class=spec.instance_class if index == 0 else spec.reader_class,
                 availability_zone=zone,
                 db_subnet_group_name=self.subnet_group.name,
@@ -130,6 +134,13 @@ class Database(pulumi.ComponentResource):
             self._reader_scaling(name, spec, org, account)
         self.register_outputs({"cluster_identifier": identifier, "endpoint": self.endpoint,
                                "reader_endpoint": self.reader_endpoint, "instance_identifiers": self.instance_identifiers})
+
+    def _final_snapshot(self, name: str, identifier: str, production: bool) -> pulumi.Output[str] | None:
+        """`<cluster>-final-<unix time of creation>` in production (unique per cluster), None in the sandbox."""
+        if not production:
+            return None
+        created = time.Static(f"{name}-created", opts=pulumi.ResourceOptions(parent=self))
+        return pulumi.Output.concat(identifier, "-final-", created.unix.apply(str))
 
     def _reader_scaling(self, name: str, spec: DatabaseConfig, org: str, account: str) -> None:
         scaling = spec.scaling

@@ -30,7 +30,8 @@ class DataLake(pulumi.ComponentResource):
         self.bucket = aws.s3.Bucket(
             name,
             bucket=bucket_name,
-            force_destroy=False,
+            # The sandbox is destroyed and rebuilt at will; production's lake is protected and never emptied.
+            force_destroy=not production,
             tags=dict(tags),
             opts=pulumi.ResourceOptions(parent=self, protect=production),
         )

@@ -71,7 +71,9 @@ class People(pulumi.ComponentResource):
 
     def _user(self, name: str, spec: UserConfig, password_length: int, child: pulumi.ResourceOptions) -> aws.iam.User:
         access = CONSOLE if spec.console else PROGRAMMATIC
-        user = aws.iam.User(f"{name}-user-{spec.name}", name=spec.name, tags={"Access": access}, opts=child)
+        # People enrol MFA devices and signing keys themselves; deleting the user must not stop at them.
+        user = aws.iam.User(f"{name}-user-{spec.name}", name=spec.name, tags={"Access": access}, force_destroy=True,
+                            opts=child)
         if spec.console:
             login = aws.iam.UserLoginProfile(
                 f"{name}-user-{spec.name}-login",

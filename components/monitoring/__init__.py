@@ -6,6 +6,7 @@ and dashboard widgets; the kinds are in `config.alarm_catalogue.CATALOGUE`.
 
 from components.monitoring.dashboard import Dashboard
 from components.monitoring.datadog import DatadogIntegration
+from components.monitoring.findings import SecurityFindings
 from components.monitoring.monitor import Monitor, ServiceAlarms
 from components.monitoring.notifier import SlackNotifier
 from components.monitoring.notifier_secrets import NotifierSecrets
@@ -21,6 +22,7 @@ __all__ = [
     "NotifierSecrets",
     "ObservabilityLink",
     "ObservabilitySink",
+    "SecurityFindings",
     "ServiceAlarms",
     "SlackChannels",
     "SlackNotifier",

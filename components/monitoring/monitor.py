@@ -47,22 +47,25 @@ class Monitor:
                 return name
         raise KeyError(f"account {account} belongs to no monitoring environment")
 
-    def threshold(self, account: str, kind: str, key: str) -> Quantity:
-        """The environment's threshold, else the stack-wide one, else the catalogue's default."""
+    def threshold(self, account: str, kind: str, key: str, defaults: Mapping[str, Quantity] | None = None) -> Quantity:
+        """The environment's threshold, else the stack-wide one, else the watcher's default, else the catalogue's."""
         environment = self.spec.environments.get(self.environment_of(account))
         for alarms in (environment.alarms if environment else {}, self.spec.alarms):
             if key in alarms.get(kind, {}):
                 return alarms[kind][key]
+        if defaults and key in defaults:
+            return defaults[key]
         return CATALOGUE[kind].alarm(key).default_threshold
 
     def watch(self, kind: str, account: str, dimensions: Mapping[str, pulumi.Input[str]], name: str,
               parent: pulumi.Resource | None = None, metrics: Sequence[str] | None = None,
-              notify: pulumi.Input[str] | None = None) -> ServiceAlarms:
+              notify: pulumi.Input[str] | None = None, defaults: Mapping[str, Quantity] | None = None) -> ServiceAlarms:
         """Alarm on `kind`'s catalogue metrics for the resource `dimensions` name, in `account`; graph them.
 
         `name` is short and unique per account (it goes into alarm names); `metrics` picks catalogue keys
         (default: all of the kind); `parent` nests the alarms under the caller's component; `notify` sends every
-        one of them to that topic instead of the account's topic of the alarm's severity.
+        one of them to that topic instead of the account's topic of the alarm's severity; `defaults` are
+        thresholds that depend on the watched resource (its size), used where config sets none.
         """
         if self.dashboards is not None:
             raise RuntimeError(f"watch({kind!r}, {name!r}) after the dashboards were rendered; move the caller above "
@@ -82,7 +85,8 @@ class Monitor:
         dims: dict[str, pulumi.Input[str]] = dict(dimensions)
         if service.account_dimension:
             dims[service.account_dimension] = self.account_ids[account]
-        specs = [(spec, self.threshold(account, kind, spec.key)) for spec in service.alarms if spec.key in chosen]
+        specs = [(spec, self.threshold(account, kind, spec.key, defaults)) for spec in service.alarms
+                 if spec.key in chosen]
         alarms = ServiceAlarms(f"{account}-{name}", self, service, account, name, dims, specs, notify,
                                opts=pulumi.ResourceOptions(parent=parent, providers=[self.providers[account]]))
         group = WidgetGroup(kind, name, account, [TextWidget(f"### {service.title} `{name}` in {account}")])

@@ -34,7 +34,8 @@ class NotifierSecrets(pulumi.ComponentResource):
             name=aws_name(org_name, account, "slack-bot-token", kind="secret"),
             description="Slack bot token the alert notifiers post with (from the stack secret slack_bot_token)",
             kms_key_id=self.key.arn,
-            recovery_window_in_days=30 if production else 7,
+            # A name in its recovery window cannot be used again: the sandbox deletes at once so it can be rebuilt.
+            recovery_window_in_days=30 if production else 0,
             opts=pulumi.ResourceOptions(parent=self),
         )
         aws.secretsmanager.SecretVersion(

@@ -5,11 +5,13 @@ Every value is a string (or an Output of one), as Beanstalk takes them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
 
+from config.alarm_catalogue import CATALOGUE
 from config.services import WebConfig
 
 Option = tuple[str, str, pulumi.Input[str]]  # (namespace, option name, value)
@@ -111,12 +113,30 @@ def deployments(spec: WebConfig) -> list[Option]:
     ]
 
 
+# Environment metrics Beanstalk publishes each minute only when the health ConfigDocument asks (the alarms need them).
+PUBLISH_PERIOD_SECONDS = 60
+
+
+def health_config_document() -> str:
+    """The health ConfigDocument that makes Beanstalk publish every environment metric the catalogue alarms on.
+
+    Shape from the Elastic Beanstalk developer guide, 'Publishing Amazon CloudWatch custom metrics for an
+    environment': {"Version": 1, "CloudWatchMetrics": {"Environment": {metric: period in seconds}}}.
+    """
+    metrics = sorted({name for spec in CATALOGUE["beanstalk"].alarms if spec.published_by == "beanstalk-config-document"
+                      for name in (spec.ratio_of or (spec.metric_name,))})
+    return json.dumps({"Version": 1, "CloudWatchMetrics": {"Environment": dict.fromkeys(metrics, PUBLISH_PERIOD_SECONDS)}},
+                      sort_keys=True, separators=(",", ":"))
+
+
 def health_and_updates(spec: WebConfig) -> list[Option]:
-    """Enhanced health and weekly managed platform updates, through Beanstalk's service-linked roles (no
-    ServiceRole option: created through the API, the environment then uses the monitoring service-linked role)."""
+    """Enhanced health (with the metrics the alarms read) and weekly managed platform updates, through Beanstalk's
+    service-linked roles (no ServiceRole option: created through the API, the environment then uses the monitoring
+    service-linked role)."""
     actions = "aws:elasticbeanstalk:managedactions"
     return [
         ("aws:elasticbeanstalk:healthreporting:system", "SystemType", "enhanced"),
+        ("aws:elasticbeanstalk:healthreporting:system", "ConfigDocument", health_config_document()),
         (actions, "ManagedActionsEnabled", "true"),
         (actions, "PreferredStartTime", spec.managed_updates.preferred_start_time),
         (actions, "ServiceRoleForManagedUpdates", MANAGED_UPDATES_ROLE),

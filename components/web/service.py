@@ -87,7 +87,10 @@ class WebService(pulumi.ComponentResource):
             version=version_label,  # none: Beanstalk starts the platform's sample application
             settings=[aws.elasticbeanstalk.EnvironmentSettingArgs(namespace=namespace, name=option, value=value)
                       for namespace, option, value in option_settings(spec, placement, environment)],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=ready),
+            # Managed platform updates move the environment to newer platform versions: the configured stack is
+            # what a new environment starts on, and AWS owns the version after that.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=ready,
+                                        ignore_changes=["solutionStackName", "platformArn"]),
         )
         self.environment_id: pulumi.Output[str] = self.environment.id
         self.endpoint_url: pulumi.Output[str] = self.environment.endpoint_url

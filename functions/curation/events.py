@@ -16,6 +16,11 @@ One event per Kinesis record; `kinesis.data` is the base64 of a UTF-8 JSON objec
 No other field is allowed: a producer that adds one must land the consumer change first. The
 decoded JSON may be at most 32 KiB. Anything else is malformed (`MalformedEventError`, with the
 reason), and is quarantined by the ingest handler rather than retried.
+
+Producers put one event per record and must not aggregate records with the Kinesis Producer Library
+(`AggregationEnabled=false`): an aggregated record is a protobuf message behind the magic bytes
+F3 89 9A C2 (github.com/awslabs/amazon-kinesis-producer, aggregation-format.md) and is quarantined
+with a reason that says so.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ MAX_ITEMS = 100
 MAX_TEXT = 256
 MAX_EVENT_BYTES = 32 * 1024
 MAX_CLOCK_SKEW_SECONDS = 15 * 60
+KPL_MAGIC = b"\xf3\x89\x9a\xc2"  # the first bytes of a KPL-aggregated record
 
 
 class MalformedEventError(ValueError):
@@ -71,12 +77,19 @@ def parse_record(record: Mapping[str, Any], now: float) -> Event:
 
 def parse_event(raw: bytes, now: float) -> Event:
     """The event encoded in `raw` (UTF-8 JSON), checked against the schema above."""
+    if raw.startswith(KPL_MAGIC):
+        raise MalformedEventError("record is KPL-aggregated (it starts with the KPL magic bytes F3 89 9A C2); producers "
+                                  "must put one JSON event per record with KPL aggregation off (AggregationEnabled=false)")
     if len(raw) > MAX_EVENT_BYTES:
         raise MalformedEventError(f"event is {len(raw)} bytes, more than {MAX_EVENT_BYTES}")
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise MalformedEventError("event is not UTF-8 JSON") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MalformedEventError(f"event is not UTF-8 text (byte {error.start} is not)") from None
+    try:
+        body = json.loads(text)
+    except ValueError as error:
+        raise MalformedEventError(f"event is not JSON: {error}") from None
     if not isinstance(body, dict):
         raise MalformedEventError("event is not a JSON object")
     unknown = sorted(set(body) - FIELDS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .blocks import escape
-from .notification import URGENT_SEVERITIES, Envelope, Notification, compose, console_url, q, region_of
+from .notification import URGENT_SEVERITIES, Envelope, Notification, compose, console_url, mapping, q, region_of
 
 TYPE_CHECKING = False  # importing typing would add ~3 ms to every cold start; only mypy needs it
 if TYPE_CHECKING:
@@ -20,13 +20,34 @@ _OPERATORS = {
 }
 
 
+def _dimensions(dimensions: object) -> str:
+    return ", ".join(f"{d.get('name')}={d.get('value')}" for d in dimensions if isinstance(d, dict)) \
+        if isinstance(dimensions, list) else ""
+
+
+def _named_metric(namespace: object, name: object, dimensions: object) -> str:
+    metric = f"{namespace or ''} {name}".strip()
+    shown = _dimensions(dimensions)
+    return f"{metric} ({shown})" if shown else metric
+
+
 def _metric(trigger: dict[str, Any]) -> str:
+    """The metric, or for metric math the expression and the metrics it reads (Trigger.Metrics[].MetricStat)."""
     if trigger.get("MetricName"):
-        dimensions = ", ".join(f"{d.get('name')}={d.get('value')}" for d in trigger.get("Dimensions") or [])
-        metric = f"{trigger.get('Namespace', '')} {trigger['MetricName']}".strip()
-        return escape(f"{metric} ({dimensions})" if dimensions else metric)
-    metrics = trigger.get("Metrics") or []
-    return f"metric math over {len(metrics)} metrics" if metrics else "-"
+        return escape(_named_metric(trigger.get("Namespace"), trigger["MetricName"], trigger.get("Dimensions")))
+    queries = [query for query in trigger.get("Metrics") or [] if isinstance(query, dict)]
+    if not queries:
+        return "-"
+    lines = []
+    for query in queries:
+        stat = mapping(query.get("MetricStat"))
+        metric = mapping(stat.get("Metric"))
+        if query.get("Expression"):
+            lines.append(f"{query.get('Id')} = {query['Expression']}")
+        elif metric:
+            named = _named_metric(metric.get("Namespace"), metric.get("MetricName"), metric.get("Dimensions"))
+            lines.append(f"{query.get('Id')}: {named} {stat.get('Stat') or ''}".rstrip())
+    return escape("\n".join(lines))
 
 
 def _condition(trigger: dict[str, Any]) -> str:

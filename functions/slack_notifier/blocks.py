@@ -1,4 +1,10 @@
-"""Block Kit pieces within Slack's limits, and escaping for text that came from outside."""
+"""Block Kit pieces within Slack's limits, and text from outside made safe to post.
+
+Slack's documented limits for what we send (docs.slack.dev/reference/block-kit/blocks/header-block,
+.../section-block, .../context-block; docs.slack.dev/reference/methods/chat.postMessage#truncating):
+header text 150 characters, section text 3000, at most 10 section fields of 2000 each, at most 10 context
+elements, the message `text` truncated by Slack beyond 40,000 (we keep the fallback far shorter).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,6 @@ if TYPE_CHECKING:
 
     Block = dict[str, Any]
 
-# Slack's documented limits for the blocks we use.
 HEADER_MAX = 150
 SECTION_MAX = 3000
 FIELD_MAX = 2000
@@ -19,19 +24,53 @@ FIELDS_MAX = 10
 CONTEXT_ELEMENTS_MAX = 10
 TEXT_MAX = 3000  # the plain fallback: Slack allows more, but notifications show only the start
 ELLIPSIS = "…"
+REPLACEMENT = "\ufffd"
 
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
+# Lone surrogates (a producer cut "\ud83d\ude00" in half) cannot be encoded as UTF-8, and control characters
+# other than tab and newline have no place in a chat message: both become U+FFFD.
+_UNSENDABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def clean(text: object) -> str:
+    """`text` as a string that encodes as UTF-8: lone surrogates and control characters replaced by U+FFFD."""
+    return _UNSENDABLE.sub(REPLACEMENT, str(text))
+
+
+def slack_length(text: str) -> int:
+    """The length Slack's limits apply to, counted in UTF-16 code units.
+
+    Slack does not document whether it counts code points or UTF-16 units (as JavaScript does: an emoji is 2);
+    UTF-16 units are never fewer, so text measured this way fits either count.
+    """
+    return len(text) + len(_ASTRAL.findall(text))
 
 
 def escape(text: object) -> str:
     """Text from an event, safe in mrkdwn: no links, mentions or broadcasts can be smuggled in."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def truncate(text: str, limit: int) -> str:
-    if len(text) <= limit:
+    """`text` cleaned and, when longer than `limit` (as Slack counts), cut with an ellipsis.
+
+    The cut never splits an escape (`&amp;`) or a `<...>` token (a link, a mention, a date), so a link is
+    either whole or left out.
+    """
+    text = clean(text)
+    if slack_length(text) <= limit:
         return text
-    cut = text[: limit - len(ELLIPSIS)]
+    end, budget = 0, limit - len(ELLIPSIS)
+    for character in text:
+        budget -= 2 if character >= "\U00010000" else 1
+        if budget < 0:
+            break
+        end += 1
+    cut = text[:end]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
     return _PARTIAL_ENTITY.sub("", cut) + ELLIPSIS
 
 
@@ -58,7 +97,7 @@ def code(text: str, limit: int = SECTION_MAX) -> str:
 
 
 def link(url: str, label: str) -> str:
-    return f"<{url.replace('|', '%7C').replace('>', '%3E')}|{escape(label)}>"
+    return f"<{clean(url).replace('|', '%7C').replace('>', '%3E')}|{escape(label)}>"
 
 
 def parse_time(value: object) -> datetime | None:

@@ -21,7 +21,9 @@ SES_TYPES = ("Bounce", "Complaint")
 BUILDERS = {
     "alarm": ("alarms", "alarm"),
     "console_sign_in": ("security_events", "sign_in"),
-    "guardduty_finding": ("security_events", "guardduty"),
+    "cloudtrail_api_call": ("security_events", "api_call"),
+    "guardduty_finding": ("findings", "guardduty"),
+    "security_hub_findings": ("findings", "security_hub"),
     "backup_event": ("service_events", "backup_event"),
     "backup_notification": ("service_events", "backup_notification"),
     "ses": ("service_events", "ses"),
@@ -46,8 +48,12 @@ def shape_of(body: Any, envelope: Envelope) -> str | None:
         detail_type = str(body.get("detail-type") or "")
         if detail_type == "AWS Console Sign In via CloudTrail":
             return "console_sign_in"
+        if detail_type == "AWS API Call via CloudTrail":
+            return "cloudtrail_api_call"
         if detail_type == "GuardDuty Finding":
             return "guardduty_finding"
+        if detail_type == "Security Hub Findings - Imported":
+            return "security_hub_findings"
         if body.get("source") == "aws.backup" and detail_type.endswith(" Job State Change"):
             return "backup_event"
         if (body.get("notificationType") or body.get("eventType")) in SES_TYPES and isinstance(body.get("mail"), dict):
@@ -74,17 +80,27 @@ def build(envelope: Envelope) -> Notification:
 
 
 def raw(envelope: Envelope, body: Any) -> Notification:
-    """An unrecognised message, as it came (pretty JSON in a code block), cut to fit a section."""
+    """An unrecognised message, as it came (pretty JSON in a code block), cut to fit a section.
+
+    An EventBridge event is named by its source and detail-type, and placed in its own account and region.
+    """
     content = json.dumps(body, indent=2, ensure_ascii=False) if body is not None else envelope.message
     fences = 6 if body is not None else 0
     note = ""
-    if len(escape(content)) + fences > blocks.SECTION_MAX:
+    if blocks.slack_length(escape(content)) + fences > blocks.SECTION_MAX:
         note = f"\n_Truncated: the message has {len(content):,} characters._"
     room = blocks.SECTION_MAX - len(note)
     shown = blocks.code(content, room) if body is not None else blocks.truncate(escape(content), room)
-    title = f":grey_question: {envelope.subject or 'Unrecognised message'}"
+    event = body if isinstance(body, dict) and body.get("detail-type") and body.get("source") else None
+    if event is not None:
+        title = f":grey_question: {event['detail-type']} from {event['source']}"
+    else:
+        title = f":grey_question: {envelope.subject or 'Unrecognised message'}"
     preview = blocks.truncate(escape(" ".join(content.split())), RAW_PREVIEW_CHARS)
     topic = envelope.topic_name or "direct invocation"
+    account = event.get("account") if event else None
+    region = str(event.get("region") or "") if event else ""
     return compose("raw", envelope, title=title, summary=shown + note, source=f"SNS topic {topic}",
-                   account=envelope.account, region=envelope.region, since=envelope.timestamp,
+                   account=account or envelope.account, region=region or envelope.region,
+                   since=(event.get("time") if event else None) or envelope.timestamp,
                    url=console_url("sns/v3", envelope.region, f"/topic/{envelope.topic_arn}"), text=preview)

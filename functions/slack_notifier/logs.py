@@ -7,6 +7,8 @@ import logging
 import os
 import re
 
+from .blocks import clean
+
 TYPE_CHECKING = False  # importing typing would add ~3 ms to every cold start; only mypy needs it
 if TYPE_CHECKING:
     from typing import Any
@@ -34,4 +36,5 @@ def redact(text: str) -> str:
 
 def log(level: int, event: str, **fields: Any) -> None:
     if logger.isEnabledFor(level):
-        logger.log(level, redact(json.dumps({"event": event, **fields}, default=str, ensure_ascii=False)))
+        # Cleaned: a lone surrogate from an event would make the log handler fail to write the line.
+        logger.log(level, redact(clean(json.dumps({"event": event, **fields}, default=str, ensure_ascii=False))))

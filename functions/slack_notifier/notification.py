@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from . import blocks
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from .blocks import Block
 
 URGENT_SEVERITIES = frozenset({"critical", "security"})
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")  # us-east-1, ap-northeast-2, us-gov-west-1
 
 
 def region_of(arn: object) -> str:
@@ -33,7 +35,11 @@ def mapping(value: object) -> dict[str, Any]:
 
 
 def console_url(service: str, region: str, fragment: str) -> str:
-    """A link into the AWS console for `service` in `region`; `fragment` is the part after '#'."""
+    """A link into the AWS console for `service` in `region`; `fragment` is the part after '#'.
+
+    A region that is not a region name (AWS's own samples say "REGION") gets the console's global address.
+    """
+    region = region if _REGION.fullmatch(region or "") else ""
     host = f"{region}.console.aws.amazon.com" if region else "console.aws.amazon.com"
     query = f"?region={region}" if region else ""
     return f"https://{host}/{service}/home{query}#{fragment}"

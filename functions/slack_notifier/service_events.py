@@ -20,29 +20,57 @@ _EMAIL = re.compile(r"([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2
 RECIPIENTS_SHOWN = 5
 
 
+def _name(arn: str) -> str:
+    """The last part of an ARN: 'arn:aws:ec2:us-west-2::image/ami-1' -> 'ami-1'."""
+    return arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+
+
 def _backup(envelope: Envelope, *, job: str, state: str, job_id: str, resource_arn: str, resource_type: str,
-            vault: str, message: str, account: object, region: str, since: object) -> Notification:
+            vault: str, message: str, account: object, region: str, since: object,
+            extra: list[tuple[str, str]] | None = None) -> Notification:
     failed = state in BACKUP_FAILED_STATES
     emoji = ":x:" if failed else ":white_check_mark:" if state in {"COMPLETED", "SUCCESSFUL"} else ":information_source:"
-    resource_name = resource_arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1] or "unknown resource"
-    title = f"{emoji} {job.title()} job {state}: {resource_name}"
-    fields = [("State", f"`{escape(state)}`"), ("Resource", f"{escape(resource_type)} `{escape(resource_arn or '-')}`"),
-              ("Vault", escape(vault or "-")), ("Job ID", f"`{escape(job_id or '-')}`")]
+    title = f"{emoji} {job.title()} job {state}: {_name(resource_arn) or 'unknown resource'}"
+    fields = [("State", f"`{escape(state)}`"),
+              ("Resource", f"{escape(resource_type)} `{escape(resource_arn or '-')}`".strip()),
+              ("Vault", escape(vault or "-")), ("Job ID", f"`{escape(job_id or '-')}`"), *(extra or [])]
     fragment = f"/jobs/{job}/details/{q(job_id)}" if job_id else f"/jobs/{job}"
-    return compose(f"{job}_job", envelope, title=title, summary=escape(message or "No status message."),
+    return compose(f"{job}_job", envelope, title=title, summary=escape(message.strip('"') or "No status message."),
                    source="AWS Backup", account=account, region=region, since=since,
                    url=console_url("backup", region, fragment), fields=fields, urgent=failed and envelope.severity == "critical")
 
 
+def _text(value: object) -> str:
+    """A string field, or '' where AWS puts something else (the guide's failed copy job has `{}` for an ARN)."""
+    return value if isinstance(value, str) else ""
+
+
 def backup_event(event: dict[str, Any], envelope: Envelope) -> Notification:
+    """A backup, copy or restore job's state change.
+
+    Where AWS puts the resource (docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html): backup and
+    copy jobs in `detail.resourceArn`; restore jobs in `detail.sourceResourceArn` when they name it, else only in
+    `resources` (the recovery point restored from), and the restored resource in `detail.createdResourceArn`.
+    """
     job = str(event.get("detail-type")).split(" ", 1)[0].lower()
     detail = mapping(event.get("detail"))
-    region = str(event.get("region") or region_of(detail.get("backupVaultArn")) or envelope.region)
+    resources = [r for r in event.get("resources") or [] if isinstance(r, str)]
+    resource_arn = (_text(detail.get("resourceArn")) or _text(detail.get("sourceResourceArn"))
+                    or (resources[0] if resources else ""))
+    vault_arn = (_text(detail.get("backupVaultArn")) or _text(detail.get("sourceBackupVaultArn"))
+                 or _text(detail.get("destinationBackupVaultArn")))
+    extra = []
+    if _text(detail.get("createdResourceArn")):
+        extra.append(("Restored as", f"`{escape(detail['createdResourceArn'])}`"))
+    if job == "copy" and _text(detail.get("destinationBackupVaultArn")):
+        extra.append(("Copy to", escape(_name(detail["destinationBackupVaultArn"]))))
+    region = str(event.get("region") or region_of(vault_arn) or envelope.region)
     return _backup(envelope, job=job, state=str(detail.get("state") or detail.get("status") or "UNKNOWN"),
-                   job_id=str(detail.get(JOB_ID_KEYS.get(job, "")) or ""), resource_arn=str(detail.get("resourceArn") or ""),
-                   resource_type=str(detail.get("resourceType") or ""), vault=str(detail.get("backupVaultName") or ""),
-                   message=str(detail.get("statusMessage") or ""), account=event.get("account"), region=region,
-                   since=event.get("time") or detail.get("creationDate"))
+                   job_id=_text(detail.get(JOB_ID_KEYS.get(job, ""))), resource_arn=resource_arn,
+                   resource_type=_text(detail.get("resourceType")),
+                   vault=_text(detail.get("backupVaultName")) or (_name(vault_arn) if vault_arn else ""),
+                   message=_text(detail.get("statusMessage")), account=event.get("account"), region=region,
+                   since=event.get("time") or detail.get("creationDate"), extra=extra)
 
 
 def backup_notification(_body: object, envelope: Envelope) -> Notification:

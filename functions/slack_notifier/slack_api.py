@@ -50,7 +50,8 @@ def post_message(api_url: str, token: str, payload: dict[str, Any], budget: Budg
     """Post `payload` (channel, text, blocks) and return Slack's reply; raise SlackRejectedError or RetriesExhaustedError."""
     url = api_url.rstrip("/") + "/chat.postMessage"
     channel = str(payload.get("channel"))
-    body = json.dumps(payload, ensure_ascii=False).encode()
+    # The blocks are cleaned text already; "replace" is the last guard that no character can stop delivery.
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8", "replace")
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json; charset=utf-8"}
 
     def attempt(timeout: float) -> dict[str, Any]:

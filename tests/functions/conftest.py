@@ -1,4 +1,5 @@
-"""AWS for the curation tests: moto's server mode on a free loopback port, reset before each test."""
+"""Fixtures: for the notifier a loopback stand-in for Slack and Secrets Manager with a fake clock; for curation
+moto's server mode on a free loopback port, reset before each test."""
 
 from __future__ import annotations
 
@@ -12,10 +13,39 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from functions.curation import api, ingest
+from functions.slack_notifier import retry, token_secret
+
+from .slack_stand_in import FakeClock, StandIn, environment, serving
 
 REGION = "eu-west-1"
 TABLE_NAME = "shop-dev-curation"
 QUEUE_NAME = "shop-dev-curation-malformed"
+
+
+@pytest.fixture
+def stand_in() -> Iterator[StandIn]:
+    with serving() as server:
+        yield server
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(retry, "now", fake.now)
+    monkeypatch.setattr(retry, "sleep", fake.sleep)
+    return fake
+
+
+@pytest.fixture
+def env(stand_in: StandIn, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
+    """The stand-in, the notifier's environment pointing at it, a fake clock and an empty token cache."""
+    for name, value in environment(stand_in.url).items():
+        monkeypatch.setenv(name, value)
+    for name in ("DEFAULT_SEVERITY", "ACCOUNT_NAMES", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    token_secret.forget()
+    yield stand_in
+    token_secret.forget()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .notifier_samples import SECRET_ARN, TOKEN
+from .notifier_samples import ACCESS_KEY, CHANNELS, REGION, SECRET_ARN, SECRET_KEY, SESSION_TOKEN, TOKEN
 
 
 @dataclass
@@ -121,3 +121,46 @@ def serving() -> Iterator[StandIn]:
         stand_in.server.shutdown()
         stand_in.server.server_close()
         thread.join(timeout=5)
+
+
+def environment(url: str) -> dict[str, str]:
+    """The notifier's environment with Slack and Secrets Manager at the stand-in on `url`."""
+    return {
+        "SLACK_API_URL": f"{url}/api", "SECRETS_MANAGER_ENDPOINT": url, "SLACK_TOKEN_SECRET_ARN": SECRET_ARN,
+        "SLACK_CHANNELS": json.dumps(CHANNELS), "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_SESSION_TOKEN": SESSION_TOKEN, "AWS_REGION": REGION, "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
+
+
+def texts(payload: dict[str, Any]) -> str:
+    """Every piece of text in a message's blocks, one per line."""
+    found: list[str] = []
+    for block in payload["blocks"]:
+        if "text" in block:
+            found.append(block["text"]["text"])
+        found += [f["text"] for f in block.get("fields", [])]
+        found += [e["text"] for e in block.get("elements", [])]
+    return "\n".join(found)
+
+
+def slack_length(text: str) -> int:
+    """Characters as Slack may count them: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def assert_within_slack_limits(payload: dict[str, Any]) -> None:
+    """Slack's Block Kit limits (docs.slack.dev/reference/block-kit/blocks), every text sendable as UTF-8."""
+    json.dumps(payload, ensure_ascii=False).encode("utf-8")  # raises on a lone surrogate
+    assert payload["text"] and slack_length(payload["text"]) <= 3000
+    assert 0 < len(payload["blocks"]) <= 50
+    for block in payload["blocks"]:
+        if block["type"] == "header":
+            assert block["text"]["type"] == "plain_text" and 0 < slack_length(block["text"]["text"]) <= 150
+        elif block["type"] == "section":
+            assert 0 < slack_length(block["text"]["text"]) <= 3000
+            assert len(block.get("fields", [])) <= 10
+            assert all(0 < slack_length(f["text"]) <= 2000 for f in block.get("fields", []))
+        else:
+            assert block["type"] == "context" and 0 < len(block["elements"]) <= 10
+            assert all(0 < slack_length(e["text"]) <= 3000 for e in block["elements"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from functions.curation.events import MalformedEventError, parse_record
+from functions.curation.events import KPL_MAGIC, MalformedEventError, parse_record
 from functions.curation.settings import Settings
 
 from .shop import HOUR, T0, kinesis_record, payload
@@ -29,8 +29,10 @@ def test_timestamps_with_an_offset_are_the_same_instant() -> None:
     ("body", "reason"),
     [
         ("not base64!", "not valid base64"),
-        (b"\xff\xfe not utf-8", "not UTF-8 JSON"),
-        (b"{\"type\": ", "not UTF-8 JSON"),
+        (b"\xff\xfe not utf-8", "event is not UTF-8 text (byte 0 is not)"),
+        (b"{\"type\": ", "event is not JSON: Expecting value: line 1 column 10"),
+        # A KPL-aggregated record: magic bytes, a protobuf AggregatedRecord, its MD5 (16 bytes).
+        (KPL_MAGIC + b"\x0a\x01k\x1a\x04\x08\x00\x1a\x00" + bytes(16), "record is KPL-aggregated"),
         (b"[1, 2]", "not a JSON object"),
         (payload("view", "sku-1"), "type must be one of cart, click, purchase, got 'view'"),
         ({k: v for k, v in payload("cart", "sku-1").items() if k != "type"}, "type must be one of"),

@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,6 @@ from .notifier_samples import (
     ACCOUNT,
     ALARM,
     BACKUP_FAILED,
-    CHANNELS,
     CRITICAL_TOPIC,
     GUARDDUTY,
     REGION,
@@ -42,73 +40,13 @@ from .notifier_samples import (
     WARNING_TOPIC,
     sns_event,
 )
-from .slack_stand_in import Context, FakeClock, Reply, StandIn, serving
+from .slack_stand_in import Context, FakeClock, Reply, StandIn, assert_within_slack_limits, environment, texts
 
 SOURCE = Path(handler.__file__).parent
 
 
-@pytest.fixture
-def stand_in() -> Iterator[StandIn]:
-    with serving() as server:
-        yield server
-
-
-def environment(url: str) -> dict[str, str]:
-    return {
-        "SLACK_API_URL": f"{url}/api", "SECRETS_MANAGER_ENDPOINT": url, "SLACK_TOKEN_SECRET_ARN": SECRET_ARN,
-        "SLACK_CHANNELS": json.dumps(CHANNELS), "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-        "AWS_SESSION_TOKEN": SESSION_TOKEN, "AWS_REGION": REGION, "NO_PROXY": "127.0.0.1,localhost",
-        "no_proxy": "127.0.0.1,localhost",
-    }
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(retry, "now", fake.now)
-    monkeypatch.setattr(retry, "sleep", fake.sleep)
-    return fake
-
-
-@pytest.fixture
-def env(stand_in: StandIn, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
-    """The stand-in, the notifier's environment pointing at it, a fake clock and an empty token cache."""
-    for name, value in environment(stand_in.url).items():
-        monkeypatch.setenv(name, value)
-    for name in ("DEFAULT_SEVERITY", "ACCOUNT_NAMES", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    token_secret.forget()
-    yield stand_in
-    token_secret.forget()
-
-
 def slack_time(iso: str) -> str:
     return f"<!date^{int(datetime.fromisoformat(iso).timestamp())}^"
-
-
-def texts(payload: dict[str, Any]) -> str:
-    """Every piece of text in a message's blocks, one per line."""
-    found: list[str] = []
-    for block in payload["blocks"]:
-        if "text" in block:
-            found.append(block["text"]["text"])
-        found += [f["text"] for f in block.get("fields", [])]
-        found += [e["text"] for e in block.get("elements", [])]
-    return "\n".join(found)
-
-
-def assert_within_slack_limits(payload: dict[str, Any]) -> None:
-    assert payload["text"] and len(payload["text"]) <= 3000
-    assert 0 < len(payload["blocks"]) <= 50
-    for block in payload["blocks"]:
-        if block["type"] == "header":
-            assert block["text"]["type"] == "plain_text" and 0 < len(block["text"]["text"]) <= 150
-        elif block["type"] == "section":
-            assert 0 < len(block["text"]["text"]) <= 3000
-            assert len(block.get("fields", [])) <= 10
-            assert all(0 < len(f["text"]) <= 2000 for f in block.get("fields", []))
-        else:
-            assert block["type"] == "context" and 0 < len(block["elements"]) <= 10
 
 
 def only_post(stand_in: StandIn) -> dict[str, Any]:
@@ -313,12 +251,14 @@ def test_plain_text_message_is_posted_escaped(env: StandIn) -> None:
 
 
 def test_known_shape_with_odd_contents_is_posted_raw(env: StandIn, caplog: pytest.LogCaptureFixture) -> None:
-    odd = {**ALARM, "Trigger": {**ALARM["Trigger"], "Dimensions": ["not-a-mapping"]}}
-    result = handler.handler(sns_event(odd), Context())
+    empty = {"version": "0", "id": "e-1", "detail-type": "Security Hub Findings - Imported", "source": "aws.securityhub",
+             "account": "444455556666", "time": "2026-03-14T09:00:00Z", "region": "us-west-2", "detail": {"findings": []}}
+    result = handler.handler(sns_event(empty, topic=SECURITY_TOPIC), Context())
 
     payload = only_post(env)
-    assert payload["blocks"][0]["text"]["text"] == ":grey_question: Unrecognised message"
-    assert '"AlarmName": "lz-ops-web-5xx-rate"' in payload["blocks"][1]["text"]["text"]
+    assert payload["blocks"][0]["text"]["text"] == ":grey_question: Security Hub Findings - Imported from aws.securityhub"
+    assert '"findings": []' in payload["blocks"][1]["text"]["text"]
+    assert "account `444455556666` · `us-west-2`" in texts(payload)  # the event's place, not the topic's
     assert result["posted"][0]["kind"] == "raw"
     assert '"event": "format_failed"' in caplog.text
 

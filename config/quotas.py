@@ -1,0 +1,150 @@
+"""`landing-zone:quotas`: the service quota values each account needs, requested as code, and the organization's
+quota request template for the accounts it creates later.
+
+    landing-zone:quotas:
+      accounts:
+        management: {organization_accounts: 120}   # Organizations' quota lives in management (us-east-1)
+        ops: {lambda_concurrent_executions: 2000}
+        build: {lambda_concurrent_executions: null} # null drops a default request
+      template: {lambda_concurrent_executions: 1000}
+
+A request is a value in the account's home region (a global quota: the region it lives in). Unless config says
+otherwise every member account asks for Lambda's documented 1,000 concurrent executions, because a new account
+starts far below it, and the template asks the same for accounts created later. The quotas, their codes and
+defaults are policy.rules.QUOTAS, the one table the policy rule, the preview and these models share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, WithJsonSchema
+
+from config.base import AccountName, Model
+from config.checks import Sections, check
+from config.errors import Problem
+from config.organization import AccountConfig, OrganizationConfig
+from policy.rules import QUOTAS, QUOTAS_BY_KEY, Quota
+
+MANAGEMENT = "management"
+# Service Quotas applies the template only with trusted access in the organization (AssociateServiceQuotaTemplate
+# fails with AWSServiceAccessNotEnabledException otherwise; Service Quotas API reference).
+SERVICE_QUOTAS_PRINCIPAL = "servicequotas.amazonaws.com"
+REQUESTABLE = tuple(quota.key for quota in QUOTAS if quota.adjustable)
+# What every member account asks for unless config says otherwise: new accounts start below AWS's documented value.
+MEMBER_DEFAULTS: dict[str, int] = {"lambda_concurrent_executions": QUOTAS_BY_KEY["lambda_concurrent_executions"].default}
+# Quotas that belong to the organization, requested from the management account only.
+ORGANIZATION_QUOTAS = tuple(quota.key for quota in QUOTAS if quota.scope == "organization")
+
+
+def _requestable(name: str) -> str:
+    if name not in REQUESTABLE:
+        fixed = [quota.key for quota in QUOTAS if not quota.adjustable]
+        hint = f"; {fixed} cannot be raised" if fixed else ""
+        raise ValueError(f"not a quota the program requests; use one of {list(REQUESTABLE)}{hint}")
+    return name
+
+
+QuotaName = Annotated[
+    str,
+    AfterValidator(_requestable),
+    WithJsonSchema({"type": "string", "enum": list(REQUESTABLE),
+                    "description": "A service quota by its name here (policy.rules.QUOTAS)."}),
+]
+QuotaValue = Annotated[int, Field(ge=1, le=10_000_000_000, description="The value to request.")]
+
+
+@dataclass(frozen=True)
+class QuotaRequest:
+    """One value to request: `quota` (with its Service Quotas codes), `value`, and the `region` it applies to."""
+
+    quota: Quota
+    value: int
+    region: str
+
+    def __post_init__(self) -> None:
+        if not self.quota.adjustable:
+            raise ValueError(f"{self.quota.title} is not in Service Quotas; AWS cannot raise it")
+
+    @property
+    def service_code(self) -> str:
+        return str(self.quota.service_code)
+
+    @property
+    def quota_code(self) -> str:
+        return str(self.quota.quota_code)
+
+
+class QuotasConfig(Model):
+    """Quota values requested as code; AWS approves each request later (minutes to days), not at once."""
+
+    accounts: dict[AccountName, dict[QuotaName, QuotaValue | None]] = Field(
+        default_factory=dict,
+        description="Per account (`management` or a member), quota values to request in it; they override the "
+                    f"defaults every member asks for ({MEMBER_DEFAULTS}); null drops a default.")
+    template: dict[QuotaName, QuotaValue] = Field(
+        default_factory=lambda: dict(MEMBER_DEFAULTS),
+        description="The organization's quota request template: AWS files these requests in the home region of every "
+                    "account created after the template is associated; {} means no template.")
+
+    def values_for(self, account: str) -> dict[str, int]:
+        """Quota name -> value to request in `account`: the member defaults under the account's own entries."""
+        values: dict[str, int | None] = dict(MEMBER_DEFAULTS) if account != MANAGEMENT else {}
+        values.update(self.accounts.get(account, {}))
+        return {name: value for name, value in values.items() if value is not None}
+
+    def requests_for(self, account: str, home_region: str) -> list[QuotaRequest]:
+        """What to request in `account`, each in its region (a global quota's own, else `home_region`)."""
+        return _requests(self.values_for(account), home_region)
+
+    def template_requests(self, home_region: str) -> list[QuotaRequest]:
+        """The template's entries, each for `home_region` (a global quota's own region)."""
+        return _requests(self.template, home_region)
+
+
+def _requests(values: Mapping[str, int], home_region: str) -> list[QuotaRequest]:
+    return [QuotaRequest(QUOTAS_BY_KEY[name], value, QUOTAS_BY_KEY[name].home or home_region)
+            for name, value in sorted(values.items())]
+
+
+@check("quotas", "accounts")
+def _requested_accounts(sections: Sections) -> Iterator[Problem]:
+    quotas: QuotasConfig = sections["quotas"]
+    accounts: list[AccountConfig] = sections["accounts"]
+    known = [MANAGEMENT, *(account.name for account in accounts)]
+    for account, values in quotas.accounts.items():
+        path = f"quotas.accounts.{account}"
+        if account not in known:
+            yield Problem(path, f"`{account}` is not a configured account; use one of {known}")
+        for name, value in values.items():
+            quota = QUOTAS_BY_KEY[name]
+            if name in ORGANIZATION_QUOTAS and account != MANAGEMENT:
+                yield Problem(f"{path}.{name}", f"{quota.title} is the organization's quota, requested from the "
+                                                f"management account; move it to quotas.accounts.{MANAGEMENT}.{name}")
+            if value is not None:
+                yield from _value_problems(f"{path}.{name}", quota, value)
+
+
+@check("quotas", "organization")
+def _template(sections: Sections) -> Iterator[Problem]:
+    quotas: QuotasConfig = sections["quotas"]
+    organization: OrganizationConfig = sections["organization"]
+    for name, value in quotas.template.items():
+        quota = QUOTAS_BY_KEY[name]
+        if name in ORGANIZATION_QUOTAS:
+            yield Problem(f"quotas.template.{name}", f"{quota.title} is the organization's, not a new account's; "
+                                                     f"request it under quotas.accounts.{MANAGEMENT}")
+        yield from _value_problems(f"quotas.template.{name}", quota, value)
+    if quotas.template and SERVICE_QUOTAS_PRINCIPAL not in organization.service_access_principals:
+        yield Problem("organization.service_access_principals",
+                      f"lacks {SERVICE_QUOTAS_PRINCIPAL}, which the quota request template (quotas.template) needs; "
+                      "add it, or set quotas.template to {}")
+
+
+def _value_problems(path: str, quota: Quota, value: int) -> Iterator[Problem]:
+    # The provider refuses a value below the one applied; below a new account's start it can only be refused.
+    if value < quota.starts_at:
+        yield Problem(path, f"{value} is below what an account starts with ({quota.starts_at}; AWS default "
+                            f"{quota.default}), so there is nothing to request; ask for more or remove it")

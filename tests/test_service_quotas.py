@@ -1,0 +1,166 @@
+"""Quota requests as registered by both stacks, the organization's request template, the preview's quota table and
+account states, and a generated 100-account organization against the organization's account quota."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pulumi
+import pytest
+import yaml
+from pulumi.runtime import settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+import config
+import preview.__main__ as preview_main
+from bench.preview_bench import many_accounts_stack_file
+from components.service_quotas import TEMPLATE_REGION, QuotaRequests
+from config.quotas import SERVICE_QUOTAS_PRINCIPAL
+from org.organization import Organization
+from org.providers import management_provider
+from policy import rules
+from preview import stackfile
+from preview.__main__ import main
+from preview.account_states import account_states
+from preview.inventory import Inventory
+from preview.mocks import LandingZoneMocks, RecordingMonitor
+from preview.run import PROJECT, Run
+from tests.registrations import account_of, by_account
+from tests.stackfiles import STACKS
+
+HOME = "ap-northeast-2"
+MEMBERS = ("network", "build", "dev", "ops")
+LAMBDA = rules.QUOTAS_BY_KEY["lambda_concurrent_executions"]
+
+
+@pytest.fixture
+def cached_runs(monkeypatch: pytest.MonkeyPatch, runs: dict[str, Run]) -> None:
+    monkeypatch.setattr(preview_main, "run", lambda stack, stack_file=None: runs[stack])
+
+
+def test_every_member_account_requests_lambdas_documented_concurrency(stack_run: Run) -> None:
+    requests = by_account(stack_run, rules.SERVICE_QUOTA)
+    assert set(requests) == set(MEMBERS), "management exists already; members start far below 1,000"
+    for account, [request] in requests.items():
+        assert request.inputs == {"serviceCode": "lambda", "quotaCode": LAMBDA.quota_code, "value": 1000}, account
+        assert Inventory(stack_run).region(request) == HOME
+        assert request.parent and request.parent.endswith(f"landing-zone:quotas:QuotaRequests::{account}-quotas")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_what_each_stack_needs_beyond_a_new_accounts_start_is_requested(stack: str, inventories: dict) -> None:
+    resources = inventories[stack].policy_resources()
+    requested = rules.requested_quotas(resources)
+    created = {r.name for r in resources if r.type == rules.ORGANIZATIONS_ACCOUNT}
+    lambda_rows = [use for use in rules.quota_usage(resources) if use.quota is LAMBDA]
+    assert {use.account for use in lambda_rows} <= set(created)
+    for use in lambda_rows:
+        assert use.basis == "requested" and use.quota_value == 1000
+        assert requested[(use.account, HOME, LAMBDA.code)] >= use.need
+    for use in rules.quota_usage(resources):
+        start = use.quota.starts_at if use.account in created else use.quota.default
+        if use.need > start:
+            assert requested.get((use.account, use.region, use.quota.code), 0) >= use.need, use
+
+
+def test_the_template_lives_in_management_us_east_1_after_the_stacks_own_accounts(stack_run: Run) -> None:
+    inventory = Inventory(stack_run)
+    [entry] = stack_run.of_type(rules.QUOTA_TEMPLATE)
+    [association] = stack_run.of_type("aws:servicequotas/templateAssociation:TemplateAssociation")
+    assert entry.inputs == {"awsRegion": HOME, "serviceCode": "lambda", "quotaCode": LAMBDA.quota_code, "value": 1000}
+    for resource in (entry, association):
+        assert (account_of(stack_run, resource), inventory.region(resource)) == ("management", TEMPLATE_REGION)
+    accounts = {a.urn for a in stack_run.of_type(rules.ORGANIZATIONS_ACCOUNT)}
+    [organization] = stack_run.of_type("aws:organizations/organization:Organization")
+    # The stack's own accounts request for themselves: Service Quotas keeps one open request per quota.
+    assert accounts | {organization.urn} <= set(entry.dependencies)
+    assert accounts | {organization.urn, entry.urn} <= set(association.dependencies)
+    assert SERVICE_QUOTAS_PRINCIPAL in organization.inputs["awsServiceAccessPrincipals"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_preview_prints_the_quota_table_and_account_states(stack: str, cached_runs: None,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([stack]) == 0
+    out = capsys.readouterr().out
+    table = out[out.index("Service quotas: "):out.index("Account states to set by hand")]
+    assert "account     region          quota" in table
+    assert "management  us-east-1       Accounts in the organization           organizations/L-E619E033" in table
+    for account in MEMBERS:
+        assert f"   {account:<10}  {HOME}  VPCs per Region" in table
+    assert "Lambda concurrent executions           lambda/L-B99A9384" in table
+    assert "Quota request template, for accounts the organization creates later: Lambda concurrent executions " \
+           f"(lambda/L-B99A9384) 1000 in {HOME}" in table
+    assert " ! " not in table
+    states = out[out.index("Account states to set by hand"):out.index("Policy: ")]
+    for number, account in enumerate(("dev", "ops"), start=1):
+        assert f"  {number}. after the full `pulumi up`: {account} ({HOME}): SES production access" in states
+    assert f"$ aws sesv2 put-account-details --region {HOME} --production-access-enabled --mail-type TRANSACTIONAL " \
+           "--website-url https://" in states
+    assert out.index("Service quotas: ") < out.index("Policy: ")
+
+
+def test_the_inventory_carries_the_quotas_and_account_states(cached_runs: None, tmp_path: Path) -> None:
+    target = tmp_path / "dev.json"
+    assert main(["dev", "--json", str(target)]) == 0
+    document = json.loads(target.read_text())
+    usage = {(row["account"], row["region"], row["quota"]): row for row in document["quotas"]["usage"]}
+    row = usage[("dev", HOME, "lambda_concurrent_executions")]
+    assert (row["code"], row["basis"], row["quota_value"], row["default"], row["exceeded"]) == \
+        ("lambda/L-B99A9384", "requested", 1000, 1000, False)
+    assert row["source"] == LAMBDA.source
+    assert usage[("management", "us-east-1", "organization_accounts")]["need"] == 5
+    assert document["quotas"]["template"] == [{"quota": "lambda_concurrent_executions",
+                                               "title": LAMBDA.title, "code": LAMBDA.code, "region": HOME,
+                                               "value": 1000}]
+    assert [(s["when"], s["account"], s["state"]) for s in document["account_states"]] == \
+        [("after", "dev", "SES production access"), ("after", "ops", "SES production access")]
+
+
+def _organization_with_quotas(path: Path) -> list[rules.Resource]:
+    """The organization, its accounts and management's quota requests for the stack file at `path`, under the
+    preview's mocks (the whole program for a hundred accounts would cost a minute for these few resources)."""
+    values, secret_keys = stackfile.load(path, PROJECT)
+    mocks = LandingZoneMocks(region=HOME, management_account_id="111111111111")
+    recorder = RecordingMonitor(mocks)
+    pulumi.runtime.set_all_config(values, secret_keys)
+    settings.set_root_resource(None)  # type: ignore[arg-type]
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="dev", preview=False, monitor=recorder)
+
+    def program() -> None:
+        stack = config.load()
+        on_management = pulumi.ResourceOptions(providers=[management_provider(stack)])
+        Organization("organization", stack, opts=on_management)
+        QuotaRequests("management-quotas", stack.quotas.requests_for(config.MANAGEMENT, stack.organization.region),
+                      account=config.MANAGEMENT, opts=on_management)
+
+    _sync_await(run_pulumi_func(program))
+    run = Run(PROJECT, "dev", sorted(recorder.registrations, key=lambda r: r.urn), {}, values)
+    return Inventory(run).policy_resources()
+
+
+def test_a_hundred_accounts_exceed_the_organizations_quota_unless_config_requests_it(tmp_path: Path) -> None:
+    path = many_accounts_stack_file(tmp_path, total=100, with_vpcs=False)
+    resources = _organization_with_quotas(path)
+    assert sum(r.type == rules.ORGANIZATIONS_ACCOUNT for r in resources) == 100
+    [message] = [m for _, m in rules.service_quotas_cover_needs(resources)]
+    assert message.startswith("account management, region us-east-1: Accounts in the organization "
+                              "(organizations/L-E619E033) needs 101 (organization) but the quota is 10")
+    assert "landing-zone:quotas.accounts.management.organization_accounts: 101" in message
+
+    document = yaml.safe_load(path.read_text())
+    document["config"]["landing-zone:quotas"] = {"accounts": {"management": {"organization_accounts": 120}}}
+    path.write_text(yaml.safe_dump(document))
+    resources = _organization_with_quotas(path)
+    [request] = [r for r in resources if r.type == rules.SERVICE_QUOTA]
+    assert request.inputs == {"serviceCode": "organizations", "quotaCode": "L-E619E033", "value": 120,
+                              "region": "us-east-1"}
+    assert list(rules.service_quotas_cover_needs(resources)) == []
+    # The accounts past ten wait for AWS's approval: the request is filed alone and awaited first.
+    [wait] = account_states(resources)
+    assert (wait.when, wait.account, wait.region, wait.state) == \
+        ("before", "management", "us-east-1", "Accounts in the organization raised to 120")
+    assert wait.steps[0] == f"pulumi up --target '{request.urn}'"
+    assert "--service-code organizations --quota-code L-E619E033 --region us-east-1" in wait.check
