@@ -1,11 +1,11 @@
-# make preview STACK=dev | make test | make bench | make schema
+# make preview STACK=dev | make test | make bench | make schema | make screenshot
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
 STAMP := $(VENV)/.installed
 
-.PHONY: preview test lint typecheck pytest bench schema clean
+.PHONY: preview test lint typecheck pytest bench schema screenshot clean
 
 # Build .venv from the pinned requirements when it is missing or requirements.txt changed.
 $(STAMP): requirements.txt
@@ -14,7 +14,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 preview: $(STAMP)
-	$(PY) -m preview $(STACK) --json out/$(STACK).json
+	$(PY) -m preview $(STACK) --json out/$(STACK).json --html out/$(STACK).html
 
 test: lint typecheck pytest
 
@@ -29,6 +29,11 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# The README's picture of prod, taken in headless Chromium (Debian's chromium must be installed).
+screenshot: $(STAMP)
+	$(PY) -m preview prod --json out/prod.json --html out/prod.html > /dev/null
+	$(PY) -m preview.browser out/prod.html docs/prod-diagram.png
 
 schema: $(STAMP)
 	$(PY) -m config.schema > schema/landing-zone.schema.json

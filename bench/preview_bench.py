@@ -4,42 +4,17 @@ beside the bare SDK registering as many plain resources under the same mocks."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from bench import report_bench
+from bench.measure import measure
 from tests.stackfiles import ROOT, base_config
 
 REPEATS = 3  # for the two stacks; the 100-account cases run once each (a minute or more apiece)
-
-
-@dataclass
-class Measure:
-    seconds: float
-    peak_mib: float
-
-
-def _measure(argv: list[str], repeats: int) -> Measure:
-    """Best of `repeats` runs of a fresh interpreter: wall seconds and its own peak RSS."""
-    best: Measure | None = None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"{' '.join(argv)} failed: {process.stderr.read().decode() if process.stderr else ''}")
-        measure = Measure(elapsed, usage.ru_maxrss / 1024)
-        if best is None or measure.seconds < best.seconds:
-            best = measure
-    assert best is not None
-    return best
 
 
 def many_accounts_stack_file(directory: Path, total: int = 100, with_vpcs: bool = True) -> Path:
@@ -68,13 +43,17 @@ def main() -> None:
         cases = {"dev": (ROOT / "Pulumi.dev.yaml", REPEATS), "prod": (ROOT / "Pulumi.prod.yaml", REPEATS),
                  "100 accounts, no VPCs": (many_accounts_stack_file(directory, with_vpcs=False), 1),
                  "100 accounts, 100 VPCs": (many_accounts_stack_file(directory), 1)}
-        for label, (path, repeats) in cases.items():
-            inventory = directory / "inventory.json"
+        previewed: dict[str, report_bench.Previewed] = {}
+        for number, (label, (path, repeats)) in enumerate(cases.items()):
+            inventory = directory / f"inventory-{number}.json"
             stack = "prod" if label == "prod" else "dev"
-            preview = _measure([python, "-m", "preview", stack, "--stack-file", str(path), "--json", str(inventory)],
+            preview = measure([python, "-m", "preview", stack, "--stack-file", str(path), "--json", str(inventory)],
                                repeats)
             count = sum(1 for r in json.loads(inventory.read_text())["resources"])
-            bare = _measure([python, "-m", "bench.bare", str(count)], repeats)
+            bare = measure([python, "-m", "bench.bare", str(count)], repeats)
             print(f"{label:<22}{count:>10}{preview.seconds:>11.2f}{preview.peak_mib:>10.0f}"
                   f"{bare.seconds:>12.2f}{bare.peak_mib:>10.0f}{preview.seconds / bare.seconds:>8.2f}")
-    print("Goals: ratio <= 1.5 (program overhead over the bare SDK), 100-account preview < 30 s on 2 cores.")
+            previewed[label] = report_bench.Previewed(stack, path, inventory, preview)
+        print("Goals: ratio <= 1.5 (program overhead over the bare SDK), 100-account preview < 30 s on 2 cores.")
+        print()
+        report_bench.main(previewed, REPEATS)

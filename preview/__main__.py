@@ -1,4 +1,4 @@
-"""`python -m preview STACK [--json FILE]`: what `pulumi preview` would create, offline.
+"""`python -m preview STACK [--json FILE] [--html FILE]`: what `pulumi preview` would create, offline.
 
 Exit status: 0 clean, 1 a mandatory policy violation, 2 invalid config.
 """
@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m preview", description=__doc__.splitlines()[0])
     parser.add_argument("stack", help="stack name; reads Pulumi.STACK.yaml")
     parser.add_argument("--json", metavar="FILE", type=Path, help="write the inventory as JSON to FILE")
+    parser.add_argument("--html", metavar="FILE", type=Path, help="write the report page (diagram and all) to FILE")
     parser.add_argument("--stack-file", metavar="PATH", type=Path, help="read this stack file instead")
     args = parser.parse_args(argv)
     try:
@@ -41,11 +42,17 @@ def main(argv: list[str] | None = None) -> int:
     # Reasons of disabled controls: the program exports them beside the configuration policy that disables them.
     scorecard = compliance.scorecard(resources, result.outputs.get(DISABLED_CONTROLS_OUTPUT) or {})
     print(render(inventory, violations, scorecard, blocks=[quota_lines(resources), account_state_lines(resources)]))
-    if args.json:
-        document = inventory.document(violations, scorecard)
+    document = inventory.document(violations, scorecard) if args.json or args.html else {}
+    if document:
         document |= {"quotas": quota_document(resources), "account_states": account_state_document(resources)}
+    if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(document, indent=2) + "\n")
+    if args.html:
+        from preview.report import page  # noqa: PLC0415  # its libraries load only when a report is asked for
+
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(page(document))
     return 1 if any(v.level == "mandatory" for v in violations) else 0
 
 
