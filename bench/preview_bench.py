@@ -8,28 +8,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from bench import report_bench
+from bench.cases import many_accounts_stack_file
 from bench.measure import measure
-from tests.stackfiles import ROOT, base_config
+from tests.stackfiles import ROOT
 
 REPEATS = 3  # for the two stacks; the 100-account cases run once each (a minute or more apiece)
-
-
-def many_accounts_stack_file(directory: Path, total: int = 100, with_vpcs: bool = True) -> Path:
-    """The dev stack grown to `total` member accounts (each with its own VPC when `with_vpcs`)."""
-    config = base_config("dev")
-    accounts = config["landing-zone:accounts"]
-    vpcs = config["landing-zone:network"]["vpcs"]
-    for index in range(total - len(accounts)):
-        name = f"svc{index:03d}"
-        accounts.append({"name": name, "email": f"aws-sandbox+{name}@shop.example", "ou": "workloads"})
-        if with_vpcs:
-            vpcs[name] = {"cidr": f"10.{100 + index // 4}.{(index % 4) * 64}.0/18"}
-    path = directory / f"Pulumi.bench{total}{'' if with_vpcs else '-novpc'}.yaml"
-    path.write_text(yaml.safe_dump({"config": config}, sort_keys=False))
-    return path
 
 
 def main() -> None:
