@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 import pytest
 
 from preview.inventory import Inventory
 from preview.run import Run, run
+from tests.shared_runs import shared_run
 from tests.stackfiles import STACKS, fixture_path
 
 
 @pytest.fixture(scope="session")
-def runs() -> dict[str, Run]:
+def shared_directory(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path | None:
+    """Where this session's pytest-xdist workers leave runs for each other; None when pytest runs alone."""
+    return None if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+
+
+@pytest.fixture(scope="session")
+def runs(shared_directory: Path | None, worker_id: str) -> dict[str, Run]:
     """The program run once per test-owned stack file (tests/stacks/), shared by the whole session."""
-    runs = {stack: run(stack, stack_file=fixture_path(stack)) for stack in STACKS}
+    # Odd workers start from the other stack: two workers make the two runs at once, then each loads the other's.
+    odd = worker_id != "master" and int(worker_id.removeprefix("gw")) % 2 == 1
+    made = {stack: shared_run(shared_directory, f"{stack}\n{fixture_path(stack).read_text()}",
+                              lambda stack=stack: run(stack, stack_file=fixture_path(stack)))
+            for stack in (STACKS[::-1] if odd else STACKS)}
     # The runs live as long as the session: keep the collector from scanning their million objects after each test.
     gc.collect()
     gc.freeze()
-    return runs
+    return {stack: made[stack] for stack in STACKS}
 
 
 @pytest.fixture(scope="session")
