@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from preview.inventory import Inventory
 from preview.run import Run, run
+from tests import variants
 from tests.shared_runs import shared_run
 from tests.stackfiles import STACKS, fixture_path
+from tests.variants import Variant
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +55,19 @@ def stack_run(request: pytest.FixtureRequest, runs: dict[str, Run]) -> Run:
 @pytest.fixture(scope="session")
 def inventories(runs: dict[str, Run]) -> dict[str, Inventory]:
     return {stack: Inventory(result) for stack, result in runs.items()}
+
+
+def _variant_fixture(variant: Variant, name: str) -> Callable[..., Run]:
+    @pytest.fixture(scope="session", name=name)
+    def made(shared_directory: Path | None, tmp_path_factory: pytest.TempPathFactory) -> Run:
+        path = variant.write(tmp_path_factory.mktemp(name), name)
+        return shared_run(shared_directory, f"{variant.base}\n{path.read_text()}",
+                          lambda: run(variant.base, stack_file=path))
+
+    made.__doc__ = f"The whole program on tests/variants.py's {name.upper()}, made once per session."
+    return made
+
+
+sandbox_reorganized = _variant_fixture(variants.SANDBOX_REORGANIZED, "sandbox_reorganized")
+sandbox_switched_off = _variant_fixture(variants.SANDBOX_SWITCHED_OFF, "sandbox_switched_off")
+production_retuned = _variant_fixture(variants.PRODUCTION_RETUNED, "production_retuned")

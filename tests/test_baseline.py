@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from preview.run import Run, run
+from preview.run import Run
 from tests.registrations import account_of, as_list, by_account, children_of, named, statements_by_sid
-from tests.stackfiles import write_stack_file
+from tests.variants import PASSWORD_POLICY
 
 BASELINE = "landing-zone:baseline:SecurityBaseline"
 ACCOUNTS = {"management", "network", "build", "dev", "ops"}
@@ -133,10 +132,9 @@ def test_baseline_keys_are_protected_in_prod_only(dev: Run, prod: Run) -> None:
 
 
 @pytest.mark.parametrize("field", ["minimum_length", "max_age_days"])
-def test_password_policy_numbers_come_from_config(tmp_path: Path, field: str) -> None:
-    value = {"minimum_length": 20, "max_age_days": 60}[field]
-    path = write_stack_file(tmp_path, "prod", patch={"landing-zone:baseline": {"password_policy": {field: value}}})
-    result = run("prod", stack_file=path)
+def test_password_policy_numbers_come_from_config(production_retuned: Run, field: str) -> None:
+    value = PASSWORD_POLICY[field]  # tests/variants.py: both numbers changed in one run
+    result = production_retuned
     key = {"minimum_length": "minimumPasswordLength", "max_age_days": "maxPasswordAge"}[field]
     policies = result.of_type("aws:iam/accountPasswordPolicy:AccountPasswordPolicy")
     assert len(policies) == len(ACCOUNTS)

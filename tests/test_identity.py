@@ -14,8 +14,8 @@ from config.identity import IdentityConfig, PermissionSetName
 from org.providers import MANAGED_BY
 from preview.inventory import Inventory
 from preview.mocks import Registration
-from preview.run import Run, run
-from tests.stackfiles import base_config, write_stack_file
+from preview.run import Run
+from tests.stackfiles import base_config
 
 MEMBERS = ["network", "build", "dev", "ops"]
 
@@ -245,9 +245,8 @@ def test_inline_documents_fit_iam_size_limits(stack) -> None:
     assert max(size(p.inputs["policy"]) for p in result.of_type("aws:iam/policy:Policy")) <= 6144
 
 
-def test_without_oidc_there_is_no_deploy_path(tmp_path) -> None:
-    path = write_stack_file(tmp_path, "dev", sets={"landing-zone:identity.oidc": "~"})
-    result = run("dev", stack_file=path)
+def test_without_oidc_there_is_no_deploy_path(sandbox_reorganized: Run) -> None:
+    result = sandbox_reorganized  # tests/variants.py: identity.oidc removed
     assert result.of_type("aws:iam/openIdConnectProvider:OpenIdConnectProvider") == []
     assert not [r for r in result.of_type("aws:iam/role:Role") if r.inputs["name"].endswith(("-deploy", "-pipeline"))]
     assert "pipeline_role_arn" not in result.outputs

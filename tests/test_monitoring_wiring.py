@@ -15,7 +15,7 @@ from preview.inventory import Inventory
 from preview.mocks import Registration
 from preview.run import Run, run
 from preview.stackfile import SECRET_PLACEHOLDER
-from tests.stackfiles import ROOT, base_config, write_stack_file
+from tests.stackfiles import ROOT, base_config
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
@@ -245,12 +245,10 @@ def test_the_notifier_package_holds_the_handler_its_function_names(inventories: 
     assert "slack_notifier/__init__.py" in function.inputs["code"]["assets"]  # imported as a package
 
 
-def test_datadog_role_only_when_enabled(inventories: dict[str, Inventory], tmp_path: Path) -> None:
+def test_datadog_role_only_when_enabled(inventories: dict[str, Inventory], production_retuned: Run) -> None:
     for inventory in inventories.values():
         assert not [r for r in inventory.run.of_type("aws:iam/role:Role") if "datadog" in r.name]
-    path = write_stack_file(tmp_path, "prod", sets={
-        "landing-zone:monitoring.datadog": {"enabled": True, "external_ids": {"ops": "a1b2c3", "dev": "d4e5f6"}}})
-    result = run("prod", stack_file=path)
+    result = production_retuned  # tests/variants.py: DATADOG, external ids for ops and dev
     inventory = Inventory(result)
     roles = {inventory.account(r): r for r in result.of_type("aws:iam/role:Role") if "datadog" in r.name}
     assert set(roles) == {"ops", "dev"}
@@ -267,21 +265,16 @@ def test_datadog_role_only_when_enabled(inventories: dict[str, Inventory], tmp_p
                                            "GET")) for a in actions)
 
 
-def test_slack_switched_off_builds_no_slack_side_and_needs_no_tokens(tmp_path: Path) -> None:
-    path = write_stack_file(tmp_path, "dev", patch={"landing-zone:slack_bot_token": None,
-                                                    "landing-zone:slack_provider_token": None},
-                            sets={"landing-zone:monitoring.slack": {"enabled": False}})
-    result = run("dev", stack_file=path)
+def test_slack_switched_off_builds_no_slack_side_and_needs_no_tokens(sandbox_switched_off: Run) -> None:
+    result = sandbox_switched_off  # tests/variants.py: Slack off, both tokens removed from the stack file
     for token in (CHANNEL, "pulumi:providers:slack", FUNCTION, SUBSCRIPTION, PERMISSION,
                   "aws:secretsmanager/secretVersion:SecretVersion"):
         assert _monitoring(result, token) == [], token
     assert len(result.of_type(LINK)) == len(ACCOUNTS) - 1  # observability stays
 
 
-def test_a_service_switched_off_has_no_alarms_or_widgets(tmp_path: Path) -> None:
-    path = write_stack_file(tmp_path, "dev", sets={"landing-zone:services.dev.web.enabled": False,
-                                                   "landing-zone:data.dev.search.enabled": False})
-    result = run("dev", stack_file=path)
+def test_a_service_switched_off_has_no_alarms_or_widgets(sandbox_switched_off: Run) -> None:
+    result = sandbox_switched_off  # tests/variants.py: dev's web service and search domain off
     inventory = Inventory(result)
     alarms = {(inventory.account(a), a.inputs["namespace"]) for a in result.of_type(ALARM) if "namespace" in a.inputs}
     assert ("dev", "AWS/ElasticBeanstalk") not in alarms and ("dev", "AWS/ES") not in alarms

@@ -10,8 +10,8 @@ import pytest
 from components.service_quotas import TEMPLATE_REGION
 from config.naming import aws_name
 from preview.inventory import Inventory
-from preview.run import Run, run
-from tests.stackfiles import base_config, write_stack_file
+from preview.run import Run
+from tests.stackfiles import base_config
 
 ACCOUNTS = {"network": "infrastructure", "build": "infrastructure", "dev": "workloads", "ops": "workloads"}
 
@@ -114,10 +114,8 @@ def test_every_resource_is_attributed_to_an_account(stack: str, inventories: dic
             assert resource["region"] == expected, resource["urn"]
 
 
-def test_a_fifth_account_is_a_config_change(tmp_path) -> None:
-    accounts = base_config("dev")["landing-zone:accounts"] + [
-        {"name": "payments", "email": "aws-sandbox+payments@shop.example", "ou": "workloads"}]
-    result = run("dev", stack_file=write_stack_file(tmp_path, "dev", patch={"landing-zone:accounts": accounts}))
+def test_a_fifth_account_is_a_config_change(sandbox_reorganized: Run) -> None:
+    result = sandbox_reorganized  # tests/variants.py: the accounts with `payments` added
     names = {a.name for a in result.of_type("aws:organizations/account:Account")}
     assert names == {*ACCOUNTS, "payments"}
     assert "payments" in {p.name for p in result.of_type("pulumi:providers:aws")}

@@ -73,8 +73,12 @@ def test_every_account_sends_root_activity_to_its_own_security_topic(stack: str,
         assert (put["Action"], put["Resource"]) == ("events:PutEvents", bus.inputs["arn"])
 
 
+def test_without_the_region_guardrail_every_account_has_its_twin(production_retuned: Run) -> None:
+    result = production_retuned  # tests/variants.py: guardrails.policies.deny_other_regions disabled
+    assert _twins(result) == sorted(f"shop-{account}-root-activity-global" for account in ACCOUNTS)
+
+
 @pytest.mark.parametrize(("sets", "twins"), [
-    ({"landing-zone:guardrails.policies": {"deny_other_regions": {"enabled": False}}}, ACCOUNTS),
     # Without the deploy role's exemption prod members may not deploy in us-east-1; SCPs never bind management.
     ({"landing-zone:guardrails.policies": {"deny_other_regions": {"exempt_roles": []}}}, ["management"]),
     # ap-northeast-1 stays: the data tier copies ops' backups there (issue #6).
@@ -82,9 +86,12 @@ def test_every_account_sends_root_activity_to_its_own_security_topic(stack: str,
 ])
 def test_member_twins_follow_the_region_guardrail(tmp_path, sets: dict, twins: list[str]) -> None:
     result = run("prod", stack_file=write_stack_file(tmp_path, "prod", sets=sets))
-    names = sorted(r.inputs["name"] for r in result.of_type("aws:cloudwatch/eventRule:EventRule")
-                   if r.inputs["name"].endswith("root-activity-global"))
-    assert names == sorted(f"shop-{account}-root-activity-global" for account in twins)
+    assert _twins(result) == sorted(f"shop-{account}-root-activity-global" for account in twins)
+
+
+def _twins(result: Run) -> list[str]:
+    return sorted(r.inputs["name"] for r in result.of_type("aws:cloudwatch/eventRule:EventRule")
+                  if r.inputs["name"].endswith("root-activity-global"))
 
 
 def _management_id(result: Run) -> str:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from org.security_services import security_hub_standards
-from preview.run import Run, run
+from preview.run import Run
 from tests.registrations import account_of, named
-from tests.stackfiles import write_stack_file
 
 GD = "aws:guardduty"
 SH = "aws:securityhub"
@@ -83,9 +80,8 @@ def test_security_hub_aggregates_the_allowed_regions(dev: Run, prod: Run) -> Non
         "linkingMode": "SPECIFIED_REGIONS", "specifiedRegions": ["ap-northeast-1"]}
 
 
-def test_the_delegated_administrator_is_a_config_choice(tmp_path: Path) -> None:
-    path = write_stack_file(tmp_path, "dev", sets={"landing-zone:baseline.security_admin_account": "build"})
-    result = run("dev", stack_file=path)
+def test_the_delegated_administrator_is_a_config_choice(sandbox_reorganized: Run) -> None:
+    result = sandbox_reorganized  # tests/variants.py: baseline.security_admin_account is build
     assert account_of(result, named(result, f"{GD}/detector:Detector", "security-services-guardduty")) == "build"
     designation = named(result, f"{SH}/organizationAdminAccount:OrganizationAdminAccount",
                         "security-services-securityhub-admin")

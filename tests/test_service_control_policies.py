@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -11,9 +10,8 @@ from config.errors import ConfigError
 from config.guardrails import GuardrailConfig, GuardrailsConfig, ServiceControlPoliciesConfig
 from org.guardrail_statements import GLOBAL_SERVICE_ACTIONS, GUARDRAILS
 from org.service_control_policies import SCP_MAX_CHARACTERS, plan_policies
-from preview.run import Run, run
+from preview.run import Run
 from tests.registrations import as_list, by_account, named, statements_by_sid
-from tests.stackfiles import write_stack_file
 
 POLICY = "aws:organizations/policy:Policy"
 ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
@@ -118,14 +116,8 @@ def test_default_vpcs_cannot_be_recreated(stack_run: Run) -> None:
     assert "Condition" not in statement
 
 
-def test_guardrails_attach_where_config_says(tmp_path: Path) -> None:
-    path = write_stack_file(tmp_path, "dev", patch={"landing-zone:guardrails": {"policies": {
-        "deny_unencrypted_storage": {"targets": ["workloads"]},
-        "deny_default_vpc": {"targets": ["workloads"]},
-        "deny_leave_organization": {"enabled": False},
-        "deny_other_regions": {"exempt_roles": ["BreakGlassAdmin"]},
-    }}})
-    result = run("dev", stack_file=path)
+def test_guardrails_attach_where_config_says(sandbox_reorganized: Run) -> None:
+    result = sandbox_reorganized  # tests/variants.py: GUARDRAIL_TARGETS
     policies = {p.inputs["name"]: p for p in result.of_type(POLICY)}
     assert set(policies) == {"shop-guardrails-root", "shop-guardrails-workloads"}
     workloads = statements_by_sid(policies["shop-guardrails-workloads"].inputs["content"])
