@@ -174,8 +174,16 @@ class Estate:
 
     def where(self, account: str, region: str | None, *types: str) -> list[rules.Resource]:
         """The resources of `types` in `account` (and `region`, unless None)."""
-        return [r for r in self.of(*types)
-                if self.account_of(r) == account and (region is None or self.region_of(r) == region)]
+        return [r for kind in types for r, its_region in self._placed.get((kind, account), ())
+                if region is None or its_region == region]
+
+    @cached_property
+    def _placed(self) -> dict[tuple[str, str], list[tuple[rules.Resource, str]]]:
+        """(type, account) -> its resources with their regions, in registration order: controls ask per account."""
+        placed: dict[tuple[str, str], list[tuple[rules.Resource, str]]] = {}
+        for resource in self.resources:
+            placed.setdefault((resource.type, self.account_of(resource)), []).append((resource, self.region_of(resource)))
+        return placed
 
     def applies(self, control: Control) -> bool:
         """Whether the program creates anything the control evaluates (every account counts for account controls)."""

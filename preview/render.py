@@ -37,11 +37,13 @@ def render(inventory: Inventory, violations: list[rules.Violation], scorecard: c
             node = node.children.setdefault(ancestor.urn, _Node(f"{ancestor.type} {ancestor.name}"))
         node.types[registration.type] += 1
     order = sorted(per_account, key=lambda a: (a != MANAGEMENT, a is None, a or ""))
+    regions: dict[str | None, Counter[str | None]] = {}
+    for registration in custom:
+        regions.setdefault(inventory.account(registration), Counter())[inventory.region(registration)] += 1
     for account in order:
         root = per_account[account]
         # The account's home: where most of its resources live (some sit in the other allowed regions).
-        regions = Counter(inventory.region(r) for r in custom if inventory.account(r) == account)
-        region = regions.most_common(1)[0][0] if regions else None
+        region = regions[account].most_common(1)[0][0]
         heading = f"account {root.label}" + (f" ({region})" if region and account else "")
         lines.append(f"{heading}: {root.total()} resources")
         lines.extend(_render_node(root, depth=1))
