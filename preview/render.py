@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from policy import compliance, rules
+from preview.counting import ResourceCount
 from preview.inventory import MANAGEMENT, Inventory
 from preview.mocks import Registration
 
@@ -27,8 +28,9 @@ def render(inventory: Inventory, violations: list[rules.Violation], scorecard: c
     """The tree per account, the compliance scorecard, then each of `blocks` (lines), then the policy verdict."""
     run = inventory.run
     custom = [r for r in run.registrations if r.custom]
-    lines = [f"Previewing {run.project}/{run.stack} offline: {len(custom)} resources to create "
-             f"({len(run.registrations) - len(custom)} components)", ""]
+    count = ResourceCount.of(r.custom for r in run.registrations)
+    lines = [f"Previewing {run.project}/{run.stack} offline: {count.resources} resources to create "
+             f"({count.components} components)", ""]
     per_account: dict[str | None, _Node] = {}
     for registration in custom:
         account = inventory.account(registration)

@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from preview import architecture, architecture_reader, diagram
+from preview.counting import ResourceCount
 
 SECRET = "[secret]"
 MASK = "••••••••"
@@ -69,13 +70,12 @@ def page(document: dict[str, Any], *, diff: dict[str, Any] | None = None) -> str
     """The report of `document` (an inventory); `diff` is the change against an earlier inventory, when there is one
     (`{"changes": [...], "summary": {...}}`). Returns the whole HTML page."""
     landscape = architecture_reader.read(document)
-    resources = document.get("resources", [])
+    count = ResourceCount.of_inventory(document)
     violations = (document.get("policy") or {}).get("violations") or []
     compliance = document.get("compliance")
     return _TEMPLATES.get_template("report.html.j2").render(
         project=document.get("project", ""), stack=document.get("stack", ""),
-        resource_count=sum(1 for r in resources if r.get("custom")),
-        component_count=sum(1 for r in resources if not r.get("custom")),
+        resource_count=count.resources, component_count=count.components,
         diagram=Markup(diagram.svg(landscape)),  # noqa: S704  # drawsvg escapes every text it writes
         accounts=account_rows(document, landscape), account_count=len(landscape.accounts),
         violations=sorted(violations, key=lambda v: (v.get("level") != "mandatory", v.get("policy", ""))),

@@ -15,7 +15,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 import config
 import preview.__main__ as preview_main
-from bench.preview_bench import many_accounts_stack_file
+from bench.cases import many_accounts_stack_file
 from components.service_quotas import TEMPLATE_REGION, QuotaRequests
 from config.quotas import SERVICE_QUOTAS_PRINCIPAL
 from org.organization import Organization

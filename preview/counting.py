@@ -1,0 +1,27 @@
+"""What the preview counts as a resource: one definition for its headline, its report page and the benchmarks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ResourceCount:
+    """Resources the engine would create: custom resources, providers included (they are created too); component
+    resources are counted apart: the engine records them, but no cloud API creates anything for them."""
+
+    resources: int
+    components: int
+
+    @classmethod
+    def of(cls, custom: Iterable[bool]) -> ResourceCount:
+        """Count from each registered resource's `custom` flag (a Registration's, or an inventory entry's)."""
+        flags = list(custom)
+        return cls(resources=sum(flags), components=len(flags) - sum(flags))
+
+    @classmethod
+    def of_inventory(cls, document: Mapping[str, Any]) -> ResourceCount:
+        """Count the `resources` of an inventory document (docs/inventory.md)."""
+        return cls.of(bool(entry.get("custom")) for entry in document.get("resources") or [])
