@@ -131,6 +131,13 @@ class Estate:
         self.resources = list(resources)
         self.graph = rules._Graph(self.resources)
         self.by_urn = self.graph.by_urn
+        self._findings: dict[str, tuple[Finding, ...]] = {}
+
+    def findings(self, control_id: str, evaluation: Callable[[Estate], Iterable[Finding]]) -> tuple[Finding, ...]:
+        """What `evaluation` finds here, evaluated once per control however often the estate is judged."""
+        if control_id not in self._findings:
+            self._findings[control_id] = tuple(evaluation(self))
+        return self._findings[control_id]
 
     def of(self, *types: str) -> list[rules.Resource]:
         return self.graph.of(*types)
