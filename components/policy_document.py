@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -80,13 +80,19 @@ class PolicyDocument:
         return {"Version": "2012-10-17", "Statement": [statement.as_input() for statement in self.statements]}
 
     def to_json(self) -> pulumi.Output[str]:
-        """The document as JSON once every ARN in it is known."""
-        return pulumi.Output.from_input(self.as_input()).apply(_serialize)
+        """The document as JSON once every ARN in it is known (secret if any is, depending on their resources)."""
+        document = self.as_input()
+        outputs: list[pulumi.Output[Any]] = []
+        _collect_outputs(document, outputs)
+        # Waiting on the Outputs alone, not on an Output per node of the document: a statement has dozens of nodes.
+        return pulumi.Output.all(*outputs).apply(lambda values: _serialize(_filled(document, iter(values))))
 
     def to_static_json(self) -> str:
         """The same JSON text now, for documents made of plain strings only (SCPs, whose size AWS limits)."""
         document = self.as_input()
-        if _holds_output(document):
+        outputs: list[pulumi.Output[Any]] = []
+        _collect_outputs(document, outputs)
+        if outputs:
             raise ValueError("the document holds Outputs; use to_json()")
         return _serialize(document)
 
@@ -95,12 +101,27 @@ def _serialize(document: Any) -> str:
     return json.dumps(document, separators=(",", ":"))
 
 
-def _holds_output(value: Any) -> bool:
+def _collect_outputs(value: Any, found: list[pulumi.Output[Any]]) -> None:
+    """Append the Outputs in `value` to `found`, depth first, in the order `_filled` puts their values back."""
     if isinstance(value, dict):
-        return any(_holds_output(item) for item in value.values())
+        for item in value.values():
+            _collect_outputs(item, found)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_outputs(item, found)
+    elif isinstance(value, pulumi.Output):
+        found.append(value)
+
+
+def _filled(value: Any, values: Iterator[Any]) -> Any:
+    """`value` with each Output replaced by the next of `values` (tuples become lists, as in JSON)."""
+    if isinstance(value, dict):
+        return {key: _filled(item, values) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return any(_holds_output(item) for item in value)
-    return isinstance(value, pulumi.Output)
+        return [_filled(item, values) for item in value]
+    if isinstance(value, pulumi.Output):
+        return next(values)
+    return value
 
 
 def _principal(principals: Principals) -> Any:
