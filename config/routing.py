@@ -52,6 +52,7 @@ def routing_plan(network: NetworkConfig) -> RoutingPlan:
     route_tables = tuple(used) + ((ON_PREMISES,) if direct_connect else ())
 
     spokes = {}
+    summaries: dict[tuple[str, bool], list[str]] = {}  # VPCs of a segment reach the same ranges: summarize once
     for account, segment in segments.items():
         propagate_to: list[str] = [table for table in used if can_reach(table, segment)]
         if account in on_premises:
@@ -59,10 +60,11 @@ def routing_plan(network: NetworkConfig) -> RoutingPlan:
         # The VPC's own range joins the summary so neighbours merge around it (its local route stays more
         # specific); alone it would duplicate the local route, so it is dropped then.
         own = network.vpcs[account].cidr
-        reachable = [network.vpcs[other].cidr for other, theirs in segments.items() if can_reach(segment, theirs)]
-        if account in on_premises:
-            reachable += prefixes
-        destinations = tuple(block for block in collapse(reachable) if block != own)
+        key = (segment, account in on_premises)
+        if key not in summaries:
+            reachable = [network.vpcs[other].cidr for other, theirs in segments.items() if can_reach(segment, theirs)]
+            summaries[key] = collapse(reachable + (prefixes if account in on_premises else []))
+        destinations = tuple(block for block in summaries[key] if block != own)
         spokes[account] = Spoke(account, segment, tuple(propagate_to), destinations)
 
     on_premises_routes = {segment: tuple(prefixes) for segment in used
