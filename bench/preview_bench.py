@@ -4,6 +4,10 @@ Cases: the repository's dev and prod stacks, and the tests' dev stack grown to 1
 preview is a fresh interpreter (`python -m preview STACK --stack-file FILE --json FILE`); its inventory is then
 replayed, preview and replay alternating so both see the same machine. Preview seconds are the whole process's
 wall time; replay seconds are what the replay prints (its own clock, as the team has always measured it).
+
+The preview runs with Python's cyclic collector off (its objects live until it exits); the replay, as its method
+has it, with the collector on. So the replay is also run with the collector off, for the record: the ratio to that
+is the program's own overhead, the collector's share aside.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class Case:
     preview: Measure
     replay_seconds: float  # as the replay prints it
     replay: Measure  # the replay's whole process
+    replay_without_collector: float  # printed seconds, the replay run with gc.disable() first
     count: ResourceCount
 
     @property
@@ -47,14 +52,22 @@ def preview_case(stack: str, stack_file: Path, inventory: Path, repeats: int) ->
     """Best of `repeats` previews and, alternating with them, best of as many replays of the inventory."""
     previews: list[Measure] = []
     replays: list[Measure] = []
+    uncollected: list[Measure] = []
+    replay = str(ROOT / "bench" / "replay.py")
     for _ in range(repeats):
         previews.append(measure([sys.executable, "-m", "preview", stack, "--stack-file", str(stack_file),
                                  "--json", str(inventory)], 1))
-        replays.append(measure([sys.executable, str(ROOT / "bench" / "replay.py"), str(inventory)], 1))
+        replays.append(measure([sys.executable, replay, str(inventory)], 1))
+        uncollected.append(measure([sys.executable, "-c", _WITHOUT_COLLECTOR, replay, str(inventory)], 1))
     best_replay = min(replays, key=_printed_seconds)
     count = ResourceCount.of_inventory(json.loads(inventory.read_text()))
     return Case(stack, stack_file, inventory, min(previews, key=lambda m: m.seconds), _printed_seconds(best_replay),
-                best_replay, count)
+                best_replay, min(map(_printed_seconds, uncollected)), count)
+
+
+# The replay as it is, run after switching the collector off (argv: the replay's path, then its arguments).
+_WITHOUT_COLLECTOR = ("import gc, runpy, sys; gc.disable(); sys.argv = sys.argv[1:]; "
+                      "runpy.run_path(sys.argv[0], run_name='__main__')")
 
 
 def _printed_seconds(replay: Measure) -> float:
@@ -67,7 +80,7 @@ def main(scratch: Path) -> tuple[dict[str, Case], list[Figure]]:
     print("stacks, 1 for 100 accounts; resources as the preview counts them (custom resources, providers included);")
     print("peak = max RSS of the process; CPU = user + system seconds")
     print(f"{'case':<14}{'resources':>10}{'components':>11}{'preview s':>10}{'CPU s':>7}{'peak MiB':>9}"
-          f"{'replay s':>9}{'(whole)':>8}{'peak MiB':>9}{'ratio':>7}")
+          f"{'replay s':>9}{'(whole)':>8}{'peak MiB':>9}{'ratio':>7}{'no-GC replay s':>15}{'ratio':>7}")
     plan = {"dev": ("dev", ROOT / "Pulumi.dev.yaml", REPEATS), "prod": ("prod", ROOT / "Pulumi.prod.yaml", REPEATS),
             HUNDRED: ("dev", many_accounts_stack_file(scratch), 1)}
     cases: dict[str, Case] = {}
@@ -76,7 +89,8 @@ def main(scratch: Path) -> tuple[dict[str, Case], list[Figure]]:
         cases[label] = case
         print(f"{label:<14}{case.count.resources:>10}{case.count.components:>11}{case.preview.seconds:>10.2f}"
               f"{case.preview.cpu_seconds:>7.2f}{case.preview.peak_mib:>9.0f}{case.replay_seconds:>9.2f}"
-              f"{case.replay.seconds:>8.2f}{case.replay.peak_mib:>9.0f}{case.ratio:>7.2f}")
+              f"{case.replay.seconds:>8.2f}{case.replay.peak_mib:>9.0f}{case.ratio:>7.2f}"
+              f"{case.replay_without_collector:>15.2f}{case.preview.seconds / case.replay_without_collector:>7.2f}")
     hundred = cases[HUNDRED]
     # The floor grows with the resource count: below it no program, however lean, can preview this many.
     print(f"The SDK's floor for {hundred.count.resources:,} resources is {hundred.replay_seconds:.1f} s; the "
