@@ -10,8 +10,8 @@ import pytest
 
 from preview.inventory import Inventory
 from preview.run import Run, run
-from tests import variants
-from tests.shared_runs import shared_run
+from tests import network_view, services_view, variants
+from tests.shared_runs import shared_run, shared_variant_run
 from tests.stackfiles import STACKS, fixture_path
 from tests.variants import Variant
 
@@ -60,9 +60,7 @@ def inventories(runs: dict[str, Run]) -> dict[str, Inventory]:
 def _variant_fixture(variant: Variant, name: str) -> Callable[..., Run]:
     @pytest.fixture(scope="session", name=name)
     def made(shared_directory: Path | None, tmp_path_factory: pytest.TempPathFactory) -> Run:
-        path = variant.write(tmp_path_factory.mktemp(name), name)
-        return shared_run(shared_directory, f"{variant.base}\n{path.read_text()}",
-                          lambda: run(variant.base, stack_file=path))
+        return shared_variant_run(shared_directory, tmp_path_factory.mktemp(name), variant)
 
     made.__doc__ = f"The whole program on tests/variants.py's {name.upper()}, made once per session."
     return made
@@ -71,3 +69,5 @@ def _variant_fixture(variant: Variant, name: str) -> Callable[..., Run]:
 sandbox_reorganized = _variant_fixture(variants.SANDBOX_REORGANIZED, "sandbox_reorganized")
 sandbox_switched_off = _variant_fixture(variants.SANDBOX_SWITCHED_OFF, "sandbox_switched_off")
 production_retuned = _variant_fixture(variants.PRODUCTION_RETUNED, "production_retuned")
+services_switched = _variant_fixture(services_view.SERVICES_SWITCHED, "services_switched")
+sandbox_direct_connect = _variant_fixture(network_view.SANDBOX_WITH_DIRECT_CONNECT, "sandbox_direct_connect")

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import copy
-import functools
 import json
-import tempfile
 from collections.abc import Iterator
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from config.loader import validate
 from config.stack import StackConfig
 from preview.inventory import Inventory
 from preview.mocks import Registration
-from preview.run import Run, run
-from tests.stackfiles import base_config, write_stack_file
+from preview.run import Run
+from tests.stackfiles import base_config
+from tests.variants import Variant
 
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -105,10 +103,10 @@ SANDBOX_DIRECT_CONNECT = {"on_premises": {"prefixes": ["172.17.0.0/16"], "reach"
                                              "allowed_prefixes": ["10.11.0.0/16"]}}
 
 
-@functools.cache
-def sandbox_variant() -> Run:
-    """The dev stack with two more service accounts and Direct Connect: one offline run shared by several tests."""
-    patch = many_accounts(2)
+def _with_direct_connect(patch: dict[str, Any]) -> dict[str, Any]:
     patch["landing-zone:network"] |= SANDBOX_DIRECT_CONNECT
-    with tempfile.TemporaryDirectory() as directory:
-        return run("dev", stack_file=write_stack_file(Path(directory), "dev", patch=patch))
+    return patch
+
+
+# The dev stack with two more service accounts and Direct Connect: the `sandbox_direct_connect` fixture runs it once.
+SANDBOX_WITH_DIRECT_CONNECT = Variant("dev", patch=_with_direct_connect(many_accounts(2)))

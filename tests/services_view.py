@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import tempfile
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from config.loader import validate
@@ -14,8 +11,8 @@ from config.secrets import SECRET_KEYS
 from config.stack import StackConfig
 from preview.inventory import Inventory
 from preview.mocks import Registration
-from preview.run import Run, run
-from tests.stackfiles import write_stack_file
+from preview.run import Run
+from tests.variants import Variant
 
 WORKLOADS = ("dev", "ops")
 
@@ -30,10 +27,7 @@ VARIANT = {
 }
 
 
-@functools.cache
-def variant() -> Run:
-    return run("dev", stack_file=write_stack_file(Path(tempfile.mkdtemp(prefix="services-variant-")), "dev",
-                                                  sets=VARIANT))
+SERVICES_SWITCHED = Variant("dev", sets=VARIANT)  # run once per session: the `services_switched` fixture
 
 CONFIGURATION_SET = "aws:sesv2/configurationSet:ConfigurationSet"
 EVENT_DESTINATION = "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination"

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from preview.run import Run
+from preview.run import Run, run
+from tests.variants import Variant
 
 
 def shared_run(directory: Path | None, key: str, make: Callable[[], Run]) -> Run:
@@ -41,3 +42,9 @@ def shared_run(directory: Path | None, key: str, make: Callable[[], Run]) -> Run
         partial.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         partial.replace(target)
         return result
+
+
+def shared_variant_run(directory: Path | None, scratch: Path, variant: Variant) -> Run:
+    """The whole program on `variant` (its stack file written under `scratch`), made once for all workers."""
+    path = variant.write(scratch, "variant")
+    return shared_run(directory, f"{variant.base}\n{path.read_text()}", lambda: run(variant.base, stack_file=path))

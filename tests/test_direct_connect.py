@@ -18,7 +18,6 @@ from tests.network_view import (
     TGW_PROPAGATION,
     TGW_ROUTE_TABLE,
     NetworkView,
-    sandbox_variant,
 )
 from tests.stackfiles import base_config, set_path
 
@@ -113,9 +112,9 @@ def test_direct_connect_settings_are_validated(sets: dict[str, Any], expected: s
     assert any(problem.startswith(expected) for problem in problems), problems
 
 
-def test_direct_connect_in_a_sandbox_with_a_32_bit_router_asn() -> None:
+def test_direct_connect_in_a_sandbox_with_a_32_bit_router_asn(sandbox_direct_connect: Run) -> None:
     """Dev may enable it too; an ASN above 2147483646 goes to the provider as bgp_asn_long."""
-    net = NetworkView(sandbox_variant())
+    net = NetworkView(sandbox_direct_connect)
     (vif,) = net.of("aws:directconnect/transitVirtualInterface:TransitVirtualInterface")
     assert vif.inputs["bgpAsnLong"] == "4200000001" and "bgpAsn" not in vif.inputs
     assert not vif.protect  # a sandbox protects nothing

@@ -24,7 +24,6 @@ from tests.services_view import (
     TOPIC,
     WORKLOADS,
     ServicesView,
-    variant,
 )
 
 DOMAINS = {"dev": {"dev": "dev.sandbox.shop.example", "ops": "sandbox.shop.example"},
@@ -74,8 +73,8 @@ def test_no_dns_records_without_a_hosted_zone(stack_run: Run) -> None:
     assert stack_run.of_type(RECORD) == []
 
 
-def test_dns_records_in_the_configured_hosted_zone() -> None:
-    view = ServicesView(variant())
+def test_dns_records_in_the_configured_hosted_zone(services_switched: Run) -> None:
+    view = ServicesView(services_switched)
     assert view.of(RECORD, "dev") == []  # e-mail is off in dev
     records = {r.name.removeprefix("ops-email-"): r.inputs for r in view.of(RECORD, "ops")}
     assert set(records) == {"dkim-1", "dkim-2", "dkim-3", "mail-from-mx", "mail-from-spf"}
@@ -103,8 +102,8 @@ def test_the_six_templates_are_the_template_files(stack_run: Run, account: str) 
         assert "{{" in template.html  # SES fills the placeholders at send time, not the program
 
 
-def test_email_can_be_switched_off() -> None:
-    view = ServicesView(variant())
+def test_email_can_be_switched_off(services_switched: Run) -> None:
+    view = ServicesView(services_switched)
     assert view.of(EMAIL_IDENTITY, "dev") == [] and view.of(SES_TEMPLATE, "dev") == []
     assert len(view.of(EMAIL_IDENTITY, "ops")) == 1
     policy = json.loads(view.one(ROLE_POLICY, "dev", "-web-app-policy").inputs["policy"])

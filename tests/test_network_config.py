@@ -12,7 +12,7 @@ from config.nacls import NaclRuleConfig, admits_from_anywhere, expand
 from config.network import NetworkConfig, VpcConfig
 from config.routing import ON_PREMISES, routing_plan
 from config.segments import can_reach
-from tests.network_view import NetworkView, many_accounts, sandbox_variant
+from tests.network_view import NetworkView, many_accounts
 from tests.stackfiles import base_config, merge, set_path
 
 NET = "landing-zone:network"
@@ -145,9 +145,9 @@ def _ancestors(view: NetworkView, registration: Any) -> set[str]:
     return found
 
 
-def test_per_vpc_resource_counts_do_not_grow_with_the_number_of_accounts(dev: Any) -> None:
+def test_per_vpc_resource_counts_do_not_grow_with_the_number_of_accounts(dev: Any, sandbox_direct_connect: Any) -> None:
     """Per VPC: a fixed set of resources plus one hub route per AZ and summarized destination, nothing per account."""
-    bigger = NetworkView(sandbox_variant())
+    bigger = NetworkView(sandbox_direct_connect)
     smaller = NetworkView(dev)
 
     def fixed_part(view: NetworkView, account: str) -> int:

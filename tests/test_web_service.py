@@ -25,7 +25,6 @@ from tests.services_view import (
     SES_TEMPLATE,
     WORKLOADS,
     ServicesView,
-    variant,
 )
 
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -246,16 +245,16 @@ def test_the_environment_carries_endpoints_names_and_secret_arns_never_secrets(s
     assert not any("password" in name.lower() for name in variables)
 
 
-def test_a_configured_bundle_is_deployed_as_an_application_version() -> None:
-    view = ServicesView(variant())
+def test_a_configured_bundle_is_deployed_as_an_application_version(services_switched: Run) -> None:
+    view = ServicesView(services_switched)
     version = view.one(APPLICATION_VERSION, "dev")
     assert version.inputs == {"name": BUNDLE["version_label"], "application": "shop-dev-web",
                               "bucket": BUNDLE["bucket"], "key": BUNDLE["key"]}
     assert view.one(ENVIRONMENT, "dev").inputs["version"] == BUNDLE["version_label"]
 
 
-def test_the_web_service_can_be_switched_off() -> None:
-    view = ServicesView(variant())
+def test_the_web_service_can_be_switched_off(services_switched: Run) -> None:
+    view = ServicesView(services_switched)
     assert view.of(ENVIRONMENT, "ops") == [] and view.of(INSTANCE_PROFILE, "ops") == []
     assert view.of(APPLICATION, "ops") == [] and view.of(LISTENER, "ops") == []
     assert len(view.of(ENVIRONMENT, "dev")) == 1
@@ -266,11 +265,11 @@ def _proxy_rules(view: ServicesView, account: str) -> list[dict[str, Any]]:
             if "Beanstalk proxy" in r.inputs.get("description", "")]
 
 
-def test_the_proxy_rule_is_added_only_when_the_shared_groups_lack_it(stack_run: Run) -> None:
+def test_the_proxy_rule_is_added_only_when_the_shared_groups_lack_it(stack_run: Run, services_switched: Run) -> None:
     view = ServicesView(stack_run)
     for account in WORKLOADS:  # network.security_groups admits 80, where the platform's proxy listens
         assert _proxy_rules(view, account) == []
-    view = ServicesView(variant())  # dev's instance_port is 8080 there: the shared rules don't reach it
+    view = ServicesView(services_switched)  # dev's instance_port is 8080 there: the shared rules don't reach it
     rules = _proxy_rules(view, "dev")
     assert len(rules) == 2 and {(r["fromPort"], r["toPort"]) for r in rules} == {(8080, 8080)}
     settings = _settings(view.one(ENVIRONMENT, "dev"))
@@ -299,8 +298,8 @@ def test_the_platform_policy_is_scoped_to_this_environment(stack_run: Run, accou
     assert storage["Resource"] == [bucket, f"{bucket}/*"]
 
 
-def test_a_configured_bundle_may_be_fetched_and_nothing_else() -> None:
-    view = ServicesView(variant())
+def test_a_configured_bundle_may_be_fetched_and_nothing_else(services_switched: Run) -> None:
+    view = ServicesView(services_switched)
     statements = json.loads(view.one(ROLE_POLICY, "dev", "-web-platform-policy").inputs["policy"])["Statement"]
     assert statements[-1] == {"Sid": "FetchSourceBundle", "Effect": "Allow", "Action": "s3:GetObject",
                               "Resource": f"arn:aws:s3:::{BUNDLE['bucket']}/{BUNDLE['key']}"}
