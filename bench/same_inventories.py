@@ -4,7 +4,8 @@
     python -m bench.same_inventories compare DIR   # after it: exit 1 when any inventory differs
 
 Cases: the repository's and the tests' stack files (dev and prod) and the 100-account organization. The `--json`
-inventories are compared whole, ignoring nothing; for each case that differs the first differing resource is named.
+inventories are compared whole, ignoring nothing, and so is what the preview prints; for each case that differs the
+first differing resource (or line) is named.
 Run both from the same checkout: a Lambda archive's path is absolute, so another directory is another input.
 """
 
@@ -28,11 +29,20 @@ def cases(scratch: Path) -> dict[str, tuple[str, Path]]:
 
 
 def write_inventory(stack: str, stack_file: Path, out: Path) -> None:
-    """The preview's inventory of `stack_file` at `out` (exit 0 or 1 is a verdict, not a failure)."""
+    """The preview's inventory of `stack_file` at `out`, what it printed beside it as `out` with .txt (exit 0 or 1
+    is a verdict, not a failure)."""
     done = subprocess.run([sys.executable, "-m", "preview", stack, "--stack-file", str(stack_file), "--json", str(out)],
                           cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1):
         raise SystemExit(f"preview of {stack_file} failed ({done.returncode}):\n{done.stderr}")
+    out.with_suffix(".txt").write_text(done.stdout)
+
+
+def first_different_line(old: str, new: str) -> str:
+    for number, (a, b) in enumerate(zip(old.splitlines(), new.splitlines(), strict=False), start=1):
+        if a != b:
+            return f"printed line {number} differs: {a!r} became {b!r}"
+    return f"printed {len(old.splitlines())} lines before, {len(new.splitlines())} after"
 
 
 def first_difference(old: bytes, new: bytes) -> str:
@@ -61,11 +71,16 @@ def main(action: str, directory: Path) -> int:
             fresh = Path(scratch) / f"{slug}.json"
             write_inventory(stack, stack_file, fresh)
             old, new = kept.read_bytes(), fresh.read_bytes()
-            if old == new:
-                print(f"{slug:<14} identical ({len(json.loads(new)['resources'])} resources, {len(new):,} bytes)")
-            else:
+            printed_before, printed_now = kept.with_suffix(".txt").read_text(), fresh.with_suffix(".txt").read_text()
+            if old != new:
                 different += 1
                 print(f"{slug:<14} DIFFERENT: {first_difference(old, new)}")
+            elif printed_before != printed_now:
+                different += 1
+                print(f"{slug:<14} DIFFERENT: {first_different_line(printed_before, printed_now)}")
+            else:
+                print(f"{slug:<14} identical ({len(json.loads(new)['resources'])} resources, {len(new):,} bytes, "
+                      f"{len(printed_now.splitlines())} printed lines)")
     return 1 if different else 0
 
 
