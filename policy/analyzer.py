@@ -129,12 +129,17 @@ def policy_resources(messages: Sequence[analyzer_pb2.AnalyzerResource]) -> list[
     """The stack's resources as pulumi_policy hands them to a stack policy: proxied properties, and parents and
     dependencies linked to the resources among `messages` (pulumi_policy/policy.py, AnalyzeStack)."""
     resources = []
+    providers: dict[bytes, PolicyProviderResource] = {}  # a stack has few providers, each under many resources
     for message in messages:
         options = message.options
         timeouts = options.customTimeouts
-        provider = (PolicyProviderResource(message.provider.type, _props(message.provider.properties),
-                                           message.provider.urn, message.provider.name)
-                    if message.HasField("provider") else None)
+        provider = None
+        if message.HasField("provider"):
+            key = message.provider.SerializeToString(deterministic=True)
+            if key not in providers:
+                providers[key] = PolicyProviderResource(message.provider.type, _props(message.provider.properties),
+                                                        message.provider.urn, message.provider.name)
+            provider = providers[key]
         resources.append(PolicyResource(
             message.type, _props(message.properties), message.urn, message.name,
             PolicyResourceOptions(options.protect, list(options.ignoreChanges),
