@@ -117,9 +117,12 @@ def evaluate(resources: Sequence[Resource]) -> list[Violation]:
     """
     violations: list[Violation] = []
     for resource in resources:
-        for rule in RESOURCE_RULES:
-            violations.extend(_checked(rule.name, rule.level, resource.urn,
-                                       ((resource.urn, message) for message in rule.check(resource))))
+        for rule in RESOURCE_RULES:  # every resource meets every rule: kept lean (a hundred accounts, 400,000 checks)
+            try:
+                for message in rule.check(resource):
+                    violations.append(Violation(rule.name, resource.urn, rule.level, message))
+            except UnknownValueError as unknown:
+                violations.append(_undecided(rule.name, resource.urn, unknown))
     for stack_check in STACK_RULES:
         violations.extend(_checked(stack_check.name, stack_check.level, "", stack_check.check(resources)))
     return violations
@@ -130,8 +133,12 @@ def _checked(policy: str, level: Level, urn: str, found: Iterable[tuple[str, str
     try:
         violations.extend(Violation(policy, where, level, message) for where, message in found)
     except UnknownValueError as unknown:
-        violations.append(Violation(policy, urn, "advisory", f"can't decide before deployment: {unknown.message}"))
+        violations.append(_undecided(policy, urn, unknown))
     return violations
+
+
+def _undecided(policy: str, urn: str, unknown: UnknownValueError) -> Violation:
+    return Violation(policy, urn, "advisory", f"can't decide before deployment: {unknown.message}")
 
 
 def decode(value: Any) -> Any:
