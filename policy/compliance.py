@@ -101,18 +101,8 @@ def scorecard(resources: Sequence[rules.Resource], reasons: Mapping[str, str] | 
     return Scorecard(enabled, estate.home_region, tuple(outcomes))
 
 
-_last_judged: list[tuple[tuple[rules.Resource, ...], Estate]] = []
-
-
-def _estate(resources: Sequence[rules.Resource]) -> Estate:
-    """The estate of these very resource objects judged last time, else a new one: a preview judges its resources
-    twice (the stack rule, then the scorecard it prints) and a hundred accounts take a second each time."""
-    for seen, estate in _last_judged:
-        if len(seen) == len(resources) and all(a is b for a, b in zip(seen, resources, strict=True)):
-            return estate
-    estate = Estate(resources)
-    _last_judged[:] = [(tuple(resources), estate)]
-    return estate
+# The stack rule judges the estate, then the preview prints its scorecard: one Estate, its findings evaluated once.
+_estate = rules.once_per_resources(Estate)
 
 
 def _judge(control: Control, standards: tuple[str, ...], estate: Estate, disabled: set[str],

@@ -16,9 +16,11 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pulumi_policy.proxy import UnknownValueError
+
+_T = TypeVar("_T")
 
 Level = Literal["mandatory", "advisory"]
 
@@ -106,6 +108,23 @@ def stack_rule(name: str, description: str, level: Level = "mandatory") -> Calla
         return fn
 
     return register
+
+
+def once_per_resources(compute: Callable[[Sequence[Resource]], _T]) -> Callable[[Sequence[Resource]], _T]:
+    """`compute` over a resource list, computed again only for other resource objects than last time: a preview asks
+    for the same verdicts several times (its rules, its printed tables, its inventory). Callers must not change
+    what it returns."""
+    last: list[tuple[tuple[Resource, ...], _T]] = []
+
+    @functools.wraps(compute)
+    def computed(resources: Sequence[Resource]) -> _T:
+        if last and len(last[0][0]) == len(resources) and all(a is b for a, b in zip(last[0][0], resources, strict=True)):
+            return last[0][1]
+        result = compute(resources)
+        last[:] = [(tuple(resources), result)]
+        return result
+
+    return computed
 
 
 def evaluate(resources: Sequence[Resource]) -> list[Violation]:
@@ -1559,6 +1578,7 @@ def requested_quotas(resources: Iterable[Resource]) -> dict[tuple[str, str, str]
     return requested
 
 
+@once_per_resources
 def quota_usage(resources: Sequence[Resource]) -> list[QuotaUse]:
     """Per quota, account and region: what the resources need and the quota that applies, sorted for reading."""
     graph = _Graph(resources)
