@@ -13,8 +13,10 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
+# Compared with the previous run's inventory when there is one, as `pulumi preview` compares with the stack's state.
 preview: $(STAMP)
-	$(PY) -m preview $(STACK) --json out/$(STACK).json --html out/$(STACK).html
+	$(PY) -m preview $(STACK) --json out/$(STACK).json --html out/$(STACK).html \
+		$(if $(wildcard out/$(STACK).json),--diff out/$(STACK).json)
 
 test: lint typecheck pytest
 

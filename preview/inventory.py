@@ -120,6 +120,7 @@ class Inventory:
                 "replaceOnChanges": r.replace_on_changes,
                 "customTimeouts": r.custom_timeouts,
                 "importId": r.import_id or None,
+                "aliases": r.aliases,
                 "inputs": r.inputs,
             }
             for r in self.run.registrations

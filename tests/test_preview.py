@@ -20,7 +20,7 @@ from preview.stackfile import SECRET_PLACEHOLDER, load
 
 INVENTORY_KEYS = {"urn", "id", "type", "name", "parent", "custom", "account", "region", "protect", "retainOnDelete",
                   "dependencies", "provider", "ignoreChanges", "deleteBeforeReplace", "replaceOnChanges",
-                  "customTimeouts", "importId", "inputs"}
+                  "customTimeouts", "importId", "aliases", "inputs"}
 
 
 @pytest.fixture
