@@ -21,6 +21,7 @@ from components.identity.pipeline import DeployRole, PipelineAccess
 from components.monitoring import (
     AlertSubscriptions,
     DatadogIntegration,
+    EmailSubscriptions,
     Monitor,
     NotifierSecrets,
     ObservabilityLink,
@@ -171,6 +172,10 @@ if monitoring.slack.enabled:
         for name in members:
             AlertSubscriptions(f"{name}-alerts-to-slack", alerts[name], notifier.function_arn,
                                opts=pulumi.ResourceOptions.merge(on(name), pulumi.ResourceOptions(depends_on=[notifier])))
+if monitoring.email.addresses:
+    for name in providers:
+        EmailSubscriptions(f"{name}-alerts-by-email", alerts[name], addresses=monitoring.email.addresses,
+                           severities=monitoring.email.severities, opts=on(name))
 if monitoring.findings.enabled:
     # GuardDuty and Security Hub findings of every account and region gather in the delegated administrator.
     SecurityFindings("security-findings", monitoring.findings, org=org_name, account=security_admin,

@@ -102,6 +102,33 @@ class SlackConfig(Model):
     oncall: OnCallConfig = Field(default_factory=OnCallConfig, description="The on-call user group.")
 
 
+Severity = Literal["critical", "warning", "security"]
+
+
+def _every_severity() -> list[Severity]:
+    return ["critical", "warning", "security"]
+
+
+class EmailAlertsConfig(Model):
+    """Alerts by e-mail: each address subscribes to the alert topics of every account (SNS e-mail subscriptions)."""
+
+    addresses: list[str] = Field(
+        default_factory=list, max_length=20,
+        description="Addresses that receive alerts by e-mail. Each must confirm its subscription once (SNS sends the "
+                    "link); until then nothing reaches it. Slack off and no address here is a config error.")
+    severities: list[Severity] = Field(
+        default_factory=_every_severity, min_length=1,
+        description="Which alert topics the addresses subscribe to (all three by default).")
+
+    @field_validator("addresses")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        bad = [address for address in value if not EMAIL_PATTERN.match(address)]
+        if bad:
+            raise ValueError(f"{bad} are not e-mail addresses; write them like `oncall@example.com`")
+        return value
+
+
 class DatadogConfig(Model):
     enabled: bool = Field(False, description="Create Datadog's AWS integration role in the accounts below.")
     external_ids: dict[AccountName, ExternalId] = Field(
@@ -158,6 +185,8 @@ class MonitoringConfig(Model):
     )
     notifier: NotifierConfig = Field(default_factory=NotifierConfig, description="The Slack notifier Lambda.")
     slack: SlackConfig = Field(default_factory=SlackConfig, description="Slack channels, on-call group and bot.")
+    email: EmailAlertsConfig = Field(default_factory=EmailAlertsConfig,
+                                     description="Alerts by e-mail, beside Slack or instead of it.")
     datadog: DatadogConfig = Field(default_factory=DatadogConfig, description="Datadog's AWS integration role.")
     findings: FindingsConfig = Field(default_factory=FindingsConfig,
                                      description="GuardDuty and Security Hub findings posted to the security channel.")
@@ -299,3 +328,16 @@ def _threshold_problems(path: str, alarms: AlarmThresholds, accounts: list[str],
             problem = service.alarm(key).problem(threshold)
             if problem:
                 yield Problem(f"{path}.{kind}.{key}", problem)
+
+
+@check("monitoring")
+def _alerts_reach_someone(sections: Sections) -> Iterator[Problem]:
+    monitoring: MonitoringConfig = sections["monitoring"]
+    if not monitoring.slack.enabled and not monitoring.email.addresses:
+        yield Problem("monitoring.email.addresses",
+                      "Slack is off and no address receives alerts by e-mail, so every alarm and finding would reach "
+                      "no one; add addresses here (each confirms its subscription once) or switch Slack on")
+    uncovered = sorted(set(SEVERITIES) - set(monitoring.email.severities))
+    if not monitoring.slack.enabled and monitoring.email.addresses and uncovered:
+        yield Problem("monitoring.email.severities",
+                      f"Slack is off, so the {uncovered} alerts would reach no one; subscribe the addresses to them too")

@@ -24,7 +24,7 @@ Level = Literal["mandatory", "advisory"]
 
 REQUIRED_TAGS = ("Environment", "Owner", "CostCenter", "ManagedBy")
 
-# What must survive a `pulumi destroy` or a refactor in production (DESIGN.md: stateful resources).
+# What must survive a `pulumi destroy` or a refactor in production (README: stateful resources are protected in production).
 STATEFUL_TYPES = frozenset({
     "aws:organizations/organization:Organization",
     "aws:organizations/account:Account",
@@ -1667,3 +1667,68 @@ def bucket_aborts_incomplete_uploads(resources: Sequence[Resource]) -> Iterable[
         if not aborts:
             yield urn, (f"bucket {_bucket_name(buckets[urn])} keeps the parts of uploads that never completed (and "
                         "bills them); add a lifecycle rule with abort_incomplete_multipart_upload")
+
+
+# --- Certificates: a load balancer uses one of its own account and region -------------------------------------
+
+_CERTIFICATE = re.compile(r"^arn:aws[a-z-]*:acm:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):certificate/")
+
+
+def _certificate_arns(resource: Resource) -> list[str]:
+    if resource.type == "aws:elasticbeanstalk/environment:Environment":
+        value = beanstalk_settings(resource.inputs).get(("aws:elbv2:listener:443", "SSLCertificateArns"))
+        return [arn.strip() for arn in str(value or "").split(",") if arn.strip()]
+    if resource.type in ("aws:lb/listener:Listener", "aws:alb/listener:Listener"):
+        return [str(resource.inputs["certificateArn"])] if resource.inputs.get("certificateArn") else []
+    return []
+
+
+@resource_rule("certificate-of-its-own-account",
+               "A load balancer's ACM certificate (Beanstalk's HTTPS listener, an ALB listener) is one of the account "
+               "and region the load balancer is in: ACM certificates cannot be used across accounts or regions.")
+def certificate_of_its_own_account(resource: Resource) -> Iterable[str]:
+    arns = _certificate_arns(resource)
+    if not arns or resource.provider_inputs is None:
+        return
+    allowed = decode(resource.provider_inputs.get("allowedAccountIds")) or []
+    account = str(allowed[0]) if len(allowed) == 1 else None
+    region = resource.inputs.get("region") or resource.provider_inputs.get("region")
+    for arn in arns:
+        match = _CERTIFICATE.match(arn)
+        if match is None:
+            yield f"{resource.type} {resource.name}: `{arn}` is not an ACM certificate ARN"
+        elif account is not None and match["account"] != account:
+            yield (f"{resource.type} {resource.name} uses a certificate of account {match['account']} but runs in "
+                   f"account {account}; request or import the certificate in {account}")
+        elif region and match["region"] != region:
+            yield (f"{resource.type} {resource.name} uses a certificate of {match['region']} but runs in {region}; "
+                   f"request or import the certificate in {region}")
+
+
+# --- Alerts reach someone --------------------------------------------------------------------------------------
+
+ALERT_SEVERITY_TAG = "AlertSeverity"  # components.alert_topics tags each alert topic with its severity
+SNS_TOPIC, SNS_SUBSCRIPTION = "aws:sns/topic:Topic", "aws:sns/topicSubscription:TopicSubscription"
+
+
+@stack_rule("alert-topics-have-subscribers",
+            "Every alert topic (an SNS topic tagged AlertSeverity) has at least one subscription: the Slack notifier, "
+            "e-mail addresses, or both. A topic nobody subscribes to takes every alarm and tells no one.")
+def alert_topics_have_subscribers(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    subscribed: set[str] = set()
+    by_arn: dict[str, str] = {}
+    for topic in resources:
+        if topic.type == SNS_TOPIC and isinstance(topic.inputs.get("name"), str):
+            by_arn[str(topic.inputs["name"])] = topic.urn
+    for subscription in resources:
+        if subscription.type != SNS_SUBSCRIPTION:
+            continue
+        subscribed.update(subscription.property_dependencies.get("topic", ()))
+        named = str(subscription.inputs.get("topic") or "").rsplit(":", 1)[-1]
+        if named in by_arn:
+            subscribed.add(by_arn[named])
+    for topic in resources:
+        if topic.type == SNS_TOPIC and ALERT_SEVERITY_TAG in (topic.inputs.get("tags") or {}) \
+                and topic.urn not in subscribed:
+            yield topic.urn, (f"alert topic {topic.inputs.get('name') or topic.name} has no subscriber, so its alerts "
+                              "reach no one; switch Slack on or add monitoring.email.addresses")

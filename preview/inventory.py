@@ -1,4 +1,4 @@
-"""The inventory: every registered resource with its account, region, options and inputs (DESIGN.md contract)."""
+"""The inventory: every registered resource with its account, region, options and inputs (docs/inventory.md)."""
 
 from __future__ import annotations
 

@@ -299,6 +299,13 @@ MUTATIONS: dict[str, Mutation] = {
     "security-hub-controls": Mutation("prod", "aws:ec2/networkAcl:NetworkAcl", _nacl_opens_ssh, hops=0,
                                       where=lambda r: r.name.startswith("ops-"),
                                       bring=("aws:securityhub/configurationPolicy:ConfigurationPolicy",)),
+    "certificate-of-its-own-account": Mutation(
+        "dev", "aws:elasticbeanstalk/environment:Environment",
+        _settings("aws:elbv2:listener:443", "SSLCertificateArns",
+                  "arn:aws:acm:ap-northeast-2:999999999999:certificate/0a6e3f2c-5b7d-4c1e-9f8a-3c4d5e6f7081")),
+    "alert-topics-have-subscribers": Mutation(
+        "dev", "aws:sns/topic:Topic", lambda case: case.drop("aws:sns/topicSubscription:TopicSubscription"),
+        where=lambda r: "AlertSeverity" in (r.inputs.get("tags") or {})),
     "service-quotas-cover-needs": Mutation("prod", "aws:servicequotas/serviceQuota:ServiceQuota", _reserves_beyond,
                                            where=named("ops-quotas-lambda"), hops=0,
                                            bring=("aws:lambda/function:Function",)),

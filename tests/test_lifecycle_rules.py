@@ -125,3 +125,19 @@ def test_only_what_cannot_be_deleted_outlives_a_sandbox_destroy(inventories: dic
                         "aws:ec2/defaultVpc:DefaultVpc", "aws:ec2/defaultSubnet:DefaultSubnet",
                         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
                         "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"}
+
+
+def _environment(arn: str) -> rules.Resource:
+    provider = {"allowedAccountIds": json.dumps(["313997161770"]), "region": "ap-northeast-2"}
+    return resource("aws:elasticbeanstalk/environment:Environment", provider, settings=[
+        {"namespace": "aws:elbv2:listener:443", "name": "SSLCertificateArns", "value": arn}])
+
+
+@pytest.mark.parametrize(("arn", "expected"), [
+    ("arn:aws:acm:ap-northeast-2:313997161770:certificate/4f1c7a2e-0b6d-4e8a-9c3f-1a2b3c4d5e6f", None),
+    ("arn:aws:acm:ap-northeast-2:999999999999:certificate/4f1c7a2e-0b6d-4e8a-9c3f-1a2b3c4d5e6f", "account 999999999999"),
+    ("arn:aws:acm:us-east-1:313997161770:certificate/4f1c7a2e-0b6d-4e8a-9c3f-1a2b3c4d5e6f", "of us-east-1"),
+])
+def test_a_load_balancer_uses_a_certificate_of_its_own_account_and_region(arn: str, expected: str | None) -> None:
+    found = messages(rules.certificate_of_its_own_account, _environment(arn))
+    assert (found == []) if expected is None else (len(found) == 1 and expected in found[0])

@@ -190,7 +190,7 @@ def test_tokens_must_be_secret_and_present_while_slack_is_on() -> None:
     assert f"{NAMESPACE}:slack_bot_token: is in clear text in the stack file; remove it and set it with " \
            f"`pulumi config set --secret {NAMESPACE}:slack_bot_token <value>`" in problems
     assert any(p.startswith(f"{NAMESPACE}:slack_provider_token: missing:") for p in problems)
-    slack_off = _with_monitoring("dev", slack={"enabled": False})
+    slack_off = _with_monitoring("dev", slack={"enabled": False}, email={"addresses": ["oncall@shop.example"]})
     assert _problems(slack_off, secrets={}) == []
 
 

@@ -11,6 +11,7 @@ import pytest
 from components.monitoring.datadog import READ_ONLY_ACTIONS
 from components.monitoring.observability import SHARED_RESOURCE_TYPES
 from config.monitoring import SEVERITIES
+from policy import rules
 from preview.inventory import Inventory
 from preview.mocks import Registration
 from preview.run import Run, run
@@ -268,14 +269,26 @@ def test_datadog_role_only_when_enabled(inventories: dict[str, Inventory], tmp_p
 
 
 def test_slack_switched_off_builds_no_slack_side_and_needs_no_tokens(tmp_path: Path) -> None:
+    """Without Slack, alerts go by e-mail: every alert topic of every account mails the configured addresses."""
+    addresses = ["oncall@shop.example", "platform@shop.example"]
     path = write_stack_file(tmp_path, "dev", patch={"landing-zone:slack_bot_token": None,
                                                     "landing-zone:slack_provider_token": None},
-                            sets={"landing-zone:monitoring.slack": {"enabled": False}})
+                            sets={"landing-zone:monitoring.slack": {"enabled": False},
+                                  "landing-zone:monitoring.email": {"addresses": addresses}})
     result = run("dev", stack_file=path)
-    for token in (CHANNEL, "pulumi:providers:slack", FUNCTION, SUBSCRIPTION, PERMISSION,
+    for token in (CHANNEL, "pulumi:providers:slack", FUNCTION, PERMISSION,
                   "aws:secretsmanager/secretVersion:SecretVersion"):
         assert _monitoring(result, token) == [], token
     assert len(result.of_type(LINK)) == len(ACCOUNTS) - 1  # observability stays
+    topics = [t for t in result.of_type(TOPIC) if "AlertSeverity" in (t.inputs.get("tags") or {})]
+    assert len(topics) == 3 * len(ACCOUNTS)  # three severities in each account
+    subscriptions = _monitoring(result, SUBSCRIPTION)
+    assert {s.inputs["protocol"] for s in subscriptions} == {"email"}
+    for topic in topics:
+        endpoints = sorted(s.inputs["endpoint"] for s in subscriptions if topic.urn in s.property_dependencies["topic"])
+        assert endpoints == addresses, topic.name
+    mandatory = [v for v in rules.evaluate(Inventory(result).policy_resources()) if v.level == "mandatory"]
+    assert mandatory == []
 
 
 def test_a_service_switched_off_has_no_alarms_or_widgets(tmp_path: Path) -> None:
