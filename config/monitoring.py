@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from config.alarm_catalogue import CATALOGUE
 from config.base import EMAIL_PATTERN, LOG_RETENTION_DAYS, NAME_PATTERN, AccountId, AccountName, IamRoleName, Model
@@ -26,6 +26,16 @@ SEVERITIES = ("critical", "warning", "security")
 # Slack's rule for channel names: lowercase letters, digits, hyphens and underscores, at most 80 characters.
 SLACK_CHANNEL_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 SLACK_CHANNEL_MAX = 80
+
+
+def _email_addresses(value: list[str]) -> list[str]:
+    bad = [address for address in value if not EMAIL_PATTERN.match(address)]
+    if bad:
+        raise ValueError(f"{bad} are not e-mail addresses; write them like `oncall@example.com`")
+    return value
+
+
+EmailAddresses = Annotated[list[str], AfterValidator(_email_addresses)]
 
 SlackUserId = Annotated[
     str,
@@ -55,7 +65,7 @@ class NotifierConfig(Model):
         None, ge=1, le=100, description="Reserved concurrent executions; null to draw from the account's unreserved pool."
     )
     log_retention_days: int = Field(90, description="Retention of the notifier's log group, in days.")
-    fallback_emails: list[str] = Field(
+    fallback_emails: EmailAddresses = Field(
         default_factory=list, max_length=10,
         description="Addresses e-mailed when a notifier itself fails (errors, throttles, dead letters): Slack cannot "
                     "carry news of its own outage. Empty: those alarms use the alert topics like any other.")
@@ -66,14 +76,6 @@ class NotifierConfig(Model):
     maximum_event_age_seconds: int = Field(
         3600, ge=60, le=21600, description="An event older than this goes to the dead-letter queue unprocessed."
     )
-
-    @field_validator("fallback_emails")
-    @classmethod
-    def _emails(cls, value: list[str]) -> list[str]:
-        bad = [address for address in value if not EMAIL_PATTERN.match(address)]
-        if bad:
-            raise ValueError(f"{bad} are not e-mail addresses; write them like `oncall@example.com`")
-        return value
 
     @field_validator("log_retention_days")
     @classmethod
@@ -112,21 +114,13 @@ def _every_severity() -> list[Severity]:
 class EmailAlertsConfig(Model):
     """Alerts by e-mail: each address subscribes to the alert topics of every account (SNS e-mail subscriptions)."""
 
-    addresses: list[str] = Field(
+    addresses: EmailAddresses = Field(
         default_factory=list, max_length=20,
         description="Addresses that receive alerts by e-mail. Each must confirm its subscription once (SNS sends the "
                     "link); until then nothing reaches it. Slack off and no address here is a config error.")
     severities: list[Severity] = Field(
         default_factory=_every_severity, min_length=1,
         description="Which alert topics the addresses subscribe to (all three by default).")
-
-    @field_validator("addresses")
-    @classmethod
-    def _emails(cls, value: list[str]) -> list[str]:
-        bad = [address for address in value if not EMAIL_PATTERN.match(address)]
-        if bad:
-            raise ValueError(f"{bad} are not e-mail addresses; write them like `oncall@example.com`")
-        return value
 
 
 class DatadogConfig(Model):
