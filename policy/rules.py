@@ -183,7 +183,7 @@ def stateful_protected(resource: Resource) -> Iterable[str]:
         yield f"{resource.type} {resource.name} holds state in production but is not protected; pass protect=True"
 
 
-# --- Issue 3: audit trail, keys, buckets and log groups --------------------------------------------------------
+# --- Audit trail, keys, buckets and log groups --------------------------------------------------------
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 KMS_KEY = "aws:kms/key:Key"
@@ -312,7 +312,7 @@ def s3_bucket_encrypted_with_kms(resources: Sequence[Resource]) -> Iterable[tupl
             yield urn, (f"bucket {_bucket_name(buckets[urn])} is not encrypted with KMS by default "
                         f"(found {algorithms or 'nothing'}); add aws.s3.BucketServerSideEncryptionConfiguration with "
                         "sse_algorithm aws:kms")
-# --- Identity (issue 5): administrator only for infra-admins, no keys, one kind of user, named trust, MFA -------
+# --- Identity: administrator only for infra-admins, no keys, one kind of user, named trust, MFA -------
 
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 # The only holders of administrator documents: the `infra-admins` group (`<org>-infra-admins`) and `Admin` roles.
@@ -488,7 +488,7 @@ def human_roles_require_mfa(resource: Resource) -> Iterable[str]:
                    'add "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}')
 
 
-# --- Monitoring (issue 8): alarms act, topics are encrypted and private, every Lambda keeps its failures ---------
+# --- Monitoring: alarms act, topics are encrypted and private, every Lambda keeps its failures ---------
 ALARM_TYPES = frozenset({"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"})
 SNS_TOPIC = "aws:sns/topic:Topic"
 SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
@@ -550,7 +550,7 @@ def sns_topic_encrypted_and_private(resource: Resource) -> Iterable[str]:
 
 
 
-# --- Network (issue 4): security-group exposure, NACL admin ports, flow logs, NAT per AZ, segment isolation -----
+# --- Network: security-group exposure, NACL admin ports, flow logs, NAT per AZ, segment isolation -----
 # References are followed through `property_dependencies` (input -> URNs), known even before ids exist.
 
 _VPC = "aws:ec2/vpc:Vpc"
@@ -802,7 +802,7 @@ def transit_segments_isolated(resources: Sequence[Resource]) -> Iterable[tuple[s
 
 
 # ==============================================================================================================
-# Data tier (issue #6): Aurora, OpenSearch, Kinesis and Firehose encrypted and placed as production needs; every
+# Data tier: Aurora, OpenSearch, Kinesis and Firehose encrypted and placed as production needs; every
 # primary data store in a backup selection; vaults encrypted and locked; each plan meets its stated RPO.
 # ==============================================================================================================
 
@@ -1031,7 +1031,7 @@ def backup_plan_meets_rpo(resources: Sequence[Resource]) -> Iterable[tuple[str, 
             best = f"{min(gaps):g} h" if gaps else "unknown"
             yield plan.urn, (f"plan {_label(plan)} states an RPO of {rpo:g} h but its most frequent rule leaves "
                              f"{best} between recovery points; add continuous backup or a more frequent rule")
-# --- Services (issue 7): Elastic Beanstalk, Lambda, SES, environment variables --------------------------------
+# --- Services: Elastic Beanstalk, Lambda, SES, environment variables --------------------------------
 
 BEANSTALK_ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
 BEANSTALK_TEMPLATE = "aws:elasticbeanstalk/configurationTemplate:ConfigurationTemplate"
@@ -1254,14 +1254,17 @@ def _in_sandbox(resource: Resource) -> bool:
 @resource_rule("sandbox-destroyable",
                "In a sandbox, `pulumi destroy` removes everything it built and the next `up` can build it again: "
                "buckets and backup vaults are emptied on delete, secrets are deleted without a recovery window, no "
-               "final snapshot is kept, and no compliance-mode lock holds data; IAM users are deleted with the MFA "
-               "devices and keys people added to them.")
+               "final snapshot is kept, no compliance-mode lock holds data, and nothing is protected; IAM users are "
+               "deleted with the MFA devices and keys people added to them.")
 def sandbox_destroyable(resource: Resource) -> Iterable[str]:
     inputs, label = resource.inputs, f"{resource.type} {resource.name}"
     if resource.type == "aws:iam/user:User" and inputs.get("forceDestroy") is not True:
         yield f"{label}: people add MFA devices and keys outside the program, which stop its deletion; set force_destroy"
     if not _in_sandbox(resource):
         return
+    if resource.protect:
+        yield (f"{label} is protected, so `pulumi destroy` of the sandbox stops at it; protect it only in production "
+               "(retain_on_delete keeps what must outlive a destroy)")
     if resource.type in BUCKET_TYPES | {"aws:backup/vault:Vault"} and inputs.get("forceDestroy") is not True:
         yield f"{label} is not emptied on delete, so a sandbox destroy stops at it; set force_destroy in the sandbox"
     if resource.type == "aws:secretsmanager/secret:Secret" and inputs.get("recoveryWindowInDays") != 0:
@@ -1335,6 +1338,7 @@ LAMBDA_LIMITS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-lim
 KMS_LIMITS = "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"
 SERVICE_QUOTA = "aws:servicequotas/serviceQuota:ServiceQuota"
 QUOTA_TEMPLATE = "aws:servicequotas/template:Template"
+QUOTA_TEMPLATE_ASSOCIATION = "aws:servicequotas/templateAssociation:TemplateAssociation"
 ORGANIZATIONS_ACCOUNT = "aws:organizations/account:Account"
 # Lambda keeps this much account concurrency unreserved: reservations may take only the rest (AWS Lambda developer
 # guide, "Configuring reserved concurrency": "reserve up to the unreserved account concurrency minus 100").
@@ -1408,7 +1412,7 @@ class QuotaUse:
     need: int
     where: str
     quota_value: int
-    basis: Literal["requested", "new account", "AWS default"]
+    basis: Literal["requested", "template", "new account", "AWS default"]
     urns: tuple[str, ...]
 
     @property
@@ -1552,18 +1556,37 @@ def requested_quotas(resources: Iterable[Resource]) -> dict[tuple[str, str, str]
     return requested
 
 
+def template_quotas(resources: Iterable[Resource]) -> dict[tuple[str, str], int]:
+    """(region, `service/quota` code) -> the value the organization's associated request template files in every
+    account the organization creates (the stack's own accounts wait for the association)."""
+    if not any(r.type == QUOTA_TEMPLATE_ASSOCIATION for r in resources):
+        return {}
+    found: dict[tuple[str, str], int] = {}
+    for entry in resources:
+        value = entry.inputs.get("value")
+        if entry.type == QUOTA_TEMPLATE and isinstance(value, (int, float)):
+            key = (str(entry.inputs.get("awsRegion")), f"{entry.inputs.get('serviceCode')}/{entry.inputs.get('quotaCode')}")
+            found[key] = max(found.get(key, 0), int(value))
+    return found
+
+
 def quota_usage(resources: Sequence[Resource]) -> list[QuotaUse]:
     """Per quota, account and region: what the resources need and the quota that applies, sorted for reading."""
     graph = _Graph(resources)
     requested = requested_quotas(resources)
+    templated = template_quotas(resources)
     created = {account.name for account in graph.of(ORGANIZATIONS_ACCOUNT)}
     uses = []
     for quota in QUOTAS:
         for account, region, where, need, urns in QUOTA_COUNTERS[quota.key](graph):
             asked = requested.get((account, region, quota.code))
-            basis: Literal["requested", "new account", "AWS default"]
+            template = templated.get((region, quota.code)) if account in created else None
+            basis: Literal["requested", "template", "new account", "AWS default"]
             if asked is not None:
-                value, basis = max(asked, quota.starts_at if account in created else quota.default), "requested"
+                value, basis = max(asked, template or 0, quota.starts_at if account in created else quota.default), \
+                    "requested"
+            elif template is not None:
+                value, basis = max(template, quota.starts_at), "template"
             elif account in created and quota.new_account is not None:
                 value, basis = quota.new_account, "new account"
             else:

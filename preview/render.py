@@ -27,8 +27,9 @@ def render(inventory: Inventory, violations: list[rules.Violation], scorecard: c
     """The tree per account, the compliance scorecard, then each of `blocks` (lines), then the policy verdict."""
     run = inventory.run
     custom = [r for r in run.registrations if r.custom]
-    lines = [f"Previewing {run.project}/{run.stack} offline: {len(custom)} resources to create "
-             f"({len(run.registrations) - len(custom)} components)", ""]
+    # Counted as `pulumi preview` counts (its closing `Resources:` line): cloud resources, providers and components.
+    lines = [f"Previewing {run.project}/{run.stack} offline: {len(run.registrations)} resources to create "
+             f"({len(custom)} cloud resources and providers, {len(run.registrations) - len(custom)} components)", ""]
     per_account: dict[str | None, _Node] = {}
     for registration in custom:
         account = inventory.account(registration)

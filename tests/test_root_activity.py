@@ -77,7 +77,7 @@ def test_every_account_sends_root_activity_to_its_own_security_topic(stack: str,
     ({"landing-zone:guardrails.policies": {"deny_other_regions": {"enabled": False}}}, ACCOUNTS),
     # Without the deploy role's exemption prod members may not deploy in us-east-1; SCPs never bind management.
     ({"landing-zone:guardrails.policies": {"deny_other_regions": {"exempt_roles": []}}}, ["management"]),
-    # ap-northeast-1 stays: the data tier copies ops' backups there (issue #6).
+    # ap-northeast-1 stays: the data tier copies ops' backups there.
     ({"landing-zone:guardrails.allowed_regions": ["ap-northeast-2", "ap-northeast-1", "us-east-1"]}, ACCOUNTS),
 ])
 def test_member_twins_follow_the_region_guardrail(tmp_path, sets: dict, twins: list[str]) -> None:
