@@ -21,6 +21,7 @@ from components.identity.pipeline import DeployRole, PipelineAccess
 from components.monitoring import (
     AlertSubscriptions,
     DatadogIntegration,
+    EmailSubscriptions,
     Monitor,
     NotifierSecrets,
     ObservabilityLink,
@@ -31,7 +32,7 @@ from components.monitoring import (
 )
 from components.organization_trail import OrganizationTrail
 from components.root_activity import GLOBAL_EVENTS_REGION, RootActivityAlerts
-from components.service_quotas import TEMPLATE_REGION, QuotaRequests, QuotaTemplate
+from components.service_quotas import TEMPLATE_REGION, QuotaRequests
 from components.transit_hub import TransitHub
 from components.vpc import Vpc
 from components.waits import wait_for
@@ -57,7 +58,9 @@ org_name = settings.organization.name
 
 # --- The organization and one provider per account ------------------------------------------------------------
 management = management_provider(settings)
-organization = Organization("organization", settings, opts=pulumi.ResourceOptions(providers=[management]))
+organization = Organization("organization", settings,
+                            template_provider=management_region_provider(settings, TEMPLATE_REGION),
+                            opts=pulumi.ResourceOptions(providers=[management]))
 providers = {config.MANAGEMENT: management} | {
     name: member_provider(settings, name, account_id) for name, account_id in organization.account_ids.items()
 }
@@ -70,16 +73,9 @@ def on(account: str) -> pulumi.ResourceOptions:
     return pulumi.ResourceOptions(providers=[providers[account]])
 
 
-# --- Service quotas: each account requests what it needs; accounts created later get the organization's template -
-quota_requests = {
-    name: QuotaRequests(f"{name}-quotas", settings.quotas.requests_for(name, settings.organization.region),
-                        account=name, opts=on(name))
-    for name in providers if settings.quotas.values_for(name)
-}
-if settings.quotas.template:
-    QuotaTemplate("quota-template", settings.quotas.template_requests(settings.organization.region),
-                  after=[organization.organization, *organization.accounts.values()],
-                  opts=pulumi.ResourceOptions(providers=[management_region_provider(settings, TEMPLATE_REGION)]))
+# --- Service quotas: what each account requests itself (the organization's template covers the accounts it creates) -
+quota_requests = {name: QuotaRequests(f"{name}-quotas", requests, account=name, opts=on(name))
+                  for name in providers if (requests := settings.quota_requests(name))}
 
 
 # --- Alert topics in every account: alarms and rules publish here, the Slack notifier subscribes --------------
@@ -89,7 +85,7 @@ alerts = {
     for name in providers
 }
 
-# --- Guardrails (issue 3): SCPs, organization-wide security services, audit trail, CIS alarms, baselines --------
+# --- Guardrails: SCPs, organization-wide security services, audit trail, CIS alarms, baselines --------
 region = settings.organization.region
 management_id = settings.organization.management_account_id
 scps = ServiceControlPolicies(
@@ -144,9 +140,9 @@ for name in providers:
                            opts=on(name))
     for place in other_regions:
         RegionalBaseline(f"{name}-baseline-{place}", org=org_name, account=name, region=place,
-                         config_role_arn=baselines[name].config_role.arn, delivery=archive.config_delivery,
+                         config_role_arn=baselines[name].config_role_arn, delivery=archive.config_delivery,
                          opts=on(name))
-# --- Monitoring (issue 8): observability links, Slack alerting, and `monitor.watch(...)` for the blocks below --
+# --- Monitoring: observability links, Slack alerting, and `monitor.watch(...)` for the blocks below --
 monitoring = settings.monitoring
 monitoring_account = monitoring.account
 environments = environments_of(monitoring, settings.organization, settings.accounts)
@@ -171,6 +167,10 @@ if monitoring.slack.enabled:
         for name in members:
             AlertSubscriptions(f"{name}-alerts-to-slack", alerts[name], notifier.function_arn,
                                opts=pulumi.ResourceOptions.merge(on(name), pulumi.ResourceOptions(depends_on=[notifier])))
+if monitoring.email.addresses:
+    for name in providers:
+        EmailSubscriptions(f"{name}-alerts-by-email", alerts[name], addresses=monitoring.email.addresses,
+                           severities=monitoring.email.severities, opts=on(name))
 if monitoring.findings.enabled:
     # GuardDuty and Security Hub findings of every account and region gather in the delegated administrator.
     SecurityFindings("security-findings", monitoring.findings, org=org_name, account=security_admin,
@@ -180,7 +180,7 @@ if monitoring.datadog.enabled:
     datadog = {name: DatadogIntegration(f"{name}-datadog", monitoring.datadog, external_id, opts=on(name))
                for name, external_id in monitoring.datadog.external_ids.items()}
 
-# --- Identity (issue 5): roles in member accounts, people in management, keyless deploys, root fast path -------
+# --- Identity: roles in member accounts, people in management, keyless deploys, root fast path -------
 identity = settings.identity
 access_roles = {
     name: AccessRoles(f"{name}-access-roles", org_name, name, account_ids[name],
@@ -221,7 +221,7 @@ pulumi.export("organization_id", organization.organization.id)
 pulumi.export("root_id", organization.root_id)
 pulumi.export("account_ids", organization.account_ids)
 
-# --- Network (issue #4): a VPC in every account that has one in network.vpcs ---------------------------------
+# --- Network: a VPC in every account that has one in network.vpcs ---------------------------------
 routing = routing_plan(settings.network)
 vpcs = {
     name: Vpc(f"{name}-vpc", spec, settings.network, org=org_name, account=name, account_id=account_ids[name],
@@ -234,7 +234,7 @@ for name, vpc in vpcs.items():
         monitor.watch(kind="nat", account=name, dimensions={"NatGatewayId": nat.id}, name=f"nat-{zone}", parent=vpc)
 pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
 
-# --- Transit hub (issue #4): shared to the organization, every VPC attached, Direct Connect when configured ----
+# --- Transit hub: shared to the organization, every VPC attached, Direct Connect when configured ----
 if settings.network.transit_gateway is not None and routing.hub_account is not None:
     # RAM shares with the organization only once the organization exists and RAM's onboarding to it is over.
     ram_sharing = aws.ram.SharingWithOrganization(
@@ -255,7 +255,7 @@ if settings.network.transit_gateway is not None and routing.hub_account is not N
                       production=settings.production, opts=on(routing.hub_account))
     pulumi.export("transit_gateway_id", hub.transit_gateway.id)
 
-# --- Data tier (issue #6): keys, Aurora, OpenSearch, Kinesis to the lake, AWS Backup per workload account -------
+# --- Data tier: keys, Aurora, OpenSearch, Kinesis to the lake, AWS Backup per workload account -------
 data_tiers = {}
 for name, data_spec in settings.data.items():
     copy_region = data_spec.backup.copy_to.region if data_spec.backup.enabled else None
@@ -275,7 +275,7 @@ pulumi.export("data", {name: {"reader_endpoint": tier.database.reader_endpoint i
                               "stream_name": tier.stream.stream_name if tier.stream else None}
                        for name, tier in data_tiers.items()})
 
-# --- Services (issue #7): SES e-mail, the curation service and the web service per workload account ----------
+# --- Services: SES e-mail, the curation service and the web service per workload account ----------
 region = settings.organization.region
 emails = {
     name: EmailService(f"{name}-email", services.email, org=org_name, account=name, region=region,
@@ -308,7 +308,8 @@ for name, services in settings.services.items():
         instance_group=vpcs[name].security_groups[services.web.instance_security_group],
         load_balancer_group=vpcs[name].security_groups[services.web.load_balancer_group(groups)],
         open_proxy_port=not services.web.proxy_port_open(groups),
-        app_statements=access.statements, environment=access.environment | services.web.variables, opts=on(name),
+        app_statements=access.statements, environment=access.environment | services.web.variables,
+        production=settings.production, opts=on(name),
     )
 pulumi.export("services", {
     name: {"web_endpoint": webs[name].endpoint_url if name in webs else None,
@@ -317,7 +318,7 @@ pulumi.export("services", {
     for name in settings.services
 })
 
-# --- Alarms (issue 8) on what the data tier and the services switched on, with their dashboard widgets ---------
+# --- Alarms on what the data tier and the services switched on, with their dashboard widgets ---------
 for name, tier in data_tiers.items():
     if tier.database is not None:
         monitor.watch("aurora", name, {"DBClusterIdentifier": tier.database.cluster_identifier}, "aurora")
@@ -346,6 +347,6 @@ for name, curation in curations.items():
                   metrics=LAMBDA_WITH_DESTINATION)
     monitor.watch("dead_letter_queue", name, {"QueueName": curation.failure_queue_name}, "curation-failures")
 
-# --- Dashboards (issue 8): keep this block LAST; it renders what every block above registered with monitor.watch --
+# --- Dashboards: keep this block LAST; it renders what every block above registered with monitor.watch --
 dashboards = monitor.render_dashboards(monitoring_account)
 pulumi.export("dashboards", {environment: dashboard.dashboard.dashboard_name for environment, dashboard in dashboards.items()})

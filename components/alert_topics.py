@@ -10,6 +10,7 @@ from components.policy_document import PolicyDocument, Statement
 from config.naming import aws_name
 
 SEVERITIES = ("critical", "warning", "security")
+ALERT_SEVERITY_TAG = "AlertSeverity"
 
 # The services that publish alerts: alarms, EventBridge rules, Backup job events, SES bounce/complaint events.
 PUBLISHERS = ("cloudwatch.amazonaws.com", "events.amazonaws.com", "backup.amazonaws.com", "ses.amazonaws.com")
@@ -39,6 +40,7 @@ class AlertTopics(pulumi.ComponentResource):
                 f"{name}-{severity}",
                 name=aws_name(org_name, account, f"alerts-{severity}", kind="sns-topic"),
                 kms_master_key_id=self.key.arn,
+                tags={ALERT_SEVERITY_TAG: severity},  # what policy rules know alert topics by
                 opts=pulumi.ResourceOptions(parent=self),
             )
             aws.sns.TopicPolicy(

@@ -1,8 +1,8 @@
 """Service quota requests as code: the values one account needs, and the organization's request template.
 
     QuotaRequests("ops-quotas", settings.quotas.requests_for("ops", region), account="ops", opts=on("ops"))
-    QuotaTemplate("quota-template", settings.quotas.template_requests(region),
-                  after=[organization.organization, *organization.accounts.values()], opts=<management, us-east-1>)
+    QuotaTemplate("quota-template", settings.quotas.template_requests(region), after=[organization],
+                  opts=<management, us-east-1>)   # inside Organization, before any account is created
 
 An aws.servicequotas.ServiceQuota asks AWS for its value when the value exceeds the one applied (a value equal to it
 is a no-op; the provider refuses a lower one) and reads back the request's value while AWS considers it. Destroying
@@ -10,8 +10,8 @@ it leaves the quota as it is (the provider's delete does nothing). The template 
 `PutServiceQuotaIncreaseRequestIntoTemplate`, then `AssociateServiceQuotaTemplate`) can only be managed from the
 management account in us-east-1 (pulumi-aws `servicequotas.Template` and `TemplateAssociation` docs), and AWS files
 its requests in every account created after the association. Service Quotas keeps one open request per quota
-(Service Quotas user guide, "Service quotas for Service Quotas"), so the association waits for the accounts the
-stack itself creates: those file their own requests.
+(Service Quotas user guide, "Service quotas for Service Quotas"), so the association comes first and the accounts the
+stack creates afterwards file their own requests only for values above the template's (StackConfig.quota_requests).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class QuotaRequests(pulumi.ComponentResource):
 class QuotaTemplate(pulumi.ComponentResource):
     """The organization's quota request template and its association; `opts` must hand down the management
     account's provider in us-east-1. Everything waits for `after`: the organization (trusted access for Service
-    Quotas) and the accounts the stack creates, which request for themselves."""
+    Quotas); the accounts the stack creates wait for the association."""
 
     def __init__(self, name: str, entries: Sequence[QuotaRequest], *, after: Sequence[pulumi.Resource],
                  opts: pulumi.ResourceOptions | None = None):

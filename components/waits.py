@@ -39,12 +39,9 @@ WAITS: dict[str, Readiness] = {
                                           "organization trail, an OAM sink policy for the accounts' links) reaches "
                                           "that account's requests eventually (InsufficientS3BucketPolicyException, "
                                           "AccessDenied on CreateLink)"),
-    "iam-role": Readiness(20, "IAM changes reach every region's endpoints eventually (IAM user guide, 'Changes "
-                              "that I make are not always immediately visible'); used where the consuming "
-                              "service's create call is not retried by the provider"),
     "service-linked-role": Readiness(90, "a new service-linked role is not yet usable by the service that owns it "
                                          "(OpenSearch: 'Before you can proceed, you must enable a service-linked "
-                                         "role')"),
+                                         "role'; AWS Config: the recorder's role cannot be assumed yet)"),
 }
 
 

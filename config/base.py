@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 
 class Model(BaseModel):
@@ -29,10 +29,22 @@ AccountName = Annotated[
     Field(description="Config name of an account (2-16 chars, a-z 0-9 -), e.g. `dev`, `ops`."),
 ]
 
+def _quoted_account_id(value: Any) -> Any:
+    """YAML reads an unquoted id as a number (and one with a leading 0 as octal): say to quote it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        octal = f"0{value:o}"
+        if len(str(value)) != 12 and len(octal) == 12:
+            raise ValueError(f"YAML read the unquoted id {octal} as the octal number {value}; quote it: "
+                             f'"{octal}"')
+        raise ValueError(f'`{value}` is a number; account ids are strings of 12 digits: quote it, "{value}"')
+    return value
+
+
 AccountId = Annotated[
     str,
+    BeforeValidator(_quoted_account_id),
     StringConstraints(pattern=r"^\d{12}$"),
-    Field(description="A 12-digit AWS account id."),
+    Field(description="A 12-digit AWS account id, quoted (`\"012345678901\"`): unquoted, YAML reads it as a number."),
 ]
 
 # AWS Organizations accepts 6-64 characters; we also insist on one @ and a dotted domain.

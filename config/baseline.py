@@ -33,7 +33,7 @@ class AuditLockConfig(Model):
 
 
 class BaselineConfig(Model):
-    # `ops` holds the audit archive in the seed's account split (DESIGN.md).
+    # `ops` holds the audit archive in the account split README describes.
     audit_account: AccountName = Field(
         "ops", description="Member account holding the audit archive (organization trail and Config deliveries).")
     # Findings gather where the audit trail does unless config separates them.

@@ -159,7 +159,11 @@ class SearchConfig(Model):
 
     enabled: bool = Field(True, description="Build the product-search domain.")
     engine_version: str = Field("OpenSearch_2.17", pattern=r"^OpenSearch_\d+\.\d+$",
-                                description="Engine version, e.g. OpenSearch_2.17.")
+                                description="Engine version, e.g. OpenSearch_2.17. Pinned: AWS never moves a domain to "
+                                            "another engine version by itself (its service software updates are "
+                                            "separate), so changing it here is how a domain is upgraded (a blue/green "
+                                            "deployment AWS runs; OpenSearch Service developer guide, 'Upgrading "
+                                            "Amazon OpenSearch Service domains').")
     instance_type: str = Field("r6g.large.search", description="Data node instance type, e.g. r6g.large.search.")
     instance_count: int = Field(2, ge=1, le=80, description="Data nodes; a multiple of the AZ count.")
     availability_zones: Literal[1, 2, 3] | None = Field(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
+import inspect
 import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, get_args, get_origin
 
 import pulumi
@@ -19,7 +24,9 @@ from config.stack import StackConfig
 
 def load() -> StackConfig:
     """The validated config of the running stack; raises ConfigError listing every problem."""
-    return validate(_read_sections(), provider_region=pulumi.Config("aws").get("region"), secrets=_secret_keys_present())
+    known = {**pulumi.runtime.config.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+    return validate(_read_sections(), provider_region=pulumi.Config("aws").get("region"), secrets=_secret_keys_present(),
+                    other_keys=[key for key in known if not key.startswith(f"{NAMESPACE}:")])
 
 
 def _read_sections() -> dict[str, Any]:
@@ -53,17 +60,19 @@ def _secret_keys_present() -> dict[str, bool]:
 
 
 def validate(raw: dict[str, Any], provider_region: str | None = None,
-             secrets: dict[str, bool] | None = None) -> StackConfig:
+             secrets: dict[str, bool] | None = None, other_keys: Sequence[str] = ()) -> StackConfig:
     """Validate each section on its own, then the checks across sections, and raise all problems together.
 
     `provider_region` is `aws:region`, the default provider's region, which must match the landing zone's.
     `secrets` maps each secret key the stack sets to whether it is marked secret; None skips those checks.
+    `other_keys` are the stack's config keys outside `landing-zone:`; those of the `aws:` provider must be its own.
+    Problems come causes first: one whose message names another's offending value follows it.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = list(_provider_key_problems(other_keys))
     fields = StackConfig.model_fields
     for key in raw:
         if key not in fields and key not in SECRET_KEYS:  # a secret key is no section; `secrets` speaks for it
-            problems.append(Problem(key, f"unknown section; the sections are {sorted(fields)}"))
+            problems.append(Problem(key, f"unknown section{_near(key, fields)}; the sections are {sorted(fields)}"))
     sections: Sections = {}
     for name, field in fields.items():
         if name not in raw:
@@ -85,8 +94,71 @@ def validate(raw: dict[str, Any], provider_region: str | None = None,
         problems.append(Problem("region", f"`{provider_region}` differs from landing-zone:organization.region "
                                           f"({organization.region}); make them the same", namespace="aws"))
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(causes_first(problems, raw))
     return StackConfig(**sections)
+
+
+def _near(key: str, allowed: Iterable[str]) -> str:
+    """`; did you mean `x`?` for a near miss of one of `allowed`, else nothing."""
+    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.75)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+@functools.cache
+def aws_provider_keys() -> frozenset[str]:
+    """The `aws:` config keys the provider reads: the arguments of pulumi_aws.Provider, camelCased as in config."""
+    import pulumi_aws  # noqa: PLC0415  (the provider package is large; only this check needs its signature)
+
+    parameters = inspect.signature(pulumi_aws.Provider._internal_init).parameters
+    names = [name for name in parameters if name not in ("__self__", "resource_name", "opts", "__props__")]
+    return frozenset(re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), name) for name in names)
+
+
+def _provider_key_problems(keys: Iterable[str]) -> Iterator[Problem]:
+    for key in sorted(keys):
+        namespace, _, name = key.partition(":")
+        if namespace == "aws" and name not in aws_provider_keys():
+            yield Problem(name, f"the AWS provider has no setting `{name}`{_near(name, aws_provider_keys())}",
+                          namespace="aws")
+
+
+def causes_first(problems: list[Problem], raw: Mapping[str, Any]) -> list[Problem]:
+    """Each problem whose message names the offending value of another problem's path follows that problem.
+
+    E.g. `organization.region: us-east-9 is not an AWS region` comes before the allowed-regions and certificate
+    problems that only follow from it. Mutual mentions keep their order.
+    """
+    values = {id(p): _value_at(raw, p.path) for p in problems if p.namespace == NAMESPACE}
+    causes: dict[int, Problem] = {}
+    for problem in problems:
+        for other in problems:
+            value = values.get(id(other))
+            if other is problem or not isinstance(value, str | int) or isinstance(value, bool) or len(str(value)) < 3:
+                continue
+            mine = values.get(id(problem))
+            if str(value) in problem.message and not (isinstance(mine, str | int) and str(mine) in other.message):
+                causes.setdefault(id(problem), other)
+    ordered: list[Problem] = []
+    for problem in problems:
+        if id(problem) not in causes:
+            ordered.append(problem)
+            ordered.extend(p for p in problems if causes.get(id(p)) is problem)
+    ordered.extend(p for p in problems if p not in ordered)
+    return ordered
+
+
+def _value_at(raw: Mapping[str, Any], path: str) -> Any:
+    """The raw value at a dotted YAML path (`accounts[1].email`), None when it is not there."""
+    current: Any = raw
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if part.startswith("["):
+            index = int(part[1:-1])
+            current = current[index] if isinstance(current, list) and index < len(current) else None
+        else:
+            current = current.get(part) if isinstance(current, Mapping) else None
+        if current is None:
+            return None
+    return current
 
 
 def _problem(error: ErrorDetails) -> Problem:
@@ -98,7 +170,7 @@ def _problem(error: ErrorDetails) -> Problem:
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
-        hint = f"; expected one of {allowed}" if allowed else ""
+        hint = f"{_near(str(loc[-1]), allowed)}; the keys here are {allowed}" if allowed else ""
         return Problem(path, f"unknown key `{loc[-1]}`{hint}")
     if kind == "missing":
         description = _field_description(loc)

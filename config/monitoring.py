@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from config.alarm_catalogue import CATALOGUE
 from config.base import EMAIL_PATTERN, LOG_RETENTION_DAYS, NAME_PATTERN, AccountId, AccountName, IamRoleName, Model
@@ -26,6 +26,16 @@ SEVERITIES = ("critical", "warning", "security")
 # Slack's rule for channel names: lowercase letters, digits, hyphens and underscores, at most 80 characters.
 SLACK_CHANNEL_PATTERN = re.compile(r"^[a-z0-9_-]+$")
 SLACK_CHANNEL_MAX = 80
+
+
+def _email_addresses(value: list[str]) -> list[str]:
+    bad = [address for address in value if not EMAIL_PATTERN.match(address)]
+    if bad:
+        raise ValueError(f"{bad} are not e-mail addresses; write them like `oncall@example.com`")
+    return value
+
+
+EmailAddresses = Annotated[list[str], AfterValidator(_email_addresses)]
 
 SlackUserId = Annotated[
     str,
@@ -55,7 +65,7 @@ class NotifierConfig(Model):
         None, ge=1, le=100, description="Reserved concurrent executions; null to draw from the account's unreserved pool."
     )
     log_retention_days: int = Field(90, description="Retention of the notifier's log group, in days.")
-    fallback_emails: list[str] = Field(
+    fallback_emails: EmailAddresses = Field(
         default_factory=list, max_length=10,
         description="Addresses e-mailed when a notifier itself fails (errors, throttles, dead letters): Slack cannot "
                     "carry news of its own outage. Empty: those alarms use the alert topics like any other.")
@@ -66,14 +76,6 @@ class NotifierConfig(Model):
     maximum_event_age_seconds: int = Field(
         3600, ge=60, le=21600, description="An event older than this goes to the dead-letter queue unprocessed."
     )
-
-    @field_validator("fallback_emails")
-    @classmethod
-    def _emails(cls, value: list[str]) -> list[str]:
-        bad = [address for address in value if not EMAIL_PATTERN.match(address)]
-        if bad:
-            raise ValueError(f"{bad} are not e-mail addresses; write them like `oncall@example.com`")
-        return value
 
     @field_validator("log_retention_days")
     @classmethod
@@ -100,6 +102,25 @@ class SlackConfig(Model):
         None, description="The notifier bot's user id, kept a member of every alert channel (else grant chat:write.public)."
     )
     oncall: OnCallConfig = Field(default_factory=OnCallConfig, description="The on-call user group.")
+
+
+Severity = Literal["critical", "warning", "security"]
+
+
+def _every_severity() -> list[Severity]:
+    return ["critical", "warning", "security"]
+
+
+class EmailAlertsConfig(Model):
+    """Alerts by e-mail: each address subscribes to the alert topics of every account (SNS e-mail subscriptions)."""
+
+    addresses: EmailAddresses = Field(
+        default_factory=list, max_length=20,
+        description="Addresses that receive alerts by e-mail. Each must confirm its subscription once (SNS sends the "
+                    "link); until then nothing reaches it. Slack off and no address here is a config error.")
+    severities: list[Severity] = Field(
+        default_factory=_every_severity, min_length=1,
+        description="Which alert topics the addresses subscribe to (all three by default).")
 
 
 class DatadogConfig(Model):
@@ -158,6 +179,8 @@ class MonitoringConfig(Model):
     )
     notifier: NotifierConfig = Field(default_factory=NotifierConfig, description="The Slack notifier Lambda.")
     slack: SlackConfig = Field(default_factory=SlackConfig, description="Slack channels, on-call group and bot.")
+    email: EmailAlertsConfig = Field(default_factory=EmailAlertsConfig,
+                                     description="Alerts by e-mail, beside Slack or instead of it.")
     datadog: DatadogConfig = Field(default_factory=DatadogConfig, description="Datadog's AWS integration role.")
     findings: FindingsConfig = Field(default_factory=FindingsConfig,
                                      description="GuardDuty and Security Hub findings posted to the security channel.")
@@ -299,3 +322,16 @@ def _threshold_problems(path: str, alarms: AlarmThresholds, accounts: list[str],
             problem = service.alarm(key).problem(threshold)
             if problem:
                 yield Problem(f"{path}.{kind}.{key}", problem)
+
+
+@check("monitoring")
+def _alerts_reach_someone(sections: Sections) -> Iterator[Problem]:
+    monitoring: MonitoringConfig = sections["monitoring"]
+    if not monitoring.slack.enabled and not monitoring.email.addresses:
+        yield Problem("monitoring.email.addresses",
+                      "Slack is off and no address receives alerts by e-mail, so every alarm and finding would reach "
+                      "no one; add addresses here (each confirms its subscription once) or switch Slack on")
+    uncovered = sorted(set(SEVERITIES) - set(monitoring.email.severities))
+    if not monitoring.slack.enabled and monitoring.email.addresses and uncovered:
+        yield Problem("monitoring.email.severities",
+                      f"Slack is off, so the {uncovered} alerts would reach no one; subscribe the addresses to them too")

@@ -24,14 +24,14 @@ LIMITS: dict[str, tuple[int, bool]] = {
     "sqs-queue": (80, False),
     "oam-sink": (255, False),
     "secret": (512, False),
-    # Data tier (issue #6)
+    # Data tier
     "s3-bucket-prefix": (50, True),  # a bucket name that gets `-<account id>` appended (63 in all)
     "backup-vault": (50, False),
     "backup-plan": (50, False),
     "restore-testing": (50, False),  # and only letters, digits and underscores: see components/data/restore_testing
     "kinesis": (128, False),
     "firehose": (64, False),
-    # Services (issue #7)
+    # Services
     "ses-configuration-set": (64, False),
     "dynamodb-table": (255, False),
     "beanstalk-application": (100, False),

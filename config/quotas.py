@@ -95,9 +95,16 @@ class QuotasConfig(Model):
         values.update(self.accounts.get(account, {}))
         return {name: value for name, value in values.items() if value is not None}
 
-    def requests_for(self, account: str, home_region: str) -> list[QuotaRequest]:
-        """What to request in `account`, each in its region (a global quota's own, else `home_region`)."""
-        return _requests(self.values_for(account), home_region)
+    def requests_for(self, account: str, home_region: str, *, templated: bool = False) -> list[QuotaRequest]:
+        """What to request in `account`, each in its region (a global quota's own, else `home_region`).
+
+        A `templated` account (one the stack creates after the organization's template is associated) gets the
+        template's requests from AWS when it is created; it files its own only for values above the template's,
+        because Service Quotas keeps one open request per quota."""
+        values = self.values_for(account)
+        if templated:
+            values = {name: value for name, value in values.items() if value > self.template.get(name, 0)}
+        return _requests(values, home_region)
 
     def template_requests(self, home_region: str) -> list[QuotaRequest]:
         """The template's entries, each for `home_region` (a global quota's own region)."""

@@ -282,6 +282,11 @@ class WebConfig(Model):
         match = CERTIFICATE_ARN.match(self.certificate_arn or "")
         return match["region"] if match else None
 
+    @property
+    def certificate_account(self) -> str | None:
+        match = CERTIFICATE_ARN.match(self.certificate_arn or "")
+        return match["account"] if match else None
+
 
 # --- One account's services ---------------------------------------------------------------------------------------
 

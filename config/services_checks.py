@@ -62,9 +62,12 @@ def _web_security_groups(sections: Sections) -> Iterator[Problem]:
                           "balancer's here")
 
 
-@check("organization", "services")
-def _certificate_region(sections: Sections) -> Iterator[Problem]:
+@check("organization", "accounts", "services")
+def _certificate_of_the_account(sections: Sections) -> Iterator[Problem]:
+    """ACM certificates are regional and belong to one account: a load balancer uses one of its own account and
+    region (the account checked here where config knows its id, by the policy rule once AWS has assigned it)."""
     region = sections["organization"].region
+    known_ids = {account.name: account.id for account in sections["accounts"] if account.id}
     services: dict[str, ServicesConfig] = sections["services"]
     for name, account in services.items():
         certificate_region = account.web.certificate_region
@@ -72,6 +75,11 @@ def _certificate_region(sections: Sections) -> Iterator[Problem]:
             yield Problem(f"services.{name}.web.certificate_arn",
                           f"the certificate is in {certificate_region}, but a load balancer can only use one from "
                           f"its own region {region}; request or import the certificate in {region}")
+        owner = account.web.certificate_account
+        if owner is not None and name in known_ids and owner != known_ids[name]:
+            yield Problem(f"services.{name}.web.certificate_arn",
+                          f"the certificate belongs to account {owner}, but {name} is {known_ids[name]}; a load "
+                          f"balancer can only use a certificate of its own account: request one in {name}")
 
 
 @check("services")

@@ -21,7 +21,7 @@ from config.identity import IdentityConfig
 from config.monitoring import MonitoringConfig
 from config.network import NetworkConfig
 from config.organization import AccountConfig, OrganizationConfig
-from config.quotas import QuotasConfig
+from config.quotas import QuotaRequest, QuotasConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
 from config.services import ServicesConfig
 
@@ -57,6 +57,12 @@ class StackConfig(Model):
     @property
     def account_names(self) -> list[str]:
         return [account.name for account in self.accounts]
+
+    def quota_requests(self, account: str) -> list[QuotaRequest]:
+        """What `account` requests itself: all of its values where it exists already (management, an adopted
+        account), only those above the organization's template in an account the stack creates after it."""
+        templated = account != MANAGEMENT and self.account(account).id is None and bool(self.quotas.template)
+        return self.quotas.requests_for(account, self.organization.region, templated=templated)
 
     def zones_of_vpc(self, account: str) -> list[str]:
         vpc = self.network.vpcs[account]

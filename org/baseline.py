@@ -15,6 +15,7 @@ import pulumi_aws as aws
 from components.audit_archive import ConfigDelivery
 from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
+from components.waits import passed_through, wait_for
 from config.baseline import PasswordPolicyConfig
 from config.naming import aws_name
 from config.security_hub import SecurityContactConfig
@@ -78,7 +79,12 @@ class SecurityBaseline(pulumi.ComponentResource):
         # Security Hub's Config.1 wants the recorder to use AWS Config's service-linked role.
         self.config_role = aws.iam.ServiceLinkedRole(f"{name}-config-service-role", aws_service_name=CONFIG_SERVICE,
                                                      opts=child)
-        self.recorder = record_configuration(name, self, aws_name(org_name, account, "config"), self.config_role.arn,
+        # A new service-linked role is usable by its service only a little later: the recorders of every region
+        # get its ARN through the wait.
+        role_ready = wait_for(f"{name}-config-service-role-ready", "service-linked-role", after=[self.config_role],
+                              triggers={"arn": self.config_role.arn}, opts=child)
+        self.config_role_arn: pulumi.Output[str] = passed_through(role_ready, "arn")
+        self.recorder = record_configuration(name, self, aws_name(org_name, account, "config"), self.config_role_arn,
                                              delivery, region=None, global_types=True)
 
         if security_contact is not None:

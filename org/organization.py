@@ -6,6 +6,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumiverse_time as time
 
+from components.service_quotas import QuotaTemplate
 from components.waits import passed_through, wait_for
 from config import StackConfig
 from config.naming import aws_name
@@ -21,7 +22,11 @@ class Organization(pulumi.ComponentResource):
     create them again.
     """
 
-    def __init__(self, name: str, config: StackConfig, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, config: StackConfig, *, template_provider: aws.Provider | None = None,
+                 opts: pulumi.ResourceOptions | None = None):
+        """`template_provider` is the management account's provider in us-east-1, where the organization's quota
+        request template lives; with it (and `quotas.template` set) the template is associated before any account
+        is created, so AWS files its requests in each of them."""
         super().__init__("landing-zone:org:Organization", name, None, opts)
         org_config = config.organization
         organization = aws.organizations.Organization(
@@ -48,6 +53,14 @@ class Organization(pulumi.ComponentResource):
                                             import_=unit.id),
             )
 
+        # Accounts created after the template's association get its requests: associate it first.
+        self.quota_template: QuotaTemplate | None = None
+        if template_provider is not None and config.quotas.template:
+            self.quota_template = QuotaTemplate(
+                "quota-template", config.quotas.template_requests(org_config.region), after=[organization],
+                opts=pulumi.ResourceOptions(parent=self, providers=[template_provider]))
+        templated = [self.quota_template.association] if self.quota_template is not None else []
+
         self.accounts: dict[str, aws.organizations.Account] = {}
         for account in config.accounts:
             self.accounts[account.name] = aws.organizations.Account(
@@ -61,12 +74,14 @@ class Organization(pulumi.ComponentResource):
                 tags={"Purpose": account.purpose} if account.purpose else None,
                 opts=pulumi.ResourceOptions(
                     parent=self,
-                    # An account holds data and bills; removing it from the program must never close it.
-                    protect=True,
+                    # An account holds data and bills: removing it from the program never closes it (retained); in
+                    # production it is also protected, while the sandbox must stay destroyable by `pulumi destroy`.
+                    protect=config.production,
                     retain_on_delete=True,
                     # Organizations ignores these after creation; changing them would force a replacement.
                     ignore_changes=["roleName", "iamUserAccessToBilling"],
                     import_=account.id,
+                    depends_on=templated,
                 ),
             )
 

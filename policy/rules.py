@@ -26,7 +26,7 @@ Level = Literal["mandatory", "advisory"]
 
 REQUIRED_TAGS = ("Environment", "Owner", "CostCenter", "ManagedBy")
 
-# What must survive a `pulumi destroy` or a refactor in production (DESIGN.md: stateful resources).
+# What must survive a `pulumi destroy` or a refactor in production (README: stateful resources are protected in production).
 STATEFUL_TYPES = frozenset({
     "aws:organizations/organization:Organization",
     "aws:organizations/account:Account",
@@ -209,7 +209,7 @@ def stateful_protected(resource: Resource) -> Iterable[str]:
         yield f"{resource.type} {resource.name} holds state in production but is not protected; pass protect=True"
 
 
-# --- Issue 3: audit trail, keys, buckets and log groups --------------------------------------------------------
+# --- Audit trail, keys, buckets and log groups --------------------------------------------------------
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 KMS_KEY = "aws:kms/key:Key"
@@ -338,7 +338,7 @@ def s3_bucket_encrypted_with_kms(resources: Sequence[Resource]) -> Iterable[tupl
             yield urn, (f"bucket {_bucket_name(buckets[urn])} is not encrypted with KMS by default "
                         f"(found {algorithms or 'nothing'}); add aws.s3.BucketServerSideEncryptionConfiguration with "
                         "sse_algorithm aws:kms")
-# --- Identity (issue 5): administrator only for infra-admins, no keys, one kind of user, named trust, MFA -------
+# --- Identity: administrator only for infra-admins, no keys, one kind of user, named trust, MFA -------
 
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 # The only holders of administrator documents: the `infra-admins` group (`<org>-infra-admins`) and `Admin` roles.
@@ -514,7 +514,7 @@ def human_roles_require_mfa(resource: Resource) -> Iterable[str]:
                    'add "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}')
 
 
-# --- Monitoring (issue 8): alarms act, topics are encrypted and private, every Lambda keeps its failures ---------
+# --- Monitoring: alarms act, topics are encrypted and private, every Lambda keeps its failures ---------
 ALARM_TYPES = frozenset({"aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"})
 SNS_TOPIC = "aws:sns/topic:Topic"
 SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
@@ -576,7 +576,7 @@ def sns_topic_encrypted_and_private(resource: Resource) -> Iterable[str]:
 
 
 
-# --- Network (issue 4): security-group exposure, NACL admin ports, flow logs, NAT per AZ, segment isolation -----
+# --- Network: security-group exposure, NACL admin ports, flow logs, NAT per AZ, segment isolation -----
 # References are followed through `property_dependencies` (input -> URNs), known even before ids exist.
 
 _VPC = "aws:ec2/vpc:Vpc"
@@ -828,7 +828,7 @@ def transit_segments_isolated(resources: Sequence[Resource]) -> Iterable[tuple[s
 
 
 # ==============================================================================================================
-# Data tier (issue #6): Aurora, OpenSearch, Kinesis and Firehose encrypted and placed as production needs; every
+# Data tier: Aurora, OpenSearch, Kinesis and Firehose encrypted and placed as production needs; every
 # primary data store in a backup selection; vaults encrypted and locked; each plan meets its stated RPO.
 # ==============================================================================================================
 
@@ -1057,7 +1057,7 @@ def backup_plan_meets_rpo(resources: Sequence[Resource]) -> Iterable[tuple[str, 
             best = f"{min(gaps):g} h" if gaps else "unknown"
             yield plan.urn, (f"plan {_label(plan)} states an RPO of {rpo:g} h but its most frequent rule leaves "
                              f"{best} between recovery points; add continuous backup or a more frequent rule")
-# --- Services (issue 7): Elastic Beanstalk, Lambda, SES, environment variables --------------------------------
+# --- Services: Elastic Beanstalk, Lambda, SES, environment variables --------------------------------
 
 BEANSTALK_ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
 BEANSTALK_TEMPLATE = "aws:elasticbeanstalk/configurationTemplate:ConfigurationTemplate"
@@ -1280,14 +1280,17 @@ def _in_sandbox(resource: Resource) -> bool:
 @resource_rule("sandbox-destroyable",
                "In a sandbox, `pulumi destroy` removes everything it built and the next `up` can build it again: "
                "buckets and backup vaults are emptied on delete, secrets are deleted without a recovery window, no "
-               "final snapshot is kept, and no compliance-mode lock holds data; IAM users are deleted with the MFA "
-               "devices and keys people added to them.")
+               "final snapshot is kept, no compliance-mode lock holds data, and nothing is protected; IAM users are "
+               "deleted with the MFA devices and keys people added to them.")
 def sandbox_destroyable(resource: Resource) -> Iterable[str]:
     inputs, label = resource.inputs, f"{resource.type} {resource.name}"
     if resource.type == "aws:iam/user:User" and inputs.get("forceDestroy") is not True:
         yield f"{label}: people add MFA devices and keys outside the program, which stop its deletion; set force_destroy"
     if not _in_sandbox(resource):
         return
+    if resource.protect:
+        yield (f"{label} is protected, so `pulumi destroy` of the sandbox stops at it; protect it only in production "
+               "(retain_on_delete keeps what must outlive a destroy)")
     if resource.type in BUCKET_TYPES | {"aws:backup/vault:Vault"} and inputs.get("forceDestroy") is not True:
         yield f"{label} is not emptied on delete, so a sandbox destroy stops at it; set force_destroy in the sandbox"
     if resource.type == "aws:secretsmanager/secret:Secret" and inputs.get("recoveryWindowInDays") != 0:
@@ -1361,6 +1364,7 @@ LAMBDA_LIMITS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-lim
 KMS_LIMITS = "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"
 SERVICE_QUOTA = "aws:servicequotas/serviceQuota:ServiceQuota"
 QUOTA_TEMPLATE = "aws:servicequotas/template:Template"
+QUOTA_TEMPLATE_ASSOCIATION = "aws:servicequotas/templateAssociation:TemplateAssociation"
 ORGANIZATIONS_ACCOUNT = "aws:organizations/account:Account"
 # Lambda keeps this much account concurrency unreserved: reservations may take only the rest (AWS Lambda developer
 # guide, "Configuring reserved concurrency": "reserve up to the unreserved account concurrency minus 100").
@@ -1434,7 +1438,7 @@ class QuotaUse:
     need: int
     where: str
     quota_value: int
-    basis: Literal["requested", "new account", "AWS default"]
+    basis: Literal["requested", "template", "new account", "AWS default"]
     urns: tuple[str, ...]
 
     @property
@@ -1578,19 +1582,38 @@ def requested_quotas(resources: Iterable[Resource]) -> dict[tuple[str, str, str]
     return requested
 
 
+def template_quotas(resources: Iterable[Resource]) -> dict[tuple[str, str], int]:
+    """(region, `service/quota` code) -> the value the organization's associated request template files in every
+    account the organization creates (the stack's own accounts wait for the association)."""
+    if not any(r.type == QUOTA_TEMPLATE_ASSOCIATION for r in resources):
+        return {}
+    found: dict[tuple[str, str], int] = {}
+    for entry in resources:
+        value = entry.inputs.get("value")
+        if entry.type == QUOTA_TEMPLATE and isinstance(value, (int, float)):
+            key = (str(entry.inputs.get("awsRegion")), f"{entry.inputs.get('serviceCode')}/{entry.inputs.get('quotaCode')}")
+            found[key] = max(found.get(key, 0), int(value))
+    return found
+
+
 @once_per_resources
 def quota_usage(resources: Sequence[Resource]) -> list[QuotaUse]:
     """Per quota, account and region: what the resources need and the quota that applies, sorted for reading."""
     graph = _Graph(resources)
     requested = requested_quotas(resources)
+    templated = template_quotas(resources)
     created = {account.name for account in graph.of(ORGANIZATIONS_ACCOUNT)}
     uses = []
     for quota in QUOTAS:
         for account, region, where, need, urns in QUOTA_COUNTERS[quota.key](graph):
             asked = requested.get((account, region, quota.code))
-            basis: Literal["requested", "new account", "AWS default"]
+            template = templated.get((region, quota.code)) if account in created else None
+            basis: Literal["requested", "template", "new account", "AWS default"]
             if asked is not None:
-                value, basis = max(asked, quota.starts_at if account in created else quota.default), "requested"
+                value, basis = max(asked, template or 0, quota.starts_at if account in created else quota.default), \
+                    "requested"
+            elif template is not None:
+                value, basis = max(template, quota.starts_at), "template"
             elif account in created and quota.new_account is not None:
                 value, basis = quota.new_account, "new account"
             else:
@@ -1694,3 +1717,68 @@ def bucket_aborts_incomplete_uploads(resources: Sequence[Resource]) -> Iterable[
         if not aborts:
             yield urn, (f"bucket {_bucket_name(buckets[urn])} keeps the parts of uploads that never completed (and "
                         "bills them); add a lifecycle rule with abort_incomplete_multipart_upload")
+
+
+# --- Certificates: a load balancer uses one of its own account and region -------------------------------------
+
+_CERTIFICATE = re.compile(r"^arn:aws[a-z-]*:acm:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):certificate/")
+
+
+def _certificate_arns(resource: Resource) -> list[str]:
+    if resource.type == "aws:elasticbeanstalk/environment:Environment":
+        value = beanstalk_settings(resource.inputs).get(("aws:elbv2:listener:443", "SSLCertificateArns"))
+        return [arn.strip() for arn in str(value or "").split(",") if arn.strip()]
+    if resource.type in ("aws:lb/listener:Listener", "aws:alb/listener:Listener"):
+        return [str(resource.inputs["certificateArn"])] if resource.inputs.get("certificateArn") else []
+    return []
+
+
+@resource_rule("certificate-of-its-own-account",
+               "A load balancer's ACM certificate (Beanstalk's HTTPS listener, an ALB listener) is one of the account "
+               "and region the load balancer is in: ACM certificates cannot be used across accounts or regions.")
+def certificate_of_its_own_account(resource: Resource) -> Iterable[str]:
+    arns = _certificate_arns(resource)
+    if not arns or resource.provider_inputs is None:
+        return
+    allowed = decode(resource.provider_inputs.get("allowedAccountIds")) or []
+    account = str(allowed[0]) if len(allowed) == 1 else None
+    region = resource.inputs.get("region") or resource.provider_inputs.get("region")
+    for arn in arns:
+        match = _CERTIFICATE.match(arn)
+        if match is None:
+            yield f"{resource.type} {resource.name}: `{arn}` is not an ACM certificate ARN"
+        elif account is not None and match["account"] != account:
+            yield (f"{resource.type} {resource.name} uses a certificate of account {match['account']} but runs in "
+                   f"account {account}; request or import the certificate in {account}")
+        elif region and match["region"] != region:
+            yield (f"{resource.type} {resource.name} uses a certificate of {match['region']} but runs in {region}; "
+                   f"request or import the certificate in {region}")
+
+
+# --- Alerts reach someone --------------------------------------------------------------------------------------
+
+ALERT_SEVERITY_TAG = "AlertSeverity"  # components.alert_topics tags each alert topic with its severity
+SNS_TOPIC, SNS_SUBSCRIPTION = "aws:sns/topic:Topic", "aws:sns/topicSubscription:TopicSubscription"
+
+
+@stack_rule("alert-topics-have-subscribers",
+            "Every alert topic (an SNS topic tagged AlertSeverity) has at least one subscription: the Slack notifier, "
+            "e-mail addresses, or both. A topic nobody subscribes to takes every alarm and tells no one.")
+def alert_topics_have_subscribers(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
+    subscribed: set[str] = set()
+    by_arn: dict[str, str] = {}
+    for topic in resources:
+        if topic.type == SNS_TOPIC and isinstance(topic.inputs.get("name"), str):
+            by_arn[str(topic.inputs["name"])] = topic.urn
+    for subscription in resources:
+        if subscription.type != SNS_SUBSCRIPTION:
+            continue
+        subscribed.update(subscription.property_dependencies.get("topic", ()))
+        named = str(subscription.inputs.get("topic") or "").rsplit(":", 1)[-1]
+        if named in by_arn:
+            subscribed.add(by_arn[named])
+    for topic in resources:
+        if topic.type == SNS_TOPIC and ALERT_SEVERITY_TAG in (topic.inputs.get("tags") or {}) \
+                and topic.urn not in subscribed:
+            yield topic.urn, (f"alert topic {topic.inputs.get('name') or topic.name} has no subscriber, so its alerts "
+                              "reach no one; switch Slack on or add monitoring.email.addresses")

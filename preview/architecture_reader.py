@@ -82,7 +82,7 @@ class _Reader:
             region=regions.most_common(1)[0][0] if regions else None,
             organization_id=outputs.get("organization_id") or (organization or {}).get("id"),
             units=dict(units), accounts=accounts, hub=self._hub(), direct_connect=self._direct_connect(),
-            notifiers=notifiers, resources=ResourceCount.of_inventory(self.document).resources,
+            notifiers=notifiers, resources=ResourceCount.of_inventory(self.document).cloud,
         )
 
     def _accounts(self, counts: Counter[str | None]) -> dict[str, Account]:

@@ -9,17 +9,22 @@ from typing import Any
 
 @dataclass(frozen=True)
 class ResourceCount:
-    """Resources the engine would create: custom resources, providers included (they are created too); component
-    resources are counted apart: the engine records them, but no cloud API creates anything for them."""
+    """Resources as `pulumi preview` counts them in its closing `Resources:` line: every resource the engine would
+    register, the stack itself aside; split into cloud resources (custom resources, providers included) and
+    component resources (which the engine records but no cloud API creates)."""
 
-    resources: int
+    cloud: int
     components: int
+
+    @property
+    def total(self) -> int:
+        return self.cloud + self.components
 
     @classmethod
     def of(cls, custom: Iterable[bool]) -> ResourceCount:
         """Count from each registered resource's `custom` flag (a Registration's, or an inventory entry's)."""
         flags = list(custom)
-        return cls(resources=sum(flags), components=len(flags) - sum(flags))
+        return cls(cloud=sum(flags), components=len(flags) - sum(flags))
 
     @classmethod
     def of_inventory(cls, document: Mapping[str, Any]) -> ResourceCount:

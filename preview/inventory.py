@@ -1,4 +1,4 @@
-"""The inventory: every registered resource with its account, region, options and inputs (DESIGN.md contract)."""
+"""The inventory: every registered resource with its account, region, options and inputs (docs/inventory.md)."""
 
 from __future__ import annotations
 
@@ -132,6 +132,7 @@ class Inventory:
                 "replaceOnChanges": r.replace_on_changes,
                 "customTimeouts": r.custom_timeouts,
                 "importId": r.import_id or None,
+                "aliases": r.aliases,
                 "inputs": r.inputs,
             }
             for r in self.run.registrations

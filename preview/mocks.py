@@ -194,7 +194,7 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
         return {"arn": f"arn:aws:iam::{account_id}:{_IAM_ARN_KINDS[token]}/{resource_id}"}
     if token == "aws:sqs/queue:Queue":  # queue policies name their queue by URL
         return {"url": f"https://sqs.{region}.amazonaws.com/{account_id}/{resource_id}"}
-    # Data tier (issue #6): what Aurora and OpenSearch compute and the program reads back.
+    # Data tier: what Aurora and OpenSearch compute and the program reads back.
     if token == "aws:rds/cluster:Cluster":
         digest = _short_hash(identity)
         return {"clusterResourceId": f"cluster-{digest.upper()}",
@@ -205,7 +205,7 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
                     "secretStatus": "active", "kmsKeyId": ""}]}
     if token == "aws:opensearch/domain:Domain":
         return {"endpoint": f"vpc-{resource_id}-{_short_hash(identity)}.{region}.es.amazonaws.com"}
-    # Network (issue #4): what the VPC, NAT and Direct Connect resources read back.
+    # Network: what the VPC, NAT and Direct Connect resources read back.
     if token in ("aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc"):
         digest = _short_hash(identity)
         return {"defaultNetworkAclId": f"acl-{digest}", "defaultSecurityGroupId": f"sg-{digest}",
@@ -214,7 +214,7 @@ def _type_outputs(token: str, name: str, resource_id: str, identity: str, accoun
         return {"allocationId": f"eipalloc-{_short_hash(identity)}"}
     if token == "aws:directconnect/gatewayAssociation:GatewayAssociation":
         return {"transitGatewayAttachmentId": f"tgw-attach-{_short_hash(identity)}"}
-    # Services (issue 7): what function URLs, Beanstalk environments and SES identities compute.
+    # Services: what function URLs, Beanstalk environments and SES identities compute.
     if token == "aws:lambda/functionUrl:FunctionUrl":
         return {"functionUrl": f"https://{_short_hash(identity)}.lambda-url.{region}.on.aws/"}
     if token == "aws:elasticbeanstalk/environment:Environment":

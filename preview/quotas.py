@@ -49,11 +49,12 @@ def quota_lines(resources: Sequence[rules.Resource]) -> list[str]:
                          for index, (cell, width) in enumerate(zip(cells, widths, strict=True)))
         return f" {mark} {text}".rstrip()
 
-    lines = ["Service quotas: what the stack needs against the quota that applies (requested, else a new account's "
+    lines = ["Service quotas: what the stack needs against the quota that applies (requested, else the template in an "
+             "account the stack creates, else a new account's "
              "start, else AWS's default):", line(COLUMNS)]
     lines.extend(line(row, "!" if use.exceeded else " ") for row, use in zip(rows, uses, strict=True))
     entries = template_entries(resources)
     if entries:
         listed = "; ".join(f"{e['title']} ({e['code']}) {e['value']} in {e['region']}" for e in entries)
-        lines.append(f"  Quota request template, for accounts the organization creates later: {listed}")
+        lines.append(f"  Quota request template, filed by AWS in every account the organization creates: {listed}")
     return lines

@@ -29,8 +29,8 @@ def render(inventory: Inventory, violations: list[rules.Violation], scorecard: c
     run = inventory.run
     custom = [r for r in run.registrations if r.custom]
     count = ResourceCount.of(r.custom for r in run.registrations)
-    lines = [f"Previewing {run.project}/{run.stack} offline: {count.resources} resources to create "
-             f"({count.components} components)", ""]
+    lines = [f"Previewing {run.project}/{run.stack} offline: {count.total} resources to create "
+             f"({count.cloud} cloud resources and providers, {count.components} components)", ""]
     per_account: dict[str | None, _Node] = {}
     for registration in custom:
         account = inventory.account(registration)

@@ -75,7 +75,7 @@ def page(document: dict[str, Any], *, diff: dict[str, Any] | None = None) -> str
     compliance = document.get("compliance")
     return _TEMPLATES.get_template("report.html.j2").render(
         project=document.get("project", ""), stack=document.get("stack", ""),
-        resource_count=count.resources, component_count=count.components,
+        resource_count=count.cloud, component_count=count.components,
         diagram=Markup(diagram.svg(landscape)),  # noqa: S704  # drawsvg escapes every text it writes
         accounts=account_rows(document, landscape), account_count=len(landscape.accounts),
         violations=sorted(violations, key=lambda v: (v.get("level") != "mandatory", v.get("policy", ""))),

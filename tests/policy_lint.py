@@ -78,7 +78,7 @@ EXCEPTIONS = (
     AcceptedFinding("MISMATCHED_TYPE", r"Arn(Equals|Like) requires a value of type Arn but given String",
                "kms:EncryptionContext:aws:logs:arn and :aws:sns:topicArn hold ARNs and AWS documents them with ARN "
                "operators; parliament types every encryption-context key as a String", resource=CONTEXT_KEYS),
-    # The SCP's unencrypted-storage guardrail (issue 3): a Deny, so an unknown key can only fail to deny, never allow.
+    # The SCP's unencrypted-storage guardrail: a Deny, so an unknown key can only fail to deny, never allow.
     AcceptedFinding("UNKNOWN_CONDITION_FOR_ACTION",
                     r"Unknown condition lambda:InvokedViaFunctionUrl for action lambda:InvokeFunction",
                     "lambda:InvokedViaFunctionUrl is Lambda's documented key for InvokeFunction calls that come through a "

@@ -208,11 +208,6 @@ def _function_url_only(case: Case) -> None:
     case.inputs["policy"] = json.dumps(document)
 
 
-def _reserves_beyond(case: Case) -> None:
-    """One function of the account reserves more concurrency than the requested quota leaves."""
-    case.find("aws:lambda/function:Function").inputs["reservedConcurrentExecutions"] = case.inputs["value"] + 1
-
-
 def _no_schema_logging(case: Case) -> None:
     case.inputs["parameters"] = [p for p in case.inputs["parameters"] if p["name"] != "log_statement"]
 
@@ -299,9 +294,16 @@ MUTATIONS: dict[str, Mutation] = {
     "security-hub-controls": Mutation("prod", "aws:ec2/networkAcl:NetworkAcl", _nacl_opens_ssh, hops=0,
                                       where=lambda r: r.name.startswith("ops-"),
                                       bring=("aws:securityhub/configurationPolicy:ConfigurationPolicy",)),
-    "service-quotas-cover-needs": Mutation("prod", "aws:servicequotas/serviceQuota:ServiceQuota", _reserves_beyond,
-                                           where=named("ops-quotas-lambda"), hops=0,
-                                           bring=("aws:lambda/function:Function",)),
+    "certificate-of-its-own-account": Mutation(
+        "dev", "aws:elasticbeanstalk/environment:Environment",
+        _settings("aws:elbv2:listener:443", "SSLCertificateArns",
+                  "arn:aws:acm:ap-northeast-2:999999999999:certificate/0a6e3f2c-5b7d-4c1e-9f8a-3c4d5e6f7081")),
+    "alert-topics-have-subscribers": Mutation(
+        "dev", "aws:sns/topic:Topic", lambda case: case.drop("aws:sns/topicSubscription:TopicSubscription"),
+        where=lambda r: "AlertSeverity" in (r.inputs.get("tags") or {})),
+    "service-quotas-cover-needs": Mutation("prod", "aws:lambda/function:Function",
+                                           _set(reservedConcurrentExecutions=100_000), hops=0,
+                                           where=named("curation-api")),
 }
 
 

@@ -29,6 +29,7 @@ PER_ACCOUNT = Counter({
     "aws:cfg/deliveryChannel:DeliveryChannel": 1,
     "aws:cfg/recorderStatus:RecorderStatus": 1,
     "aws:account/alternativeContact:AlternativeContact": 1,  # the security contact (Account.1)
+    "time:index/sleep:Sleep": 1,  # until Config can use its new service-linked role
 })
 
 
@@ -40,7 +41,7 @@ def test_every_account_has_exactly_one_baseline_with_every_part(stack_run: Run) 
         account = account_of(stack_run, baseline)
         children = children_of(stack_run, baseline)
         assert Counter(child.type for child in children) == PER_ACCOUNT, account
-        assert {account_of(stack_run, child) for child in children} == {account}
+        assert {account_of(stack_run, child) for child in children if child.type.startswith("aws:")} == {account}
 
 
 def test_password_policy_meets_the_floors_everywhere(stack_run: Run) -> None:

@@ -16,11 +16,12 @@ def test_the_bench_counts_what_the_preview_prints(inventories: dict[str, Invento
     for inventory in inventories.values():
         from_inventory = ResourceCount.of_inventory({"resources": inventory.resources_json()})
         assert from_inventory == ResourceCount.of(r.custom for r in inventory.run.registrations)
-        assert from_inventory.resources == sum(1 for r in inventory.run.registrations if r.custom) > 0
+        assert from_inventory.cloud == sum(1 for r in inventory.run.registrations if r.custom) > 0
         assert from_inventory.components == sum(1 for r in inventory.run.registrations if not r.custom) > 0
+        assert from_inventory.total == len(inventory.run.registrations)  # the stack itself is not registered
         headline = render(inventory, [], compliance.scorecard(inventory.policy_resources())).splitlines()[0]
-        assert headline.endswith(f": {from_inventory.resources} resources to create "
-                                 f"({from_inventory.components} components)")
+        assert headline.endswith(f": {from_inventory.total} resources to create ({from_inventory.cloud} cloud "
+                                 f"resources and providers, {from_inventory.components} components)")
 
 
 @pytest.mark.parametrize(("relation", "measured", "limit", "met"), [

@@ -28,7 +28,7 @@ from tests.data_view import (
 
 # Readers per account, as the stack files say.
 READERS = {"dev": {"dev": 1, "ops": 1}, "prod": {"dev": 1, "ops": 2}}
-# Resources the DataTier builds per account (the inventory's count; see the report of issue #6).
+# Resources the DataTier builds per account (the inventory's count).
 # The wait for OpenSearch's new service-linked role and the lake's event notifications in each; prod also holds
 # Aurora's creation time; the sandbox's dev lake also logs access into a bucket of its own (9 more).
 EXPECTED_COUNTS = {"dev": {"dev": 80, "ops": 72}, "prod": {"dev": 71, "ops": 76}}

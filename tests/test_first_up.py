@@ -104,6 +104,24 @@ def account_readiness(run: Run, inventory: Inventory) -> list[str]:
     return problems
 
 
+def service_linked_roles_ready(registrations: Sequence[Registration]) -> list[str]:
+    """Resources that use a service-linked role the stack creates before the wait after it is over."""
+    order = Order(registrations)
+    roles = [r for r in registrations if r.type == "aws:iam/serviceLinkedRole:ServiceLinkedRole"]
+    waits = [r for r in registrations if r.type == SLEEP]
+    problems = []
+    for registration in registrations:
+        if registration.type == SLEEP or not registration.custom:
+            continue
+        for role in roles:
+            if role.urn not in order.direct.get(registration.urn, ()):
+                continue
+            if not any(w.urn in order.before(registration.urn) and role.urn in order.before(w.urn) for w in waits):
+                problems.append(f"{registration.type} {registration.name} uses the new service-linked role "
+                                f"{role.name} before its service can")
+    return problems
+
+
 def _by_name(run: Run, token: str) -> Mapping[str, Registration]:
     return {r.name: r for r in run.of_type(token)}
 
@@ -112,6 +130,11 @@ def _by_name(run: Run, token: str) -> Mapping[str, Registration]:
 def test_every_member_provider_waits_for_its_new_account(stack: str, runs: dict[str, Run],
                                                          inventories: dict[str, Inventory]) -> None:
     assert account_readiness(runs[stack], inventories[stack]) == []
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_new_service_linked_role_is_waited_for(stack: str, runs: dict[str, Run]) -> None:
+    assert service_linked_roles_ready(runs[stack].registrations) == []
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -180,3 +203,23 @@ def test_the_checks_find_a_missing_wait() -> None:
         "aws:ec2/flowLog:FlowLog f hands role r to its service before its policies ['p'] exist"]
     waited = Registration(**{**flow_log.__dict__, "dependencies": ["urn:role", "urn:policy"]})
     assert role_policies_ready([role, policy, waited]) == []
+
+
+def test_an_account_not_waited_for_and_a_role_used_at_once_are_found(dev: Run, inventories: dict[str, Inventory]) -> None:
+    """Without the waits, the checks name the member providers and the recorders that would run too early."""
+    sleeps = {r.urn: r.dependencies for r in dev.of_type(SLEEP)}
+
+    def through(urns: list[str]) -> list[str]:  # what waited for a Sleep now waits only for what the Sleep followed
+        return [found for urn in urns for found in (sleeps.get(urn) or [urn])]
+
+    stripped = [Registration(**{**registration.__dict__, "dependencies": through(registration.dependencies),
+                                "property_dependencies": {k: through(v) for k, v in
+                                                          registration.property_dependencies.items()}})
+                for registration in dev.registrations if registration.type != SLEEP]
+    bare = Run(dev.project, dev.stack, stripped, {}, dev.config)
+    problems = account_readiness(bare, inventories["dev"])
+    members = [p for p in dev.of_type("pulumi:providers:aws") if inventories["dev"].account(p) != "management"]
+    assert len(problems) == len(members) > 4
+    assert all("before the role and the account's services are ready" in p for p in problems)
+    recorders = [p for p in service_linked_roles_ready(bare.registrations) if "config-recorder" in p]
+    assert recorders, "the recorders would use Config's new role at once"

@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from config import data as config_data
+from config import services as config_services
 from policy import rules
 from preview.inventory import Inventory
 
@@ -64,6 +66,14 @@ def test_what_a_sandbox_destroy_would_stop_at(token: str, bad: dict, good: dict)
     assert len(messages(check, resource(token, SANDBOX, **bad))) == 1
     assert messages(check, resource(token, SANDBOX, **good)) == []
     assert messages(check, resource(token, PRODUCTION, **bad)) == []  # production keeps what it keeps on purpose
+
+
+def test_nothing_in_a_sandbox_is_protected() -> None:
+    protected = rules.Resource(urn="urn:x", type="aws:kms/key:Key", name="k", inputs={}, protect=True,
+                               provider_inputs=SANDBOX)
+    assert "is protected" in messages(rules.sandbox_destroyable, protected)[0]
+    assert messages(rules.sandbox_destroyable, rules.Resource(
+        urn="urn:x", type="aws:kms/key:Key", name="k", inputs={}, protect=True, provider_inputs=PRODUCTION)) == []
 
 
 def test_users_are_deleted_with_what_people_added_to_them_in_every_stack() -> None:
@@ -125,3 +135,30 @@ def test_only_what_cannot_be_deleted_outlives_a_sandbox_destroy(inventories: dic
                         "aws:ec2/defaultVpc:DefaultVpc", "aws:ec2/defaultSubnet:DefaultSubnet",
                         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
                         "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"}
+
+
+def _environment(arn: str) -> rules.Resource:
+    provider = {"allowedAccountIds": json.dumps(["313997161770"]), "region": "ap-northeast-2"}
+    return resource("aws:elasticbeanstalk/environment:Environment", provider, settings=[
+        {"namespace": "aws:elbv2:listener:443", "name": "SSLCertificateArns", "value": arn}])
+
+
+@pytest.mark.parametrize(("arn", "expected"), [
+    ("arn:aws:acm:ap-northeast-2:313997161770:certificate/4f1c7a2e-0b6d-4e8a-9c3f-1a2b3c4d5e6f", None),
+    ("arn:aws:acm:ap-northeast-2:999999999999:certificate/4f1c7a2e-0b6d-4e8a-9c3f-1a2b3c4d5e6f", "account 999999999999"),
+    ("arn:aws:acm:us-east-1:313997161770:certificate/4f1c7a2e-0b6d-4e8a-9c3f-1a2b3c4d5e6f", "of us-east-1"),
+])
+def test_a_load_balancer_uses_a_certificate_of_its_own_account_and_region(arn: str, expected: str | None) -> None:
+    found = messages(rules.certificate_of_its_own_account, _environment(arn))
+    assert (found == []) if expected is None else (len(found) == 1 and expected in found[0])
+
+
+@pytest.mark.parametrize(("model", "field", "says"), [
+    ("DatabaseConfig", "engine_version", "leaves the version to AWS"),
+    ("SearchConfig", "engine_version", "Pinned: AWS never moves"),
+    ("WebConfig", "solution_stack", "leaves the version to"),
+])
+def test_each_version_field_says_who_owns_it_after_creation(model: str, field: str, says: str) -> None:
+    """Every config field behind a value AWS may change after creation states the program's choice."""
+    owner = getattr(config_data, model, None) or getattr(config_services, model)
+    assert says in (owner.model_fields[field].description or "")

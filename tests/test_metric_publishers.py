@@ -107,13 +107,26 @@ def _spec(namespace: str, metric_names: set[str]) -> MetricAlarmSpec | None:
     return None
 
 
+def _filtered_metrics(run: Run) -> set[tuple[str, str]]:
+    """(namespace, metric) the stack's log metric filters publish."""
+    found = set()
+    for metric_filter in run.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter"):
+        transformation = metric_filter.inputs.get("metricTransformation") or {}
+        found.add((transformation.get("namespace"), transformation.get("name")))
+    return found
+
+
 def unpublished(run: Run, alarms: Sequence[Registration] | None = None) -> Iterator[str]:
-    """Alarms whose metric the watched resource does not have published."""
+    """Alarms whose metric the watched resource does not have published, or that nothing publishes at all."""
+    filtered = _filtered_metrics(run)
     for alarm in alarms if alarms is not None else run.of_type(ALARM):
         namespace, names, dimensions = _watched(alarm)
         spec = _spec(namespace, names)
-        if spec is None:
-            continue  # not a catalogue alarm (the CIS metric filters publish their own metrics)
+        if spec is None:  # not a catalogue alarm: a log metric filter of the stack must publish it (the CIS alarms)
+            missing = sorted(name for name in names if (namespace, name) not in filtered)
+            if missing:
+                yield f"{alarm.name} ({namespace} {missing}): neither the catalogue nor a log metric filter publishes it"
+            continue
         problem = VERIFIERS[spec.published_by](run, spec, dimensions)
         if problem:
             yield f"{alarm.name} ({namespace} {sorted(names)}): {problem}"
@@ -143,3 +156,14 @@ def test_an_alarm_on_an_unpublished_metric_is_found(dev: Run) -> None:
     run = Run(dev.project, dev.stack, [stripped if r is environment else r for r in dev.registrations], {}, {})
     found = list(unpublished(run))
     assert len(found) == 1 and "ApplicationRequests5xx" in found[0] and "error_rate_5xx" in found[0]
+
+
+def test_an_alarm_outside_the_catalogue_needs_a_metric_filter(dev: Run) -> None:
+    """A CIS alarm whose metric filter is gone reads a metric nothing publishes."""
+    cis = next(a for a in dev.of_type(ALARM) if _spec(*_watched(a)[:2]) is None)
+    namespace, names, _ = _watched(cis)
+    kept = [r for r in dev.registrations if not (r.type == "aws:cloudwatch/logMetricFilter:LogMetricFilter" and (
+        (r.inputs.get("metricTransformation") or {}).get("name") in names))]
+    found = list(unpublished(Run(dev.project, dev.stack, kept, {}, {}), [cis]))
+    assert found == [f"{cis.name} ({namespace} {sorted(names)}): neither the catalogue nor a log metric filter "
+                     "publishes it"]

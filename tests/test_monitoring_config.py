@@ -101,7 +101,7 @@ def test_switch_registry_is_seeded_with_what_runs_on_this_branch() -> None:
 
 def test_threshold_for_a_switched_off_service_is_refused() -> None:
     raw = _with_monitoring("dev", alarms={"aurora": {"cpu": "70%"}})
-    raw["data"] = {}  # no data tier, so no Aurora anywhere (issue #6 switches aurora on where data.<account> has it)
+    raw["data"] = {}  # no data tier, so no Aurora anywhere (the data tier switches aurora on where data.<account> has it)
     assert any("monitoring.alarms.aurora: Aurora cluster is switched off in this stack" in p for p in _problems(raw))
 
 
@@ -190,7 +190,7 @@ def test_tokens_must_be_secret_and_present_while_slack_is_on() -> None:
     assert f"{NAMESPACE}:slack_bot_token: is in clear text in the stack file; remove it and set it with " \
            f"`pulumi config set --secret {NAMESPACE}:slack_bot_token <value>`" in problems
     assert any(p.startswith(f"{NAMESPACE}:slack_provider_token: missing:") for p in problems)
-    slack_off = _with_monitoring("dev", slack={"enabled": False})
+    slack_off = _with_monitoring("dev", slack={"enabled": False}, email={"addresses": ["oncall@shop.example"]})
     assert _problems(slack_off, secrets={}) == []
 
 

@@ -11,11 +11,13 @@ import pytest
 from components.monitoring.datadog import READ_ONLY_ACTIONS
 from components.monitoring.observability import SHARED_RESOURCE_TYPES
 from config.monitoring import SEVERITIES
+from policy import rules
 from preview.inventory import Inventory
 from preview.mocks import Registration
 from preview.run import Run, run
 from preview.stackfile import SECRET_PLACEHOLDER
 from tests.stackfiles import ROOT, base_config
+from tests.variants import ALERT_ADDRESSES
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
@@ -266,11 +268,22 @@ def test_datadog_role_only_when_enabled(inventories: dict[str, Inventory], produ
 
 
 def test_slack_switched_off_builds_no_slack_side_and_needs_no_tokens(sandbox_switched_off: Run) -> None:
-    result = sandbox_switched_off  # tests/variants.py: Slack off, both tokens removed from the stack file
-    for token in (CHANNEL, "pulumi:providers:slack", FUNCTION, SUBSCRIPTION, PERMISSION,
+    """Without Slack, alerts go by e-mail: every alert topic of every account mails the configured addresses."""
+    addresses = ALERT_ADDRESSES
+    result = sandbox_switched_off  # tests/variants.py: Slack off, both tokens removed, alerts to ALERT_ADDRESSES
+    for token in (CHANNEL, "pulumi:providers:slack", FUNCTION, PERMISSION,
                   "aws:secretsmanager/secretVersion:SecretVersion"):
         assert _monitoring(result, token) == [], token
     assert len(result.of_type(LINK)) == len(ACCOUNTS) - 1  # observability stays
+    topics = [t for t in result.of_type(TOPIC) if "AlertSeverity" in (t.inputs.get("tags") or {})]
+    assert len(topics) == 3 * len(ACCOUNTS)  # three severities in each account
+    subscriptions = _monitoring(result, SUBSCRIPTION)
+    assert {s.inputs["protocol"] for s in subscriptions} == {"email"}
+    for topic in topics:
+        endpoints = sorted(s.inputs["endpoint"] for s in subscriptions if topic.urn in s.property_dependencies["topic"])
+        assert endpoints == addresses, topic.name
+    mandatory = [v for v in rules.evaluate(Inventory(result).policy_resources()) if v.level == "mandatory"]
+    assert mandatory == []
 
 
 def test_a_service_switched_off_has_no_alarms_or_widgets(sandbox_switched_off: Run) -> None:

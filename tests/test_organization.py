@@ -17,7 +17,7 @@ ACCOUNTS = {"network": "infrastructure", "build": "infrastructure", "dev": "work
 
 
 def copy_regions(stack: str) -> dict[str, str]:
-    """Account -> second region its backups are copied to (the data tier adds a provider there, issue #6)."""
+    """Account -> second region its backups are copied to (the data tier adds a provider there)."""
     data = base_config(stack).get("landing-zone:data", {})
     return {account: spec["backup"]["copy_to"]["region"] for account, spec in data.items()
             if spec.get("backup", {}).get("copy_to", {}).get("region")}
@@ -51,7 +51,9 @@ def test_four_accounts_in_their_ous(stack_run: Run) -> None:
         assert account.inputs["name"] == aws_name("shop", name, kind="account")
         assert account.inputs["closeOnDeletion"] is False
         assert account.inputs["roleName"] == "OrganizationAccountAccessRole"
-        assert account.protect and account.retain_on_delete, f"{name} must be protected and retained"
+        assert account.retain_on_delete, f"{name} must be retained: removing it never closes it"
+        # Protected in production; the sandbox must stay destroyable by `pulumi destroy`.
+        assert account.protect is (stack_run.stack == "prod"), name
         assert set(account.ignore_changes) == {"roleName", "iamUserAccessToBilling"}
     assert len({a.inputs["email"] for a in accounts.values()}) == 4
 

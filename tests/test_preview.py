@@ -1,4 +1,4 @@
-"""The offline preview's contract (DESIGN.md): tree output, exit codes, and the JSON inventory."""
+"""The offline preview's contract (docs/inventory.md): tree output, exit codes, and the JSON inventory."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from policy import rules
 from preview.__main__ import main
 from preview.mocks import LandingZoneMocks, RecordingMonitor, plain
 from preview.run import Run
-from preview.stackfile import SECRET_PLACEHOLDER, load
+from preview.stackfile import SECRET_PLACEHOLDER, StackFileError, load
 
 INVENTORY_KEYS = {"urn", "id", "type", "name", "parent", "custom", "account", "region", "protect", "retainOnDelete",
                   "dependencies", "provider", "ignoreChanges", "deleteBeforeReplace", "replaceOnChanges",
-                  "customTimeouts", "importId", "inputs"}
+                  "customTimeouts", "importId", "aliases", "inputs"}
 
 
 @pytest.fixture
@@ -94,7 +94,8 @@ def test_tree_lists_each_account_with_counts(cached_runs: None, capsys: pytest.C
         assert f"\naccount {account} (ap-northeast-2): " in out
     assert "landing-zone:org:Organization organization  [" in out
     assert "   4 x aws:organizations/account:Account" in out
-    assert out.rstrip().endswith("no violations.")
+    assert "\nPolicy: " in out and "rules, no violations.\n" in out
+    assert out.rstrip().splitlines()[-1].startswith("Resources: + ")  # as pulumi preview closes
 
 
 def test_mandatory_violation_exits_1(cached_runs: None, monkeypatch: pytest.MonkeyPatch,
@@ -125,6 +126,9 @@ def test_stack_file_is_read_like_the_engine(tmp_path: Path) -> None:
     path.write_text("config:\n  aws:region: ap-northeast-2\n  landing-zone:thing:\n    a: [1, true]\n"
                     "  landing-zone:flag: true\n  plain: 3\n  landing-zone:token:\n    secure: AAABBB\n"
                     "  landing-zone:nested:\n    inner:\n      secure: CCC\n")
+    with pytest.raises(StackFileError, match="write `landing-zone:plain` for `plain`"):
+        load(path, "landing-zone")  # the engine refuses a key without a namespace
+    path.write_text(path.read_text().replace("  plain: 3\n", "  landing-zone:plain: 3\n"))
     values, secret_keys = load(path, "landing-zone")
     assert values["landing-zone:thing"] == '{"a": [1, true]}'
     assert values["landing-zone:flag"] == "true"

@@ -6,6 +6,7 @@ region or adding accounts in Pulumi.<stack>.yaml changes only what these checks 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jsonschema
@@ -56,3 +57,22 @@ def test_stack_file_previews_policy_clean(path: Path, repository_runs: dict[str,
     violations = [f"{v.policy}: {v.message}" for v in rules.evaluate(inventory.policy_resources())
                   if v.level == "mandatory"]
     assert violations == [], f"{path.name} would fail `make preview`"
+
+
+def test_the_readme_needs_nothing_outside_the_repository() -> None:
+    """A clone comes without the steering repository: README links stay inside the project."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "../" not in readme
+    for link in re.findall(r"\]\(([^)#]+)\)", readme):
+        if not link.startswith(("http://", "https://")):
+            assert (ROOT / link).exists(), f"README links to {link}, which is not in the repository"
+
+
+@pytest.mark.parametrize("path", STACK_FILES, ids=[p.name for p in STACK_FILES])
+def test_the_example_web_services_wait_for_their_certificates(path: Path) -> None:
+    """README: keep web disabled until the account's ACM certificate exists; the examples do as README says."""
+    services = yaml.safe_load(path.read_text(encoding="utf-8"))["config"].get("landing-zone:services") or {}
+    for name, section in services.items():
+        web = section.get("web") or {}
+        assert not web.get("enabled", True) or web.get("certificate_arn"), \
+            f"{path.name}: services.{name}.web is enabled without a certificate_arn"

@@ -81,7 +81,7 @@ def test_without_the_region_guardrail_every_account_has_its_twin(production_retu
 @pytest.mark.parametrize(("sets", "twins"), [
     # Without the deploy role's exemption prod members may not deploy in us-east-1; SCPs never bind management.
     ({"landing-zone:guardrails.policies": {"deny_other_regions": {"exempt_roles": []}}}, ["management"]),
-    # ap-northeast-1 stays: the data tier copies ops' backups there (issue #6).
+    # ap-northeast-1 stays: the data tier copies ops' backups there.
     ({"landing-zone:guardrails.allowed_regions": ["ap-northeast-2", "ap-northeast-1", "us-east-1"]}, ACCOUNTS),
 ])
 def test_member_twins_follow_the_region_guardrail(tmp_path, sets: dict, twins: list[str]) -> None:

@@ -75,7 +75,7 @@ def test_security_hub_aggregates_the_allowed_regions(dev: Run, prod: Run) -> Non
     name = "security-services-securityhub-aggregator"
     assert named(dev, f"{SH}/findingAggregator:FindingAggregator", name).inputs == {
         "linkingMode": "SPECIFIED_REGIONS", "specifiedRegions": ["us-east-1"]}
-    # Production allows one more region, for the data tier's backup copies (issue #6).
+    # Production allows one more region, for the data tier's backup copies.
     assert named(prod, f"{SH}/findingAggregator:FindingAggregator", name).inputs == {
         "linkingMode": "SPECIFIED_REGIONS", "specifiedRegions": ["ap-northeast-1"]}
 

@@ -90,7 +90,7 @@ def test_iam_users_and_keys_only_for_break_glass(stack_run: Run) -> None:
 
 
 def test_other_regions_are_denied_except_global_services(dev: Run, prod: Run) -> None:
-    # Production also allows ap-northeast-1, where the data tier copies its backups (issue #6).
+    # Production also allows ap-northeast-1, where the data tier copies its backups.
     for result, regions in ((dev, ["ap-northeast-2", "us-east-1"]), (prod, ["ap-northeast-1", "ap-northeast-2"])):
         statement = _statements(result)["DenyOtherRegions"]
         assert "Action" not in statement

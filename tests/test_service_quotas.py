@@ -28,7 +28,7 @@ from preview.inventory import Inventory
 from preview.mocks import LandingZoneMocks, RecordingMonitor
 from preview.run import PROJECT, Run
 from tests.registrations import account_of, by_account
-from tests.stackfiles import STACKS
+from tests.stackfiles import STACKS, base_config
 
 HOME = "ap-northeast-2"
 MEMBERS = ("network", "build", "dev", "ops")
@@ -40,32 +40,47 @@ def cached_runs(monkeypatch: pytest.MonkeyPatch, runs: dict[str, Run]) -> None:
     monkeypatch.setattr(preview_main, "run", lambda stack, stack_file=None: runs[stack])
 
 
-def test_every_member_account_requests_lambdas_documented_concurrency(stack_run: Run) -> None:
-    requests = by_account(stack_run, rules.SERVICE_QUOTA)
-    assert set(requests) == set(MEMBERS), "management exists already; members start far below 1,000"
-    for account, [request] in requests.items():
-        assert request.inputs == {"serviceCode": "lambda", "quotaCode": LAMBDA.quota_code, "value": 1000}, account
-        assert Inventory(stack_run).region(request) == HOME
-        assert request.parent and request.parent.endswith(f"landing-zone:quotas:QuotaRequests::{account}-quotas")
+def test_the_template_asks_for_lambdas_documented_concurrency_in_the_accounts_the_stack_creates(stack_run: Run) -> None:
+    """Members start far below 1,000; the organization's template files the request in each account it creates, so
+    the accounts themselves ask for nothing the template asks (one open request per quota)."""
+    assert by_account(stack_run, rules.SERVICE_QUOTA) == {}
+    resources = Inventory(stack_run).policy_resources()
+    rows = [use for use in rules.quota_usage(resources) if use.quota is LAMBDA]
+    assert {use.account for use in rows} == {"dev", "ops"}  # where functions run
+    assert all((use.basis, use.quota_value) == ("template", 1000) for use in rows)
+
+
+def test_an_adopted_account_asks_for_itself() -> None:
+    """An account that exists already gets no template request: it files its own, above the template or not."""
+    settings = config.validate({key.split(":", 1)[1]: value for key, value in base_config("prod").items()
+                                if key.startswith("landing-zone:") and key.split(":", 1)[1] in config.StackConfig.model_fields})
+    adopted = settings.model_copy(update={"accounts": [
+        account.model_copy(update={"id": "123456789012"}) if account.name == "ops" else account
+        for account in settings.accounts]})
+    assert [(r.quota.key, r.value) for r in adopted.quota_requests("ops")] == [("lambda_concurrent_executions", 1000)]
+    assert adopted.quota_requests("dev") == [] and adopted.quota_requests("management") == []
 
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_what_each_stack_needs_beyond_a_new_accounts_start_is_requested(stack: str, inventories: dict) -> None:
     resources = inventories[stack].policy_resources()
     requested = rules.requested_quotas(resources)
+    templated = rules.template_quotas(resources)
     created = {r.name for r in resources if r.type == rules.ORGANIZATIONS_ACCOUNT}
     lambda_rows = [use for use in rules.quota_usage(resources) if use.quota is LAMBDA]
     assert {use.account for use in lambda_rows} <= set(created)
     for use in lambda_rows:
-        assert use.basis == "requested" and use.quota_value == 1000
-        assert requested[(use.account, HOME, LAMBDA.code)] >= use.need
+        assert use.basis == "template" and use.quota_value == 1000
+        assert templated[(HOME, LAMBDA.code)] >= use.need
     for use in rules.quota_usage(resources):
         start = use.quota.starts_at if use.account in created else use.quota.default
+        asked = max(requested.get((use.account, use.region, use.quota.code), 0),
+                    templated.get((use.region, use.quota.code), 0) if use.account in created else 0)
         if use.need > start:
-            assert requested.get((use.account, use.region, use.quota.code), 0) >= use.need, use
+            assert asked >= use.need, use
 
 
-def test_the_template_lives_in_management_us_east_1_after_the_stacks_own_accounts(stack_run: Run) -> None:
+def test_the_template_lives_in_management_us_east_1_before_the_stacks_own_accounts(stack_run: Run) -> None:
     inventory = Inventory(stack_run)
     [entry] = stack_run.of_type(rules.QUOTA_TEMPLATE)
     [association] = stack_run.of_type("aws:servicequotas/templateAssociation:TemplateAssociation")
@@ -74,9 +89,10 @@ def test_the_template_lives_in_management_us_east_1_after_the_stacks_own_account
         assert (account_of(stack_run, resource), inventory.region(resource)) == ("management", TEMPLATE_REGION)
     accounts = {a.urn for a in stack_run.of_type(rules.ORGANIZATIONS_ACCOUNT)}
     [organization] = stack_run.of_type("aws:organizations/organization:Organization")
-    # The stack's own accounts request for themselves: Service Quotas keeps one open request per quota.
-    assert accounts | {organization.urn} <= set(entry.dependencies)
-    assert accounts | {organization.urn, entry.urn} <= set(association.dependencies)
+    # Associated first, so AWS files the template's requests in every account the stack then creates.
+    assert organization.urn in entry.dependencies and entry.urn in association.dependencies
+    assert not accounts & (set(entry.dependencies) | set(association.dependencies))
+    assert all(association.urn in account.dependencies for account in stack_run.of_type(rules.ORGANIZATIONS_ACCOUNT))
     assert SERVICE_QUOTAS_PRINCIPAL in organization.inputs["awsServiceAccessPrincipals"]
 
 
@@ -91,8 +107,8 @@ def test_the_preview_prints_the_quota_table_and_account_states(stack: str, cache
     for account in MEMBERS:
         assert f"   {account:<10}  {HOME}  VPCs per Region" in table
     assert "Lambda concurrent executions           lambda/L-B99A9384" in table
-    assert "Quota request template, for accounts the organization creates later: Lambda concurrent executions " \
-           f"(lambda/L-B99A9384) 1000 in {HOME}" in table
+    assert "Quota request template, filed by AWS in every account the organization creates: Lambda concurrent " \
+           f"executions (lambda/L-B99A9384) 1000 in {HOME}" in table
     assert " ! " not in table
     states = out[out.index("Account states to set by hand"):out.index("Policy: ")]
     for number, account in enumerate(("dev", "ops"), start=1):
@@ -109,7 +125,7 @@ def test_the_inventory_carries_the_quotas_and_account_states(cached_runs: None, 
     usage = {(row["account"], row["region"], row["quota"]): row for row in document["quotas"]["usage"]}
     row = usage[("dev", HOME, "lambda_concurrent_executions")]
     assert (row["code"], row["basis"], row["quota_value"], row["default"], row["exceeded"]) == \
-        ("lambda/L-B99A9384", "requested", 1000, 1000, False)
+        ("lambda/L-B99A9384", "template", 1000, 1000, False)
     assert row["source"] == LAMBDA.source
     assert usage[("management", "us-east-1", "organization_accounts")]["need"] == 5
     assert document["quotas"]["template"] == [{"quota": "lambda_concurrent_executions",

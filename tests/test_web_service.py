@@ -71,6 +71,7 @@ def test_every_option_setting(stack_run: Run, account: str) -> None:
     settings = _settings(view.one(ENVIRONMENT, account))
     profile = view.one(INSTANCE_PROFILE, account)
     trigger = spec.scaling.trigger
+    prod = stack_run.stack == "prod"  # production keeps Beanstalk's own log groups; the sandbox lets them go
     expected_literals = {
         ("aws:ec2:vpc", "ELBScheme"): "public",
         ("aws:ec2:vpc", "AssociatePublicIpAddress"): "false",
@@ -114,10 +115,10 @@ def test_every_option_setting(stack_run: Run, account: str) -> None:
         ("aws:elasticbeanstalk:managedactions:platformupdate", "UpdateLevel"): spec.managed_updates.update_level,
         ("aws:elasticbeanstalk:managedactions:platformupdate", "InstanceRefreshEnabled"): "true",
         ("aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs"): "true",
-        ("aws:elasticbeanstalk:cloudwatch:logs", "DeleteOnTerminate"): "false",
+        ("aws:elasticbeanstalk:cloudwatch:logs", "DeleteOnTerminate"): "false" if prod else "true",
         ("aws:elasticbeanstalk:cloudwatch:logs", "RetentionInDays"): str(spec.log_retention_days),
         ("aws:elasticbeanstalk:cloudwatch:logs:health", "HealthStreamingEnabled"): "true",
-        ("aws:elasticbeanstalk:cloudwatch:logs:health", "DeleteOnTerminate"): "false",
+        ("aws:elasticbeanstalk:cloudwatch:logs:health", "DeleteOnTerminate"): "false" if prod else "true",
         ("aws:elasticbeanstalk:cloudwatch:logs:health", "RetentionInDays"): str(spec.log_retention_days),
     }
     references = {("aws:ec2:vpc", "VPCId"), ("aws:ec2:vpc", "Subnets"), ("aws:ec2:vpc", "ELBSubnets"),

@@ -49,12 +49,15 @@ SANDBOX_REORGANIZED = Variant(
     },
 )
 
-# The sandbox with less switched on: no Slack (and no tokens), dev's web service and search domain off.
+ALERT_ADDRESSES = ["oncall@shop.example", "platform@shop.example"]
+
+# The sandbox with less switched on: no Slack (and no tokens: alerts by e-mail), dev's web service and search off.
 SANDBOX_SWITCHED_OFF = Variant(
     "dev",
     patch={"landing-zone:slack_bot_token": None, "landing-zone:slack_provider_token": None},
     sets={
-        "landing-zone:monitoring.slack": {"enabled": False},  # test_monitoring_wiring: no Slack side
+        "landing-zone:monitoring.slack": {"enabled": False},  # test_monitoring_wiring: no Slack side, e-mail instead
+        "landing-zone:monitoring.email": {"addresses": ALERT_ADDRESSES},
         "landing-zone:services.dev.web.enabled": False,  # test_monitoring_wiring: no alarms for what is off
         "landing-zone:data.dev.search.enabled": False,
     },

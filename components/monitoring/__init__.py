@@ -12,12 +12,13 @@ from components.monitoring.notifier import SlackNotifier
 from components.monitoring.notifier_secrets import NotifierSecrets
 from components.monitoring.observability import ObservabilityLink, ObservabilitySink
 from components.monitoring.slack_channels import SlackChannels
-from components.monitoring.subscriptions import AlertSubscriptions
+from components.monitoring.subscriptions import AlertSubscriptions, EmailSubscriptions
 
 __all__ = [
     "AlertSubscriptions",
     "Dashboard",
     "DatadogIntegration",
+    "EmailSubscriptions",
     "Monitor",
     "NotifierSecrets",
     "ObservabilityLink",

@@ -1,6 +1,9 @@
-"""An account's alert topics subscribed to its environment's Slack notifier; the subscriptions live with the topics."""
+"""Who an account's alert topics reach: its environment's Slack notifier, and people by e-mail; the subscriptions live
+with the topics."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -21,3 +24,21 @@ class AlertSubscriptions(pulumi.ComponentResource):
             for severity, topic in topics.topics.items()
         }
         self.register_outputs({"subscriptions": {severity: sub.arn for severity, sub in self.subscriptions.items()}})
+
+
+class EmailSubscriptions(pulumi.ComponentResource):
+    """E-mail subscriptions of `addresses` to the account's alert topics of `severities`.
+
+    SNS sends each address a confirmation link; the subscription delivers only once it is followed (SNS developer
+    guide, 'Email notifications'), so a new address receives nothing until its owner confirms.
+    """
+
+    def __init__(self, name: str, topics: AlertTopics, *, addresses: Sequence[str], severities: Sequence[str],
+                 opts: pulumi.ResourceOptions | None = None):
+        super().__init__("landing-zone:monitoring:EmailSubscriptions", name, None, opts)
+        self.subscriptions = [
+            aws.sns.TopicSubscription(f"{name}-{severity}-{index}", topic=topics.topics[severity].arn, protocol="email",
+                                      endpoint=address, opts=pulumi.ResourceOptions(parent=self))
+            for severity in severities for index, address in enumerate(addresses)
+        ]
+        self.register_outputs({})

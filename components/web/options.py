@@ -145,15 +145,19 @@ def health_and_updates(spec: WebConfig) -> list[Option]:
     ]
 
 
-def logs(spec: WebConfig) -> list[Option]:
-    """Instance and health logs streamed to CloudWatch, kept after the environment is gone."""
+def logs(spec: WebConfig, keep: bool) -> list[Option]:
+    """Instance and health logs streamed to CloudWatch; `keep` keeps them after the environment is gone (production).
+
+    Beanstalk creates these log groups itself, outside the program: in the sandbox they go with the environment,
+    so a destroyed and rebuilt sandbox leaves none behind."""
     instance_logs, health_logs = "aws:elasticbeanstalk:cloudwatch:logs", "aws:elasticbeanstalk:cloudwatch:logs:health"
+    delete = "false" if keep else "true"
     return [
         (instance_logs, "StreamLogs", "true"),
-        (instance_logs, "DeleteOnTerminate", "false"),
+        (instance_logs, "DeleteOnTerminate", delete),
         (instance_logs, "RetentionInDays", str(spec.log_retention_days)),
         (health_logs, "HealthStreamingEnabled", "true"),
-        (health_logs, "DeleteOnTerminate", "false"),
+        (health_logs, "DeleteOnTerminate", delete),
         (health_logs, "RetentionInDays", str(spec.log_retention_days)),
     ]
 
@@ -163,7 +167,8 @@ def variables(values: Mapping[str, pulumi.Input[str]]) -> list[Option]:
     return [(APP_ENVIRONMENT, name, value) for name, value in sorted(values.items())]
 
 
-def option_settings(spec: WebConfig, placement: Placement, environment: Mapping[str, pulumi.Input[str]]) -> list[Option]:
+def option_settings(spec: WebConfig, placement: Placement, environment: Mapping[str, pulumi.Input[str]], *,
+                    keep_logs: bool) -> list[Option]:
     return [
         *network(placement),
         *instances(spec, placement),
@@ -171,6 +176,6 @@ def option_settings(spec: WebConfig, placement: Placement, environment: Mapping[
         *load_balancer(spec, placement),
         *deployments(spec),
         *health_and_updates(spec),
-        *logs(spec),
+        *logs(spec, keep_logs),
         *variables(environment),
     ]

@@ -31,7 +31,8 @@ class WebService(pulumi.ComponentResource):
                  vpc_id: pulumi.Input[str], instance_subnet_ids: Sequence[pulumi.Input[str]],
                  load_balancer_subnet_ids: Sequence[pulumi.Input[str]], instance_group: SecurityGroup,
                  load_balancer_group: SecurityGroup, open_proxy_port: bool, app_statements: Sequence[Statement],
-                 environment: Mapping[str, pulumi.Input[str]], opts: pulumi.ResourceOptions | None = None):
+                 environment: Mapping[str, pulumi.Input[str]], production: bool,
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:web:WebService", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.application_name = aws_name(org, account, "web", kind="beanstalk-application")
@@ -86,7 +87,8 @@ class WebService(pulumi.ComponentResource):
             solution_stack_name=spec.solution_stack,
             version=version_label,  # none: Beanstalk starts the platform's sample application
             settings=[aws.elasticbeanstalk.EnvironmentSettingArgs(namespace=namespace, name=option, value=value)
-                      for namespace, option, value in option_settings(spec, placement, environment)],
+                      for namespace, option, value in option_settings(spec, placement, environment,
+                                                                                keep_logs=production)],
             # Managed platform updates move the environment to newer platform versions: the configured stack is
             # what a new environment starts on, and AWS owns the version after that.
             opts=pulumi.ResourceOptions(parent=self, depends_on=ready,
