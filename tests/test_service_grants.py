@@ -1,0 +1,184 @@
+"""Every customer managed key lets in the AWS services that encrypt with it on the program's behalf.
+
+A service that writes to an encrypted topic, queue, log group or bucket calls KMS as itself, so the key's policy must
+allow that service principal; IAM roles do not help. Without it the deploy looks fine and every alarm, event or log
+record is dropped (AccessDenied inside the service, no error anywhere the program sees). Facts:
+- SNS developer guide, "Configure AWS KMS permissions" / "Enable compatibility between event sources from AWS
+  services and encrypted topics": the publishing service (CloudWatch, EventBridge, Backup, SES ...) needs
+  kms:GenerateDataKey* and kms:Decrypt.
+- SQS developer guide, "Key management": a service sending to an SSE-KMS queue (EventBridge, SNS) needs the same.
+- CloudWatch Logs user guide, "Encrypt log data in CloudWatch Logs using AWS KMS": the key policy allows
+  `logs.<region>.amazonaws.com` kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe*.
+- S3 user guide, "Enabling Amazon S3 server access logging" and CloudTrail/Config delivery pages: a service principal
+  writing SSE-KMS objects needs kms:GenerateDataKey on the bucket's key.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from preview.inventory import Inventory
+from preview.mocks import Registration
+from preview.run import Run
+
+KEY = "aws:kms/key:Key"
+TOPIC, QUEUE = "aws:sns/topic:Topic", "aws:sqs/queue:Queue"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+TOPIC_POLICY, QUEUE_POLICY = "aws:sns/topicPolicy:TopicPolicy", "aws:sqs/queuePolicy:QueuePolicy"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+SEND = ("kms:GenerateDataKey", "kms:Decrypt")
+LOGS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey", "kms:DescribeKey")
+
+
+@dataclass(frozen=True)
+class Need:
+    """`service` must be allowed `actions` by the key `key_arn`, because it writes to `resource` (a name)."""
+
+    resource: str
+    key_arn: str
+    service: str
+    actions: Sequence[str]
+
+
+def _listed(value: Any) -> list[Any]:
+    return [value] if isinstance(value, str | Mapping) else list(value or [])
+
+
+def statements(policy: str | Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    document = json.loads(policy) if isinstance(policy, str) else policy
+    return _listed(document.get("Statement"))
+
+
+def _services(statement: Mapping[str, Any]) -> list[str]:
+    principal = statement.get("Principal")
+    return [str(s) for s in _listed(principal.get("Service"))] if isinstance(principal, Mapping) else []
+
+
+def _matches(action: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(action.lower(), str(p).lower()) for p in patterns)
+
+
+def services_allowed(policy: str | Mapping[str, Any], action: str) -> set[str]:
+    """The service principals `policy` allows `action`."""
+    return {service for s in statements(policy) if s.get("Effect") == "Allow" and _matches(action, _listed(s.get("Action")))
+            for service in _services(s)}
+
+
+def _customer_key(run: Run, reference: Any) -> str | None:
+    """The ARN of the customer managed key the program registered that `reference` (an ARN or a key id) names."""
+    text = str(reference or "")
+    for key in run.of_type(KEY):
+        if text and text in (key.outputs.get("arn"), key.outputs.get("keyId"), key.id):
+            return str(key.outputs.get("arn"))
+    return None
+
+
+def needs(run: Run) -> Iterator[Need]:
+    """What each service writing to an encrypted resource needs of the resource's key."""
+    inventory = Inventory(run)
+    arn_of = {r.urn: str(r.outputs.get("arn")) for r in run.registrations if r.custom and r.outputs.get("arn")}
+    for topic in run.of_type(TOPIC):
+        key = _customer_key(run, topic.inputs.get("kmsMasterKeyId"))
+        if key is None:
+            continue
+        arn = arn_of[topic.urn]
+        writers = {"cloudwatch.amazonaws.com" for a in run.of_type(ALARM)
+                   if arn in [*_listed(a.inputs.get("alarmActions")), *_listed(a.inputs.get("okActions")),
+                              *_listed(a.inputs.get("insufficientDataActions"))]}
+        writers |= {"events.amazonaws.com" for t in run.of_type(EVENT_TARGET) if t.inputs.get("arn") == arn}
+        for policy in run.of_type(TOPIC_POLICY):
+            if policy.inputs.get("arn") == arn:
+                writers |= services_allowed(policy.inputs["policy"], "sns:Publish")
+        yield from (Need(topic.name, key, service, SEND) for service in sorted(writers))
+    for queue in run.of_type(QUEUE):
+        key = _customer_key(run, queue.inputs.get("kmsMasterKeyId"))
+        if key is None:
+            continue
+        arn = arn_of[queue.urn]
+        writers = {"events.amazonaws.com" for t in run.of_type(EVENT_TARGET)
+                   if arn in (t.inputs.get("arn"), (t.inputs.get("deadLetterConfig") or {}).get("arn"))}
+        for policy in run.of_type(QUEUE_POLICY):
+            if queue.urn in policy.property_dependencies.get("queueUrl", ()):
+                writers |= services_allowed(policy.inputs["policy"], "sqs:SendMessage")
+        yield from (Need(queue.name, key, service, SEND) for service in sorted(writers))
+    for group in run.of_type(LOG_GROUP):
+        key = _customer_key(run, group.inputs.get("kmsKeyId"))
+        if key is not None:
+            yield Need(group.name, key, f"logs.{inventory.region(group)}.amazonaws.com", LOGS)
+    for encryption in run.of_type(BUCKET_ENCRYPTION):
+        rules = _listed(encryption.inputs.get("rules"))
+        keys = [_customer_key(run, (r.get("applyServerSideEncryptionByDefault") or {}).get("kmsMasterKeyId"))
+                for r in rules]
+        key = next((k for k in keys if k), None)
+        if key is None:
+            continue
+        bucket = encryption.inputs.get("bucket")
+        for policy in run.of_type(BUCKET_POLICY):
+            if policy.inputs.get("bucket") == bucket:
+                yield from (Need(str(bucket), key, service, ("kms:GenerateDataKey",))
+                            for service in sorted(services_allowed(policy.inputs["policy"], "s3:PutObject")))
+
+
+def missing(run: Run) -> list[str]:
+    policies = {str(k.outputs.get("arn")): k.inputs.get("policy") for k in run.of_type(KEY)}
+    problems = []
+    for need in needs(run):
+        policy = policies.get(need.key_arn)
+        for action in need.actions:
+            if not policy or need.service not in services_allowed(policy, action):
+                problems.append(f"{need.resource}: its key does not allow {need.service} {action}")
+    return problems
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_key_lets_in_the_services_that_write_with_it(stack: str, runs: dict[str, Run]) -> None:
+    found = list(needs(runs[stack]))
+    # The check is not empty: alarms and events into every encrypted alert topic, logs into every encrypted group.
+    assert {n.service for n in found} >= {"cloudwatch.amazonaws.com", "events.amazonaws.com",
+                                          "logs.ap-northeast-2.amazonaws.com"}
+    assert len({n.resource for n in found if n.service == "cloudwatch.amazonaws.com"}) >= 3 * 5  # severities x accounts
+    assert missing(runs[stack]) == []
+
+
+def _without_service(run: Run, key_name: str, service: str) -> Run:
+    """`run` with the key `key_name`'s statements for `service` removed."""
+    registrations: list[Registration] = []
+    for registration in run.registrations:
+        kept = registration
+        if registration.type == KEY and registration.name == key_name:
+            document = json.loads(registration.inputs["policy"])
+            kept_statements = []
+            for statement in statements(document):
+                others = [s for s in _services(statement) if s != service]
+                if others or not _services(statement):
+                    kept_statements.append({**statement, "Principal": {"Service": others}} if others else statement)
+            document["Statement"] = kept_statements
+            kept = Registration(**{**registration.__dict__,
+                                   "inputs": {**registration.inputs, "policy": json.dumps(document)}})
+        registrations.append(kept)
+    return Run(run.project, run.stack, registrations, run.outputs, {})
+
+
+def test_a_key_that_shuts_out_a_writing_service_is_found(dev: Run) -> None:
+    """The dev account's alerts key without CloudWatch among its principals: every alarm to its topics would be
+    dropped, and the check names each topic and action."""
+    found = missing(_without_service(dev, "dev-alerts-key", "cloudwatch.amazonaws.com"))
+    topics = {t.name for t in dev.of_type(TOPIC) if t.name.startswith("dev-alerts-")}
+    assert len(topics) == 3
+    assert sorted(found) == sorted(f"{topic}: its key does not allow cloudwatch.amazonaws.com {action}"
+                                   for topic in topics for action in SEND)
+
+
+def test_a_log_group_key_without_the_logs_service_is_found(dev: Run) -> None:
+    key = next(k for k in dev.of_type(KEY) if k.name == "dev-vpc-flow-logs-key")
+    found = missing(_without_service(dev, key.name, "logs.ap-northeast-2.amazonaws.com"))
+    assert found and all("logs.ap-northeast-2.amazonaws.com" in p for p in found)
