@@ -88,18 +88,18 @@ def needs(run: Run) -> Iterator[Need]:
             yield Need(flow_log.name, role, f"logs:{action}", f"{group}:log-stream:eni-1")
         yield Need(flow_log.name, role, "logs:DescribeLogGroups", "*")
     for trail in run.of_type(TRAIL):
-        if role := trail.inputs.get("cloudWatchLogsRoleArn"):
+        if trail_role := trail.inputs.get("cloudWatchLogsRoleArn"):
             group = str(trail.inputs.get("cloudWatchLogsGroupArn")).removesuffix(":*")
             for action in ("CreateLogStream", "PutLogEvents"):
-                yield Need(trail.name, str(role), f"logs:{action}", f"{group}:log-stream:o-1_111111111111_CloudTrail")
+                yield Need(trail.name, str(trail_role), f"logs:{action}", f"{group}:log-stream:o-1_111111111111_CloudTrail")
     for instance in run.of_type(CLUSTER_INSTANCE):
-        if role := instance.inputs.get("monitoringRoleArn"):
-            account = str(role).split(":")[4]
+        if monitoring_role := instance.inputs.get("monitoringRoleArn"):
+            account = str(monitoring_role).split(":")[4]
             groups = f"arn:aws:logs:{inventory.region(instance)}:{account}:log-group:RDSOSMetrics"
             for action in ("CreateLogGroup", "PutRetentionPolicy"):
-                yield Need(instance.name, str(role), f"logs:{action}", groups)
+                yield Need(instance.name, str(monitoring_role), f"logs:{action}", groups)
             for action in ("CreateLogStream", "PutLogEvents", "DescribeLogStreams", "GetLogEvents"):
-                yield Need(instance.name, str(role), f"logs:{action}", f"{groups}:log-stream:db-1")
+                yield Need(instance.name, str(monitoring_role), f"logs:{action}", f"{groups}:log-stream:db-1")
     for target in run.of_type(EVENT_TARGET):
         arn = str(target.inputs.get("arn") or "")
         if target.inputs.get("roleArn") and ":event-bus/" in arn:
