@@ -11,7 +11,7 @@ quota request template for the accounts it creates later.
 A request is a value in the account's home region (a global quota: the region it lives in). Unless config says
 otherwise every member account asks for Lambda's documented 1,000 concurrent executions, because a new account
 starts far below it, and the template asks the same for accounts created later. The quotas, their codes and
-defaults are policy.rules.QUOTAS, the one table the policy rule, the preview and these models share.
+defaults are aws_facts.quotas.QUOTAS, the one table the policy rule, the preview and these models share.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, WithJsonSchema
 
+from aws_facts.quotas import QUOTAS, QUOTAS_BY_KEY, Quota
 from config.base import AccountName, Model
 from config.checks import Sections, check
 from config.errors import Problem
 from config.organization import AccountConfig, OrganizationConfig
-from policy.rules import QUOTAS, QUOTAS_BY_KEY, Quota
 
 MANAGEMENT = "management"
 # Service Quotas applies the template only with trusted access in the organization (AssociateServiceQuotaTemplate
@@ -51,7 +51,7 @@ QuotaName = Annotated[
     str,
     AfterValidator(_requestable),
     WithJsonSchema({"type": "string", "enum": list(REQUESTABLE),
-                    "description": "A service quota by its name here (policy.rules.QUOTAS)."}),
+                    "description": "A service quota by its name here (aws_facts.quotas.QUOTAS)."}),
 ]
 QuotaValue = Annotated[int, Field(ge=1, le=10_000_000_000, description="The value to request.")]
 

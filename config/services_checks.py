@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from aws_facts.secret_text import looks_like_secret
 from components.email import templates as email_templates  # data only: the templates the program deploys
 from config.checks import Sections, check
 from config.errors import Problem
 from config.services import ServicesConfig
 from config.switches import switched_on
-from policy.rules import looks_like_secret
 
 MANAGEMENT = "management"
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ Each control gets a status:
 - not_applicable: the program creates nothing the control evaluates.
 - runtime: only live AWS can tell (root credentials, credential age, pending updates).
 
-Importing this module registers the evaluations and the rule `security-hub-controls` with rules.py.
+Importing this module registers the evaluations and the rule `security-hub-controls` with the rules (rules/).
 """
 
 from __future__ import annotations

@@ -406,7 +406,7 @@ def function_not_public(estate: Estate) -> Iterator[Finding]:
 
 @evaluates("Lambda.2")
 def function_runtime_supported(estate: Estate) -> Iterator[Finding]:
-    """Lambda.2: the function runs on a runtime AWS supports (rules.py's list)."""
+    """Lambda.2: the function runs on a runtime AWS supports (rules/services.py's list)."""
     zipped = [f for f in estate.of(rules.LAMBDA_FUNCTION) if f.inputs.get("packageType", "Zip") == "Zip"]
     yield from each(zipped, lambda f: f.inputs.get("runtime") in rules.SUPPORTED_LAMBDA_RUNTIMES,
                     "function {name} runs on a supported runtime", "function {name} runs on an unsupported runtime")

@@ -1,7 +1,7 @@
 """Storage and audit-log controls: S3 buckets, the trail's own settings, backup vaults and KMS keys.
 
 Bucket settings are separate resources (public access block, policy, logging, lifecycle, ...) that name their
-bucket; rules.py's `_bucket_settings` finds them. AWS Config rules as in the Security Hub user guide
+bucket; rules/storage.py's `_bucket_settings` finds them. AWS Config rules as in the Security Hub user guide
 (s3-controls.html, cloudtrail-controls.html, backup-controls.html, kms-controls.html).
 """
 
@@ -60,14 +60,14 @@ def settings_of(estate: Estate, setting_type: str) -> dict[str, list[rules.Resou
 @evaluates("S3.2", "S3.3", "S3.8")
 def bucket_public_access_blocked(estate: Estate) -> Iterator[Finding]:
     """S3.2 (public read), S3.3 (public write), S3.8 (bucket-level block): a public access block with all four flags
-    on means neither ACLs nor policies can make the bucket public (rules.py: s3-bucket-blocks-public-access)."""
+    on means neither ACLs nor policies can make the bucket public (rules/storage.py: s3-bucket-blocks-public-access)."""
     yield from from_stack_rule(rules.s3_bucket_blocks_public_access, buckets(estate), estate,
                                "bucket {name} blocks every public ACL and policy")
 
 
 @evaluates("S3.5")
 def bucket_requires_tls(estate: Estate) -> Iterator[Finding]:
-    """S3.5: the bucket policy denies requests without TLS (rules.py: s3-bucket-enforces-tls)."""
+    """S3.5: the bucket policy denies requests without TLS (rules/storage.py: s3-bucket-enforces-tls)."""
     yield from from_stack_rule(rules.s3_bucket_enforces_tls, buckets(estate), estate,
                                "bucket {name} refuses plain HTTP")
 
@@ -208,7 +208,7 @@ def trail_bucket_access_logging(estate: Estate) -> Iterator[Finding]:
 
 @evaluates("Backup.1")
 def recovery_points_encrypted(estate: Estate) -> Iterator[Finding]:
-    """Backup.1: recovery points are encrypted; every vault encrypts them with a customer key (rules.py:
+    """Backup.1: recovery points are encrypted; every vault encrypts them with a customer key (rules/data.py:
     backup-vault-encrypted)."""
     yield from from_resource_rule(rules.backup_vault_encrypted, estate.of(rules.BACKUP_VAULT),
                                   "vault {name} encrypts recovery points with its KMS key")
@@ -216,13 +216,13 @@ def recovery_points_encrypted(estate: Estate) -> Iterator[Finding]:
 
 @evaluates("KMS.4")
 def key_rotation(estate: Estate) -> Iterator[Finding]:
-    """KMS.4: symmetric customer keys rotate (rules.py: kms-key-rotation)."""
+    """KMS.4: symmetric customer keys rotate (rules/storage.py: kms-key-rotation)."""
     yield from from_resource_rule(rules.kms_key_rotation, estate.of(rules.KMS_KEY), "key {name} rotates yearly")
 
 
 def public_key_statements(policy: Any) -> list[str]:
     """Sids of key policy statements that let anyone use the key: Principal * with no organization, account or
-    caller-account condition (rules.py's public_statements, plus kms:CallerAccount, which binds to one account)."""
+    caller-account condition (rules/monitoring.py's public_statements, plus kms:CallerAccount, which binds to one account)."""
     found = []
     for index, statement in enumerate(rules.policy_statements(policy)):
         if statement.get("Effect") != "Allow" or not rules._is_everyone(statement.get("Principal")):

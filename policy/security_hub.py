@@ -5,7 +5,7 @@ The catalog is security_hub_controls.json beside this module (its sources are na
 standards the program can enable, with its title, standards, CIS number and the AWS Config resource types it
 evaluates. An evaluation is a plain function over an `Estate` that yields one `Finding` per thing the control looks
 at (a resource, or an account in a region); a control only live AWS can decide is listed in `RUNTIME` with the
-reason. Like rules.py, this module imports nothing from the program, so the CrossGuard pack can load it.
+reason. Like the rules package, this module imports nothing from the program, so the CrossGuard pack can load it.
 """
 
 from __future__ import annotations
@@ -252,7 +252,7 @@ def each(resources: Iterable[rules.Resource], ok: Callable[[rules.Resource], boo
 
 def from_stack_rule(check: Callable[[Sequence[rules.Resource]], Iterable[tuple[str, str]]],
                     subjects: Iterable[rules.Resource], estate: Estate, passed: str) -> Iterator[Finding]:
-    """A stack rule of rules.py as findings: its violations fail, every other subject passes with `passed`."""
+    """A stack rule (rules/) as findings: its violations fail, every other subject passes with `passed`."""
     failures: dict[str, str] = {}
     for urn, message in check(estate.resources):
         failures.setdefault(urn, message)
@@ -265,7 +265,7 @@ def from_stack_rule(check: Callable[[Sequence[rules.Resource]], Iterable[tuple[s
 
 def from_resource_rule(check: Callable[[rules.Resource], Iterable[str]], subjects: Iterable[rules.Resource],
                        passed: str) -> Iterator[Finding]:
-    """A resource rule of rules.py as findings over `subjects`."""
+    """A resource rule (rules/) as findings over `subjects`."""
     for subject in subjects:
         messages = list(check(subject))
         yield Finding(subject.urn, not messages, "; ".join(messages) or passed.format(name=label(subject)))
