@@ -1,31 +1,30 @@
 """Security Hub CSPM controls as the registered resources decide them: the catalog, the evaluation registry, and the
 view of the resources that evaluations read.
 
-The catalog is security_hub_controls.json beside this module (its sources are named in it): every control of the
-standards the program can enable, with its title, standards, CIS number and the AWS Config resource types it
-evaluates. An evaluation is a plain function over an `Estate` that yields one `Finding` per thing the control looks
-at (a resource, or an account in a region); a control only live AWS can decide is listed in `RUNTIME` with the
-reason. Like the rules package, this module imports nothing from the program, so the CrossGuard pack can load it.
+The catalog is aws_facts/security_hub_controls.json (aws_facts/security_hub_catalogue.py reads it; its sources are
+named in it): every control of the standards the program can enable, with its title, standards, CIS number and the
+AWS Config resource types it evaluates. An evaluation is a plain function over an `Estate` that yields one `Finding`
+per thing the control looks at (a resource, or an account in a region); a control only live AWS can decide is listed
+in `RUNTIME` with the reason. Like the rules package, this module imports nothing from the program, so the
+CrossGuard pack can load it.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
+
+from aws_facts.accounts import MANAGEMENT
+from aws_facts.security_hub_catalogue import Control, Standard, catalog
 
 if __package__:  # imported as policy.security_hub by the preview and the tests
     from . import rules
 else:  # the CrossGuard pack imports its modules from the pack directory
     import rules  # type: ignore[no-redef]
 
-CATALOG = Path(__file__).with_name("security_hub_controls.json")
 ACCOUNT = "AWS::::Account"
-MANAGEMENT = "management"
 ORGANIZATION = "aws:organizations/organization:Organization"
 MEMBER_ACCOUNT = "aws:organizations/account:Account"
 HUB_POLICY = "aws:securityhub/configurationPolicy:ConfigurationPolicy"
@@ -68,51 +67,6 @@ PULUMI_TYPES: Mapping[str, tuple[str, ...]] = {
     "AWS::SQS::Queue": ("aws:sqs/queue:Queue",),
     "AWS::SecretsManager::Secret": ("aws:secretsmanager/secret:Secret",),
 }
-
-
-@dataclass(frozen=True)
-class Standard:
-    id: str  # e.g. cis-aws-foundations-benchmark/v/5.0.0, the tail of the standard's ARN
-    name: str
-
-    def arn(self, region: str) -> str:
-        """The standard's ARN as Security Hub's EnableStandards and configuration policies take it."""
-        return f"arn:aws:securityhub:{region}::standards/{self.id}"
-
-
-@dataclass(frozen=True)
-class Control:
-    id: str  # Security Hub's control id, e.g. EC2.21
-    title: str
-    standards: tuple[str, ...]  # Standard ids
-    resource_types: tuple[str, ...]  # AWS Config types; AWS::::Account for account-level controls
-    requirements: Mapping[str, str]  # standard id -> the standard's own number (CIS recommendations)
-
-
-@dataclass(frozen=True)
-class Catalog:
-    standards: tuple[Standard, ...]
-    controls: tuple[Control, ...]
-
-    def control(self, control_id: str) -> Control:
-        for control in self.controls:
-            if control.id == control_id:
-                return control
-        raise KeyError(control_id)
-
-    def standard_of_arn(self, arn: str) -> Standard | None:
-        return next((s for s in self.standards if str(arn).endswith(f":standards/{s.id}")), None)
-
-
-@functools.cache
-def catalog() -> Catalog:
-    """The controls of security_hub_controls.json."""
-    data = json.loads(CATALOG.read_text())
-    return Catalog(
-        standards=tuple(Standard(s["id"], s["name"]) for s in data["standards"]),
-        controls=tuple(Control(c["id"], c["title"], tuple(c["standards"]), tuple(c["resourceTypes"]),
-                               dict(c.get("requirements", {}))) for c in data["controls"]),
-    )
 
 
 @dataclass(frozen=True)
