@@ -25,33 +25,28 @@ else:  # the CrossGuard pack imports its modules from the pack directory
     import rules  # type: ignore[no-redef]
 
 ACCOUNT = "AWS::::Account"
-ORGANIZATION = "aws:organizations/organization:Organization"
-MEMBER_ACCOUNT = "aws:organizations/account:Account"
-HUB_POLICY = "aws:securityhub/configurationPolicy:ConfigurationPolicy"
-HUB_AGGREGATOR = "aws:securityhub/findingAggregator:FindingAggregator"
-BEANSTALK_ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
 
 # AWS Config resource type -> the pulumi-aws types that create one. Elastic Beanstalk creates the load balancer,
 # Auto Scaling group, launch template, instances and their volumes of every environment, so the environment stands
 # for them (its option settings decide what Security Hub sees).
 PULUMI_TYPES: Mapping[str, tuple[str, ...]] = {
-    "AWS::AutoScaling::AutoScalingGroup": (BEANSTALK_ENVIRONMENT, "aws:autoscaling/group:Group"),
+    "AWS::AutoScaling::AutoScalingGroup": (rules.BEANSTALK_ENVIRONMENT, "aws:autoscaling/group:Group"),
     "AWS::Backup::BackupVault": ("aws:backup/vault:Vault",),
     "AWS::Backup::RecoveryPoint": ("aws:backup/vault:Vault",),
     "AWS::CloudTrail::Trail": ("aws:cloudtrail/trail:Trail",),
     "AWS::DynamoDB::Table": ("aws:dynamodb/table:Table",),
     "AWS::EC2::EIP": ("aws:ec2/eip:Eip",),
-    "AWS::EC2::Instance": (BEANSTALK_ENVIRONMENT,),
-    "AWS::EC2::LaunchTemplate": (BEANSTALK_ENVIRONMENT,),
+    "AWS::EC2::Instance": (rules.BEANSTALK_ENVIRONMENT,),
+    "AWS::EC2::LaunchTemplate": (rules.BEANSTALK_ENVIRONMENT,),
     "AWS::EC2::NetworkAcl": ("aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"),
     "AWS::EC2::SecurityGroup": ("aws:ec2/securityGroup:SecurityGroup",
                                 "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"),
     "AWS::EC2::Subnet": ("aws:ec2/subnet:Subnet", "aws:ec2/defaultSubnet:DefaultSubnet"),
     "AWS::EC2::TransitGateway": ("aws:ec2transitgateway/transitGateway:TransitGateway",),
     "AWS::EC2::VPC": ("aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc"),
-    "AWS::EC2::Volume": (BEANSTALK_ENVIRONMENT,),
-    "AWS::ElasticBeanstalk::Environment": (BEANSTALK_ENVIRONMENT,),
-    "AWS::ElasticLoadBalancingV2::LoadBalancer": (BEANSTALK_ENVIRONMENT, "aws:lb/loadBalancer:LoadBalancer"),
+    "AWS::EC2::Volume": (rules.BEANSTALK_ENVIRONMENT,),
+    "AWS::ElasticBeanstalk::Environment": (rules.BEANSTALK_ENVIRONMENT,),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": (rules.BEANSTALK_ENVIRONMENT, "aws:lb/loadBalancer:LoadBalancer"),
     "AWS::IAM::Group": ("aws:iam/group:Group",),
     "AWS::IAM::Policy": ("aws:iam/policy:Policy",),
     "AWS::IAM::Role": ("aws:iam/role:Role",),
@@ -108,15 +103,15 @@ class Estate:
     @cached_property
     def accounts(self) -> dict[str, rules.Resource]:
         """Account name -> the resource that stands for it: the organization for management, else its Account."""
-        found = {r.name: r for r in self.of(MEMBER_ACCOUNT)}
-        for organization in self.of(ORGANIZATION)[:1]:
+        found = {r.name: r for r in self.of(rules.ORGANIZATIONS_ACCOUNT)}
+        for organization in self.of(rules.ORGANIZATION)[:1]:
             found[MANAGEMENT] = organization
         return found
 
     @cached_property
     def home_region(self) -> str:
         """Where Security Hub's configuration policy lives (the aggregation region)."""
-        for resource in self.of(HUB_POLICY, ORGANIZATION):
+        for resource in self.of(rules.HUB_POLICY, rules.ORGANIZATION):
             region = resource.inputs.get("region") or (resource.provider_inputs or {}).get("region")
             if region:
                 return str(region)
@@ -125,7 +120,7 @@ class Estate:
     @cached_property
     def regions(self) -> list[str]:
         """Every region Security Hub runs in: the home region and the aggregator's linked regions."""
-        linked = [str(r) for aggregator in self.of(HUB_AGGREGATOR)
+        linked = [str(r) for aggregator in self.of(rules.HUB_AGGREGATOR)
                   for r in rules._as_list(aggregator.inputs.get("specifiedRegions"))]
         return sorted({self.home_region, *linked} - {""})
 
@@ -155,7 +150,7 @@ class Estate:
     @cached_property
     def hub_policy(self) -> Mapping[str, Any]:
         """The Security Hub configuration policy's body (empty when the program enables none)."""
-        for policy in self.of(HUB_POLICY):
+        for policy in self.of(rules.HUB_POLICY):
             return rules.decode(policy.inputs.get("configurationPolicy")) or {}
         return {}
 

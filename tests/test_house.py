@@ -79,3 +79,14 @@ def test_management_is_named_once() -> None:
                for line, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
                if re.match(r"MANAGEMENT\s*=", text)]
     assert defined == ["aws_facts/accounts.py:4"]
+
+
+def test_policy_defines_each_resource_type_once() -> None:
+    """Type tokens live in policy/rules/resource_types.py, one name each; everything else reads them as rules.<NAME>."""
+    token = re.compile(r'^(_?[A-Z][A-Z0-9_]*)\s*=\s*"(aws:[a-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+)"', re.MULTILINE)
+    found = [(path.relative_to(ROOT).as_posix(), name, value)
+             for path in sorted((ROOT / "policy").rglob("*.py")) if not {".venv", "aws_facts"} & set(path.parts)
+             for name, value in token.findall(path.read_text(encoding="utf-8"))]
+    assert [f"{path}: {name}" for path, name, _ in found if path != "policy/rules/resource_types.py"] == []
+    values = [value for _, _, value in found]
+    assert sorted(value for value in set(values) if values.count(value) > 1) == []
