@@ -14,6 +14,7 @@ VPC_LIMITS = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits
 LAMBDA_LIMITS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
 KMS_LIMITS = "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"
 
+
 @dataclass(frozen=True)
 class Quota:
     """One AWS service quota a landing zone meets first.

@@ -1,5 +1,4 @@
-"""Alerts reach someone: every alert topic has a subscriber.
-"""
+"""Alerts reach someone: every alert topic has a subscriber."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Audit evidence: database statements, object-level records of primary data, uploads left behind.
-"""
+"""Audit evidence: database statements, object-level records of primary data, uploads left behind."""
 
 from __future__ import annotations
 

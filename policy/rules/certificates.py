@@ -1,5 +1,4 @@
-"""Certificates: a load balancer uses one of its own account and region.
-"""
+"""Certificates: a load balancer uses one of its own account and region."""
 
 from __future__ import annotations
 

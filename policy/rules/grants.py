@@ -1,5 +1,4 @@
-"""What AWS's authorization requires of a grant: both actions for a Lambda function URL.
-"""
+"""What AWS's authorization requires of a grant: both actions for a Lambda function URL."""
 
 from __future__ import annotations
 

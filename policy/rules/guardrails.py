@@ -1,5 +1,4 @@
-"""Every resource: the required tags, and protection of what holds state in production.
-"""
+"""Every resource: the required tags, and protection of what holds state in production."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Identity: administrator only for infra-admins, no keys, one kind of user, named trust, MFA.
-"""
+"""Identity: administrator only for infra-admins, no keys, one kind of user, named trust, MFA."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""What AWS does after creation: values it moves, what a destroy leaves behind, snapshots named once.
-"""
+"""What AWS does after creation: values it moves, what a destroy leaves behind, snapshots named once."""
 
 from __future__ import annotations
 

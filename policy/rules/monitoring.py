@@ -1,5 +1,4 @@
-"""Monitoring: alarms act, topics are encrypted and private.
-"""
+"""Monitoring: alarms act, topics are encrypted and private."""
 
 from __future__ import annotations
 

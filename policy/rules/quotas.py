@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from aws_facts.accounts import MANAGEMENT
 from aws_facts.quotas import QUOTAS, QUOTAS_BY_KEY, Quota
 
 from .network import _zone
@@ -56,7 +57,7 @@ class QuotaUse:
 def account_of(resource: Resource) -> str:
     """The config name of the account whose provider holds `resource` (its `Account` tag; the default provider
     is the management account's)."""
-    return resource.tags.get("Account") or "management"
+    return resource.tags.get("Account") or MANAGEMENT
 
 
 def region_of(resource: Resource) -> str:
@@ -90,7 +91,7 @@ def _count_accounts(graph: _Graph) -> Iterator[_Count]:
     accounts = graph.of(ORGANIZATIONS_ACCOUNT)
     # The management account is one of the organization's accounts too.
     region = str(QUOTAS_BY_KEY["organization_accounts"].home)
-    yield "management", region, "organization", len(accounts) + 1, tuple(a.urn for a in accounts)
+    yield MANAGEMENT, region, "organization", len(accounts) + 1, tuple(a.urn for a in accounts)
 
 
 def _count_elastic_ips(graph: _Graph) -> Iterator[_Count]:
@@ -152,7 +153,7 @@ def _count_scps(graph: _Graph) -> Iterator[_Count]:
             target = "root"
         else:
             target = f"{_SCP_TARGETS[targets[0].type]} {targets[0].name}"
-        groups.setdefault(("management", str(QUOTAS_BY_KEY["scps_per_target"].home), target), []).append(attachment.urn)
+        groups.setdefault((MANAGEMENT, str(QUOTAS_BY_KEY["scps_per_target"].home), target), []).append(attachment.urn)
     for (account, region, target), urns in groups.items():
         # AWS attaches FullAWSAccess to every root, OU and account; it takes one of the five places.
         yield account, region, target, len(urns) + 1, tuple(urns)
@@ -225,7 +226,7 @@ def quota_usage(resources: Sequence[Resource]) -> list[QuotaUse]:
             else:
                 value, basis = quota.default, "AWS default"
             uses.append(QuotaUse(quota, account, region, need, where, value, basis, urns))
-    return sorted(uses, key=lambda u: (u.account != "management", u.account, u.region, QUOTAS.index(u.quota)))
+    return sorted(uses, key=lambda u: (u.account != MANAGEMENT, u.account, u.region, QUOTAS.index(u.quota)))
 
 
 @stack_rule("service-quotas-cover-needs",

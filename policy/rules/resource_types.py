@@ -1,5 +1,4 @@
-"""Resource type tokens the rules and the Security Hub evaluations read, each defined once.
-"""
+"""Resource type tokens the rules and the Security Hub evaluations read, each defined once."""
 
 from __future__ import annotations
 

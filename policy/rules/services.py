@@ -1,5 +1,4 @@
-"""Services: Elastic Beanstalk, Lambda, SES, environment variables.
-"""
+"""Services: Elastic Beanstalk, Lambda, SES, environment variables."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Audit trail, keys, buckets and log groups: encrypted, rotated, validated, private.
-"""
+"""Audit trail, keys, buckets and log groups: encrypted, rotated, validated, private."""
 
 from __future__ import annotations
 
