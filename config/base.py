@@ -62,3 +62,6 @@ IamRoleName = Annotated[
     StringConstraints(pattern=IAM_NAME_PATTERN, min_length=1, max_length=64),
     Field(description="An IAM role name (1-64 chars of A-Z a-z 0-9 + = , . @ _ -)."),
 ]
+
+# The validated sections by name (`organization`, `network`, ...), as the cross-checks (config/checks/) read them.
+Sections = dict[str, Any]

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import Field, field_validator
 
 from config.base import LOG_RETENTION_DAYS, AccountName, Model
-from config.checks import Sections, check
-from config.errors import Problem
-from config.organization import AccountConfig
 from config.security_hub import SecurityContactConfig, SecurityHubConfig
 
 
@@ -65,17 +61,3 @@ class BaselineConfig(Model):
     @property
     def admin_account(self) -> str:
         return self.security_admin_account or self.audit_account
-
-
-@check("accounts", "baseline")
-def _baseline_accounts(sections: Sections) -> Iterator[Problem]:
-    accounts: list[AccountConfig] = sections["accounts"]
-    baseline: BaselineConfig = sections["baseline"]
-    names = [account.name for account in accounts]
-    if baseline.audit_account not in names:
-        yield Problem("baseline.audit_account", f"`{baseline.audit_account}` is not a configured account; "
-                                                f"the audit archive needs a member account, use one of {names}")
-    admin = baseline.security_admin_account
-    if admin is not None and admin not in names:
-        yield Problem("baseline.security_admin_account", f"`{admin}` is not a configured account; "
-                                                         f"a delegated administrator is a member account, use one of {names}")

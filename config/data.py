@@ -1,6 +1,6 @@
 """`landing-zone:data`: the data tier of each workload account (Aurora, OpenSearch, Kinesis, data lake, Backup).
 
-Keyed by account; every part can be switched off and is sized here. Cross-field checks live in config/data_checks.py.
+Keyed by account; every part can be switched off and is sized here. Cross-field checks live in config/checks/data.py.
 """
 
 from __future__ import annotations

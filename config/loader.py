@@ -15,8 +15,8 @@ import pulumi.runtime.config
 from pydantic import BaseModel, ValidationError, create_model
 from pydantic_core import ErrorDetails
 
-from config.base import Model
-from config.checks import Sections, run_checks
+from config.base import Model, Sections
+from config.checks import run_checks
 from config.errors import NAMESPACE, ConfigError, Problem, join_path
 from config.secrets import SECRET_KEYS, secret_problems
 from config.stack import StackConfig

@@ -11,24 +11,21 @@ quota request template for the accounts it creates later.
 A request is a value in the account's home region (a global quota: the region it lives in). Unless config says
 otherwise every member account asks for Lambda's documented 1,000 concurrent executions, because a new account
 starts far below it, and the template asks the same for accounts created later. The quotas, their codes and
-defaults are policy.rules.QUOTAS, the one table the policy rule, the preview and these models share.
+defaults are aws_facts.quotas.QUOTAS, the one table the policy rule, the preview and these models share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, WithJsonSchema
 
+from aws_facts.accounts import MANAGEMENT
+from aws_facts.quotas import QUOTAS, QUOTAS_BY_KEY, Quota
 from config.base import AccountName, Model
-from config.checks import Sections, check
-from config.errors import Problem
-from config.organization import AccountConfig, OrganizationConfig
-from policy.rules import QUOTAS, QUOTAS_BY_KEY, Quota
 
-MANAGEMENT = "management"
 # Service Quotas applies the template only with trusted access in the organization (AssociateServiceQuotaTemplate
 # fails with AWSServiceAccessNotEnabledException otherwise; Service Quotas API reference).
 SERVICE_QUOTAS_PRINCIPAL = "servicequotas.amazonaws.com"
@@ -51,7 +48,7 @@ QuotaName = Annotated[
     str,
     AfterValidator(_requestable),
     WithJsonSchema({"type": "string", "enum": list(REQUESTABLE),
-                    "description": "A service quota by its name here (policy.rules.QUOTAS)."}),
+                    "description": "A service quota by its name here (aws_facts.quotas.QUOTAS)."}),
 ]
 QuotaValue = Annotated[int, Field(ge=1, le=10_000_000_000, description="The value to request.")]
 
@@ -114,44 +111,3 @@ class QuotasConfig(Model):
 def _requests(values: Mapping[str, int], home_region: str) -> list[QuotaRequest]:
     return [QuotaRequest(QUOTAS_BY_KEY[name], value, QUOTAS_BY_KEY[name].home or home_region)
             for name, value in sorted(values.items())]
-
-
-@check("quotas", "accounts")
-def _requested_accounts(sections: Sections) -> Iterator[Problem]:
-    quotas: QuotasConfig = sections["quotas"]
-    accounts: list[AccountConfig] = sections["accounts"]
-    known = [MANAGEMENT, *(account.name for account in accounts)]
-    for account, values in quotas.accounts.items():
-        path = f"quotas.accounts.{account}"
-        if account not in known:
-            yield Problem(path, f"`{account}` is not a configured account; use one of {known}")
-        for name, value in values.items():
-            quota = QUOTAS_BY_KEY[name]
-            if name in ORGANIZATION_QUOTAS and account != MANAGEMENT:
-                yield Problem(f"{path}.{name}", f"{quota.title} is the organization's quota, requested from the "
-                                                f"management account; move it to quotas.accounts.{MANAGEMENT}.{name}")
-            if value is not None:
-                yield from _value_problems(f"{path}.{name}", quota, value)
-
-
-@check("quotas", "organization")
-def _template(sections: Sections) -> Iterator[Problem]:
-    quotas: QuotasConfig = sections["quotas"]
-    organization: OrganizationConfig = sections["organization"]
-    for name, value in quotas.template.items():
-        quota = QUOTAS_BY_KEY[name]
-        if name in ORGANIZATION_QUOTAS:
-            yield Problem(f"quotas.template.{name}", f"{quota.title} is the organization's, not a new account's; "
-                                                     f"request it under quotas.accounts.{MANAGEMENT}")
-        yield from _value_problems(f"quotas.template.{name}", quota, value)
-    if quotas.template and SERVICE_QUOTAS_PRINCIPAL not in organization.service_access_principals:
-        yield Problem("organization.service_access_principals",
-                      f"lacks {SERVICE_QUOTAS_PRINCIPAL}, which the quota request template (quotas.template) needs; "
-                      "add it, or set quotas.template to {}")
-
-
-def _value_problems(path: str, quota: Quota, value: int) -> Iterator[Problem]:
-    # The provider refuses a value below the one applied; below a new account's start it can only be refused.
-    if value < quota.starts_at:
-        yield Problem(path, f"{value} is below what an account starts with ({quota.starts_at}; AWS default "
-                            f"{quota.default}), so there is nothing to request; ask for more or remove it")

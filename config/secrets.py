@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pulumi
 
-from config.checks import Sections
+from config.base import Sections
 from config.errors import NAMESPACE, Problem
 
 

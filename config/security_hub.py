@@ -7,14 +7,10 @@ scorecard (policy/compliance.py), so AWS and the preview agree on what is off an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from pydantic import Field, field_validator
 
+from aws_facts.security_hub_catalogue import catalog
 from config.base import EMAIL_PATTERN, Model
-from config.checks import Sections, check
-from config.errors import Problem, join_path
-from policy.security_hub import catalog
 
 # The stack output that carries {control id: reason}; the preview reads it for the scorecard.
 DISABLED_CONTROLS_OUTPUT = "security_hub_disabled_controls"
@@ -23,7 +19,7 @@ DISABLED_CONTROLS_OUTPUT = "security_hub_disabled_controls"
 class DisabledControlConfig(Model):
     """One control off in every account and region, and why."""
 
-    id: str = Field(description="Security Hub control id, e.g. `EC2.10` (policy/security_hub_controls.json lists them).")
+    id: str = Field(description="Security Hub control id, e.g. `EC2.10` (aws_facts/security_hub_controls.json lists them).")
     reason: str = Field(max_length=500, description="Why the control is off; the preview and the audit read it. "
                                                      "Every disabled control needs one.")
 
@@ -34,7 +30,7 @@ class DisabledControlConfig(Model):
         if value not in known:
             service = value.split(".", maxsplit=1)[0]
             same = sorted(c for c in known if c.split(".")[0].lower() == service.lower())[:8]
-            hint = f"; {service} controls are {same}" if same else "; see policy/security_hub_controls.json"
+            hint = f"; {service} controls are {same}" if same else "; see aws_facts/security_hub_controls.json"
             raise ValueError(f"`{value}` is not a control of the enabled standards{hint}")
         return value
 
@@ -69,14 +65,3 @@ class SecurityContactConfig(Model):
         if not EMAIL_PATTERN.match(value):
             raise ValueError(f"`{value}` is not an e-mail address; write it like `security@example.com`")
         return value
-
-
-@check("baseline")
-def _disabled_once(sections: Sections) -> Iterator[Problem]:
-    hub: SecurityHubConfig = sections["baseline"].security_hub
-    seen: set[str] = set()
-    for index, control in enumerate(hub.disabled_controls):
-        if control.id in seen:
-            yield Problem(join_path("baseline.security_hub.disabled_controls", index, "id"),
-                          f"`{control.id}` is disabled twice; keep one entry with its reason")
-        seen.add(control.id)

@@ -1,7 +1,7 @@
 """`landing-zone:services`: per workload account, the web service, SES e-mail and the curation service.
 
 Each service is switched on with `enabled` and sized here; everything it needs from other sections (the VPC,
-the data tier) is checked across sections in `config/services_checks.py`.
+the data tier) is checked across sections in `config/checks/services.py`.
 """
 
 from __future__ import annotations

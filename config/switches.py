@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from config.checks import Sections
+from config.base import Sections
 
 SwitchFn = Callable[[Sections, str], bool]
 

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from aws_facts.security_hub_catalogue import catalog
 from components.waits import wait_for
 from config.naming import aws_name
-from policy.security_hub import catalog
 
 # S3 and RDS protection are Security Hub's GuardDuty.10 and GuardDuty.9.
 GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "EBS_MALWARE_PROTECTION")
@@ -26,7 +26,7 @@ def _slug(feature: str) -> str:
 
 
 def security_hub_standards(region: str) -> list[str]:
-    """The standards every account runs, those of policy/security_hub_controls.json: AWS Foundational Security Best
+    """The standards every account runs, those of aws_facts/security_hub_controls.json: AWS Foundational Security Best
     Practices v1.0.0 and CIS AWS Foundations Benchmark v5.0.0 (ARNs as the Security Hub user guide gives them)."""
     return [standard.arn(region) for standard in catalog().standards]
 

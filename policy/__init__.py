@@ -1,3 +1,3 @@
-"""The policy rules (rules.py) and the Security Hub scorecard (compliance.py), which adds its rule to them."""
+"""The policy rules (rules/) and the Security Hub scorecard (compliance.py), which adds its rule to them."""
 
-from . import compliance  # noqa: F401  (registers the security-hub-controls rule with rules.py)
+from . import compliance  # noqa: F401  (registers the security-hub-controls rule with the rules)

@@ -1,4 +1,4 @@
-"""The CrossGuard pack: `pulumi preview --policy-pack policy`. It only wraps the rules (see pack.py, rules.py)."""
+"""The CrossGuard pack: `pulumi preview --policy-pack policy`. It only wraps the rules (see pack.py, rules/)."""
 
 import os
 import sys

@@ -10,7 +10,7 @@ Each control gets a status:
 - not_applicable: the program creates nothing the control evaluates.
 - runtime: only live AWS can tell (root credentials, credential age, pending updates).
 
-Importing this module registers the evaluations and the rule `security-hub-controls` with rules.py.
+Importing this module registers the evaluations and the rule `security-hub-controls` with the rules (rules/).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ if __package__:  # imported as policy.compliance by the preview and the tests
         controls_data,
         controls_identity,
         controls_network,
+        controls_services,
         controls_storage,
         rules,
     )
@@ -36,6 +37,7 @@ else:  # the CrossGuard pack imports its modules from the pack directory
     import controls_data  # type: ignore[no-redef]  # noqa: F401
     import controls_identity  # type: ignore[no-redef]  # noqa: F401
     import controls_network  # type: ignore[no-redef]  # noqa: F401
+    import controls_services  # type: ignore[no-redef]  # noqa: F401
     import controls_storage  # type: ignore[no-redef]  # noqa: F401
     import rules  # type: ignore[no-redef]
     from security_hub import (  # type: ignore[no-redef]

@@ -17,20 +17,6 @@ else:  # the CrossGuard pack imports its modules from the pack directory
     import rules  # type: ignore[no-redef]
     from security_hub import Estate, Finding, decided_at_runtime, evaluates, label  # type: ignore[no-redef]
 
-ALTERNATE_CONTACT = "aws:account/alternativeContact:AlternativeContact"
-TRAIL = "aws:cloudtrail/trail:Trail"
-RECORDER = "aws:cfg/recorder:Recorder"
-RECORDER_STATUS = "aws:cfg/recorderStatus:RecorderStatus"
-EBS_ENCRYPTION = "aws:ebs/encryptionByDefault:EncryptionByDefault"
-DETECTOR = "aws:guardduty/detector:Detector"
-DETECTOR_FEATURE = "aws:guardduty/detectorFeature:DetectorFeature"
-GUARDDUTY_ORGANIZATION = "aws:guardduty/organizationConfiguration:OrganizationConfiguration"
-GUARDDUTY_ORGANIZATION_FEATURE = "aws:guardduty/organizationConfigurationFeature:OrganizationConfigurationFeature"
-ANALYZER = "aws:accessanalyzer/analyzer:Analyzer"
-PASSWORD_POLICY = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
-ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-ACCOUNT_PUBLIC_ACCESS_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
-MACIE_ACCOUNT = "aws:macie2/account:Account"
 CONFIG_SERVICE_LINKED_ROLE = ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
 SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
 # The analyzer types that look for external access (ACCOUNT_UNUSED_ACCESS and the like do not).
@@ -51,7 +37,7 @@ def _covers(account: str, resource: rules.Resource, estate: Estate) -> bool:
 @evaluates("Account.1")
 def security_contact(estate: Estate) -> Iterator[Finding]:
     """Account.1: a SECURITY alternate contact, set in the account itself or for it from management."""
-    contacts = [c for c in estate.of(ALTERNATE_CONTACT) if c.inputs.get("alternateContactType") == "SECURITY"]
+    contacts = [c for c in estate.of(rules.ALTERNATE_CONTACT) if c.inputs.get("alternateContactType") == "SECURITY"]
     for name, account, _ in _once_per_account(estate):
         ours = [c for c in contacts if (estate.account_of(c) == name and not c.inputs.get("accountId"))
                 or account.urn in c.property_dependencies.get("accountId", ())]
@@ -82,7 +68,7 @@ def _field(selector: Mapping[str, Any], name: str) -> list[str]:
 
 
 def _active_multi_region_trails(estate: Estate, account: str) -> list[rules.Resource]:
-    return [t for t in estate.of(TRAIL) if t.inputs.get("isMultiRegionTrail") is True
+    return [t for t in estate.of(rules.TRAIL) if t.inputs.get("isMultiRegionTrail") is True
             and t.inputs.get("enableLogging") is not False and _covers(account, t, estate)]
 
 
@@ -142,8 +128,8 @@ def config_enabled(estate: Estate) -> Iterator[Finding]:
     """Config.1: a recorder that records every supported type with the service-linked role, switched on, in every
     account and region Security Hub runs in."""
     for name, account, region in estate.places():
-        recorders = estate.where(name, region, RECORDER)
-        statuses = [s for s in estate.where(name, region, RECORDER_STATUS) if s.inputs.get("isEnabled") is True]
+        recorders = estate.where(name, region, rules.CONFIG_RECORDER)
+        statuses = [s for s in estate.where(name, region, rules.CONFIG_RECORDER_STATUS) if s.inputs.get("isEnabled") is True]
         problems = []
         if not recorders:
             problems.append("no configuration recorder")
@@ -169,7 +155,7 @@ def _names(resource: rules.Resource, key: str, target: rules.Resource) -> bool:
 def ebs_encryption_by_default(estate: Estate) -> Iterator[Finding]:
     """EC2.7: EBS encryption by default is on in every account and region Security Hub runs in."""
     for name, account, region in estate.places():
-        on = [e for e in estate.where(name, region, EBS_ENCRYPTION) if e.inputs.get("enabled", True) is True]
+        on = [e for e in estate.where(name, region, rules.EBS_ENCRYPTION) if e.inputs.get("enabled", True) is True]
         yield Finding(account.urn, bool(on), f"{name} in {region}: EBS encryption by default is "
                                              + ("on" if on else "off (no aws.ebs.EncryptionByDefault)"))
 
@@ -196,9 +182,10 @@ def guardduty_s3(estate: Estate) -> Iterator[Finding]:
 def guardduty_feature(estate: Estate, feature: str | None) -> Iterator[Finding]:
     """Findings for the detector itself (`feature` None) or one protection plan."""
     for name, account, region in estate.places():
-        detectors = [d for d in estate.of(DETECTOR) if estate.region_of(d) == region and d.inputs.get("enable", True)]
+        detectors = [d for d in estate.of(rules.GUARDDUTY_DETECTOR)
+                     if estate.region_of(d) == region and d.inputs.get("enable", True)]
         own = [d for d in detectors if estate.account_of(d) == name]
-        organizations = [o for o in estate.of(GUARDDUTY_ORGANIZATION) if estate.region_of(o) == region
+        organizations = [o for o in estate.of(rules.GUARDDUTY_ORGANIZATION) if estate.region_of(o) == region
                          and o.inputs.get("autoEnableOrganizationMembers") == "ALL"
                          and any(_names(o, "detectorId", d) for d in detectors)]
         covered = bool(own) or bool(organizations)
@@ -206,9 +193,9 @@ def guardduty_feature(estate: Estate, feature: str | None) -> Iterator[Finding]:
         if covered and feature is not None:
             what = f"GuardDuty {feature}"
             by_members = any(f.inputs.get("name") == feature and f.inputs.get("autoEnable") == "ALL"
-                             for f in estate.of(GUARDDUTY_ORGANIZATION_FEATURE) if estate.region_of(f) == region)
+                             for f in estate.of(rules.GUARDDUTY_ORGANIZATION_FEATURE) if estate.region_of(f) == region)
             by_admin = any(f.inputs.get("name") == feature and f.inputs.get("status") == "ENABLED"
-                           and any(_names(f, "detectorId", d) for d in own) for f in estate.of(DETECTOR_FEATURE))
+                           and any(_names(f, "detectorId", d) for d in own) for f in estate.of(rules.GUARDDUTY_DETECTOR_FEATURE))
             covered = by_admin if own else by_members
         yield Finding(account.urn, covered, f"{name} in {region}: {what} " + ("on" if covered else "off"))
 
@@ -217,14 +204,14 @@ def guardduty_feature(estate: Estate, feature: str | None) -> Iterator[Finding]:
 def access_analyzer(estate: Estate) -> Iterator[Finding]:
     """IAM.28: an external access analyzer (account or organization) in every account and region."""
     for name, account, region in estate.places():
-        analyzers = [a for a in estate.where(name, region, ANALYZER)
+        analyzers = [a for a in estate.where(name, region, rules.ACCESS_ANALYZER)
                      if a.inputs.get("type", "ACCOUNT") in EXTERNAL_ACCESS_ANALYZERS]
         yield Finding(account.urn, bool(analyzers), f"{name} in {region}: "
                       + (f"analyzer {label(analyzers[0])}" if analyzers else "no external access analyzer"))
 
 
 def _password_policy(estate: Estate, name: str) -> Mapping[str, Any] | None:
-    policies = estate.where(name, None, PASSWORD_POLICY)
+    policies = estate.where(name, None, rules.PASSWORD_POLICY)
     return policies[0].inputs if policies else None
 
 
@@ -260,7 +247,8 @@ def password_reuse(estate: Estate) -> Iterator[Finding]:
 def support_role(estate: Estate) -> Iterator[Finding]:
     """IAM.18: a role in the account holds AWSSupportAccess."""
     for name, account, _ in _once_per_account(estate):
-        held = [a for a in estate.where(name, None, ROLE_POLICY_ATTACHMENT) if a.inputs.get("policyArn") == SUPPORT_POLICY]
+        held = [a for a in estate.where(name, None, rules.IAM_ROLE_POLICY_ATTACHMENT)
+                if a.inputs.get("policyArn") == SUPPORT_POLICY]
         yield Finding(account.urn, bool(held), f"{name}: " + (f"role {held[0].inputs.get('role')} handles support cases"
                                                               if held else "no role holds AWSSupportAccess"))
 
@@ -269,7 +257,7 @@ def support_role(estate: Estate) -> Iterator[Finding]:
 def account_public_access_block(estate: Estate) -> Iterator[Finding]:
     """S3.1: the account's S3 public access block has all four settings on."""
     for name, account, _ in _once_per_account(estate):
-        blocks = [b for b in estate.where(name, None, ACCOUNT_PUBLIC_ACCESS_BLOCK)
+        blocks = [b for b in estate.where(name, None, rules.ACCOUNT_PUBLIC_ACCESS_BLOCK)
                   if all(b.inputs.get(flag) is True for flag in rules.PUBLIC_ACCESS_FLAGS)]
         yield Finding(account.urn, bool(blocks), f"{name}: account public access block "
                       + ("blocks everything" if blocks else "is missing or partial"))
@@ -279,5 +267,5 @@ def account_public_access_block(estate: Estate) -> Iterator[Finding]:
 def macie(estate: Estate) -> Iterator[Finding]:
     """Macie.1: Macie is enabled in every account and region."""
     for name, account, region in estate.places():
-        on = [m for m in estate.where(name, region, MACIE_ACCOUNT) if m.inputs.get("status", "ENABLED") == "ENABLED"]
+        on = [m for m in estate.where(name, region, rules.MACIE_ACCOUNT) if m.inputs.get("status", "ENABLED") == "ENABLED"]
         yield Finding(account.urn, bool(on), f"{name} in {region}: Macie " + ("enabled" if on else "not enabled"))

@@ -13,11 +13,10 @@ from typing import Any
 
 if __package__:  # imported as policy.controls_compute by the preview and the tests
     from . import rules
-    from .security_hub import BEANSTALK_ENVIRONMENT, Estate, Finding, decided_at_runtime, evaluates, label
+    from .security_hub import Estate, Finding, decided_at_runtime, evaluates, label
 else:  # the CrossGuard pack imports its modules from the pack directory
     import rules  # type: ignore[no-redef]
     from security_hub import (  # type: ignore[no-redef]
-        BEANSTALK_ENVIRONMENT,
         Estate,
         Finding,
         decided_at_runtime,
@@ -25,14 +24,6 @@ else:  # the CrossGuard pack imports its modules from the pack directory
         label,
     )
 
-LISTENER = "aws:lb/listener:Listener"
-LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
-AUTO_SCALING_GROUP = "aws:autoscaling/group:Group"
-INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile"
-ROLE = "aws:iam/role:Role"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-EBS_ENCRYPTION = "aws:ebs/encryptionByDefault:EncryptionByDefault"
 SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 # The call the SSM agent makes to register the instance with Systems Manager.
 SSM_REGISTRATION = "ssm:UpdateInstanceInformation"
@@ -46,7 +37,7 @@ Settings = Mapping[tuple[str, str], str]
 
 
 def _environments(estate: Estate) -> list[tuple[rules.Resource, Settings]]:
-    return [(e, rules.beanstalk_settings(e.inputs)) for e in estate.of(BEANSTALK_ENVIRONMENT)
+    return [(e, rules.beanstalk_settings(e.inputs)) for e in estate.of(rules.BEANSTALK_ENVIRONMENT)
             if e.inputs.get("tier", "WebServer") == "WebServer"]
 
 
@@ -68,7 +59,7 @@ def _list(settings: Settings, namespace: str, option: str) -> list[str]:
 def _load_balancers(estate: Estate, ok: Callable[[Mapping[str, Any]], bool], passed: str,
                     failed: str) -> Iterator[Finding]:
     """Findings for the application load balancers the program creates itself (its inputs set the attributes)."""
-    for balancer in estate.of(LOAD_BALANCER):
+    for balancer in estate.of(rules.LOAD_BALANCER):
         if balancer.inputs.get("loadBalancerType", "application") == "application":
             good = ok(balancer.inputs)
             yield Finding(balancer.urn, good, (passed if good else failed).format(name=label(balancer)))
@@ -109,7 +100,7 @@ def volumes_encrypted(estate: Estate) -> Iterator[Finding]:
     """EC2.3: instance volumes are encrypted, by EBS encryption by default in the environment's account and region."""
     def encrypted(environment: rules.Resource, _: Settings) -> bool:
         return any(e.inputs.get("enabled", True) is True for e in estate.where(
-            estate.account_of(environment), estate.region_of(environment), EBS_ENCRYPTION))
+            estate.account_of(environment), estate.region_of(environment), rules.EBS_ENCRYPTION))
 
     yield from _each(estate, encrypted, "volumes of {name} are encrypted by default",
                      "volumes of {name} are not encrypted (no EBS encryption by default)")
@@ -125,9 +116,9 @@ def hvm_instance_types(estate: Estate) -> Iterator[Finding]:
 
 def _instance_role(estate: Estate, settings: Settings) -> rules.Resource | None:
     profile_name = settings.get((LAUNCH, "IamInstanceProfile"))
-    for profile in estate.of(INSTANCE_PROFILE):
+    for profile in estate.of(rules.INSTANCE_PROFILE):
         if profile.inputs.get("name") == profile_name:
-            roles = estate.graph.deps(profile, "role", ROLE)
+            roles = estate.graph.deps(profile, "role", rules.IAM_ROLE)
             return roles[0] if roles else None
     return None
 
@@ -135,9 +126,9 @@ def _instance_role(estate: Estate, settings: Settings) -> rules.Resource | None:
 def registers_with_ssm(estate: Estate, role: rules.Resource) -> bool:
     """Whether the role may register instances with Systems Manager (the AWS-managed core policy, or an inline
     policy allowing ssm:UpdateInstanceInformation)."""
-    attached = [a for a in estate.graph.dependents(role, "role", ROLE_POLICY_ATTACHMENT)
+    attached = [a for a in estate.graph.dependents(role, "role", rules.IAM_ROLE_POLICY_ATTACHMENT)
                 if a.inputs.get("policyArn") == SSM_CORE_POLICY]
-    inline = [s for p in estate.graph.dependents(role, "role", ROLE_POLICY)
+    inline = [s for p in estate.graph.dependents(role, "role", rules.IAM_ROLE_POLICY)
               for s in rules.policy_statements(p.inputs.get("policy")) if s.get("Effect") == "Allow"
               and any(a in ("*", "ssm:*", SSM_REGISTRATION) for a in rules._as_list(s.get("Action")))]
     return bool(attached or inline)
@@ -181,7 +172,7 @@ def group_elb_health_checks(estate: Estate) -> Iterator[Finding]:
     """AutoScaling.1: a group behind a load balancer replaces the instances it finds unhealthy (health check type
     ELB). Beanstalk offers no option setting for it, so its groups keep EC2 health checks."""
     yield from _each(estate, lambda _, s: False, "", "the Auto Scaling group of {name} uses EC2 health checks")
-    for group in estate.of(AUTO_SCALING_GROUP):
+    for group in estate.of(rules.AUTO_SCALING_GROUP):
         if group.inputs.get("targetGroupArns") or group.inputs.get("loadBalancers"):
             good = group.inputs.get("healthCheckType") == "ELB"
             yield Finding(group.urn, good, f"group {label(group)} uses {'ELB' if good else 'EC2'} health checks")
@@ -194,7 +185,7 @@ def _http_redirected(estate: Estate, environment: rules.Resource, settings: Sett
              and settings.get((ns, "ListenerEnabled"), "true").lower() != "false"]
     if settings.get(("aws:elbv2:listener:default", "ListenerEnabled"), "true").lower() != "false":
         plain.append("aws:elbv2:listener:default")
-    ours = [listener for listener in estate.graph.dependents(environment, "loadBalancerArn", LISTENER)
+    ours = [listener for listener in estate.graph.dependents(environment, "loadBalancerArn", rules.LB_LISTENER)
             if str(listener.inputs.get("protocol", "")).upper() == "HTTP"]
     redirects = all(any(str((a.get("redirect") or {}).get("protocol") or "").upper() == "HTTPS"
                         for a in rules._as_list(listener.inputs.get("defaultActions"))) for listener in ours)

@@ -1,9 +1,9 @@
-"""Data-tier and application-service controls: Aurora, OpenSearch, DynamoDB, Kinesis, SNS, SQS, Secrets Manager and
-Lambda.
+"""Data-tier controls: Aurora (and RDS instances) and OpenSearch. DynamoDB, Kinesis, SNS, SQS, Secrets Manager and
+Lambda are in controls_services.py.
 
 An Aurora instance reports its cluster's storage, IAM authentication, log exports and snapshot tags, so those
 instance controls read the cluster. Controls for RDS for PostgreSQL or MySQL instances (not Aurora) find nothing
-to look at. AWS Config rules as in the Security Hub user guide (rds-, opensearch-, dynamodb-, sns-, lambda-controls).
+to look at. AWS Config rules as in the Security Hub user guide (rds- and opensearch-controls).
 """
 
 from __future__ import annotations
@@ -18,46 +18,33 @@ else:  # the CrossGuard pack imports its modules from the pack directory
     import rules  # type: ignore[no-redef]
     from security_hub import Estate, Finding, decided_at_runtime, each, evaluates, label  # type: ignore[no-redef]
 
-CLUSTER = rules.RDS_CLUSTER
-CLUSTER_INSTANCE = rules.RDS_CLUSTER_INSTANCE
-DYNAMODB_TABLE = rules.DYNAMODB_TABLE
-SNS_TOPIC = rules.SNS_TOPIC
-SQS_QUEUE = "aws:sqs/queue:Queue"
-SECRET = "aws:secretsmanager/secret:Secret"
-SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
-LAMBDA_PERMISSION = "aws:lambda/permission:Permission"
-LAMBDA_URL = "aws:lambda/functionUrl:FunctionUrl"
 DEFAULT_PORTS = {"aurora-postgresql": 5432, "aurora-mysql": 3306, "postgres": 5432, "mysql": 3306, "mariadb": 3306}
 DEFAULT_ADMINS = {"aurora-postgresql": "postgres", "postgres": "postgres", "aurora-mysql": "admin", "mysql": "admin",
                   "mariadb": "admin"}
 # RDS.9/RDS.34/RDS.37: the logs each Aurora engine can export that the controls ask for.
 AURORA_LOGS = {"aurora-postgresql": ("postgresql",), "aurora-mysql": ("audit", "error", "general", "slowquery")}
 LATEST_TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10"
-# Lambda.1: conditions that keep a resource policy statement for `*` to one source.
-SOURCE_KEYS = ("sourceArn", "sourceAccount", "principalOrgId")
 
 decided_at_runtime("whether a service software update is pending shows only on the live domain; the program turns on "
                    "automatic software updates", "OpenSearch.10")
-decided_at_runtime("whether a rotation succeeded, and whether a secret is still read, show only at run time",
-                   "SecretsManager.2", "SecretsManager.3")
 
 
 def _aurora(estate: Estate) -> list[rules.Resource]:
-    return [c for c in estate.of(CLUSTER) if str(c.inputs.get("engine", "")).startswith("aurora")]
+    return [c for c in estate.of(rules.RDS_CLUSTER) if str(c.inputs.get("engine", "")).startswith("aurora")]
 
 
 def _cluster_of(estate: Estate, instance: rules.Resource) -> rules.Resource | None:
-    clusters = estate.graph.deps(instance, "clusterIdentifier", CLUSTER)
+    clusters = estate.graph.deps(instance, "clusterIdentifier", rules.RDS_CLUSTER)
     if clusters:
         return clusters[0]
-    return next((c for c in estate.of(CLUSTER)
+    return next((c for c in estate.of(rules.RDS_CLUSTER)
                  if c.inputs.get("clusterIdentifier") == instance.inputs.get("clusterIdentifier")), None)
 
 
 def _aurora_instances(estate: Estate) -> list[tuple[rules.Resource, rules.Resource]]:
     """(instance, its cluster) for every Aurora instance."""
     pairs = []
-    for instance in estate.of(CLUSTER_INSTANCE):
+    for instance in estate.of(rules.RDS_CLUSTER_INSTANCE):
         cluster = _cluster_of(estate, instance)
         if cluster is not None:
             pairs.append((instance, cluster))
@@ -103,7 +90,7 @@ def enhanced_monitoring(estate: Estate) -> Iterator[Finding]:
 @evaluates("RDS.7")
 def cluster_deletion_protection(estate: Estate) -> Iterator[Finding]:
     """RDS.7: the cluster cannot be deleted while deletion protection is on."""
-    yield from each(estate.of(CLUSTER), lambda c: c.inputs.get("deletionProtection") is True,
+    yield from each(estate.of(rules.RDS_CLUSTER), lambda c: c.inputs.get("deletionProtection") is True,
                     "cluster {name} has deletion protection", "cluster {name} can be deleted (deletion protection off)")
 
 
@@ -127,7 +114,7 @@ def iam_authentication(estate: Estate) -> Iterator[Finding]:
 @evaluates("RDS.11")
 def automatic_backups(estate: Estate) -> Iterator[Finding]:
     """RDS.11: automated backups kept at least 7 days (backupRetentionMinimum 7)."""
-    yield from each(estate.of(CLUSTER), lambda c: int(c.inputs.get("backupRetentionPeriod") or 1) >= 7,
+    yield from each(estate.of(rules.RDS_CLUSTER), lambda c: int(c.inputs.get("backupRetentionPeriod") or 1) >= 7,
                     "cluster {name} keeps backups 7+ days", "cluster {name} keeps automated backups under 7 days")
 
 
@@ -142,7 +129,7 @@ def instance_minor_upgrades(estate: Estate) -> Iterator[Finding]:
 def backtracking(estate: Estate) -> Iterator[Finding]:
     """RDS.14: Aurora MySQL clusters keep a backtrack window (aurora-mysql-backtracking-enabled; other engines are
     not evaluated)."""
-    mysql = [c for c in estate.of(CLUSTER) if c.inputs.get("engine") == "aurora-mysql"]
+    mysql = [c for c in estate.of(rules.RDS_CLUSTER) if c.inputs.get("engine") == "aurora-mysql"]
     yield from each(mysql, lambda c: int(c.inputs.get("backtrackWindow") or 0) > 0,
                     "cluster {name} can backtrack", "cluster {name} has no backtrack window")
 
@@ -151,7 +138,7 @@ def backtracking(estate: Estate) -> Iterator[Finding]:
 def cluster_multi_az(estate: Estate) -> Iterator[Finding]:
     """RDS.15: the cluster's instances span more than one AZ."""
     pairs = _aurora_instances(estate)
-    for cluster in estate.of(CLUSTER):
+    for cluster in estate.of(rules.RDS_CLUSTER):
         zones = {i.inputs.get("availabilityZone") for i, c in pairs if c.urn == cluster.urn}
         yield Finding(cluster.urn, len(zones - {None}) >= 2, f"cluster {label(cluster)} has instances in "
                                                                f"{sorted(str(z) for z in zones)}")
@@ -178,7 +165,7 @@ def non_default_port(estate: Estate) -> Iterator[Finding]:
         default = DEFAULT_PORTS.get(str(cluster.inputs.get("engine")))
         return int(cluster.inputs.get("port") or default or 0) != default
 
-    yield from each(estate.of(CLUSTER), custom, "cluster {name} listens on a custom port",
+    yield from each(estate.of(rules.RDS_CLUSTER), custom, "cluster {name} listens on a custom port",
                     "cluster {name} listens on its engine's default port")
 
 
@@ -188,7 +175,7 @@ def custom_admin_username(estate: Estate) -> Iterator[Finding]:
     def custom(cluster: rules.Resource) -> bool:
         return cluster.inputs.get("masterUsername") not in (None, DEFAULT_ADMINS.get(str(cluster.inputs.get("engine"))))
 
-    yield from each(estate.of(CLUSTER), custom, "cluster {name} has its own admin name",
+    yield from each(estate.of(rules.RDS_CLUSTER), custom, "cluster {name} has its own admin name",
                     "cluster {name} keeps the default admin name")
     yield from _instances(estate, lambda _, c: custom(c), "instance {name} has its own admin name",
                           "instance {name} keeps the default admin name")
@@ -205,8 +192,6 @@ def aurora_log_exports(estate: Estate) -> Iterator[Finding]:
                       + (f"exports its {log} log" if log in exports else f"does not export its {log} log"))
 
 
-STANDALONE = "aws:rds/instance:Instance"
-PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
 # RDS.8's databaseEngines: deletion protection is judged on these (Aurora's lives on its cluster).
 DELETION_PROTECTED_ENGINES = ("mariadb", "mysql", "oracle-ee", "oracle-se2", "postgres", "sqlserver-ee", "sqlserver-se",
                               "sqlserver-ex", "sqlserver-web")
@@ -214,7 +199,7 @@ DELETION_PROTECTED_ENGINES = ("mariadb", "mysql", "oracle-ee", "oracle-se2", "po
 
 def _standalone(estate: Estate, *engines: str) -> list[rules.Resource]:
     """RDS instances outside an Aurora cluster, of `engines` (any when none given)."""
-    return [i for i in estate.of(STANDALONE) if not engines or i.inputs.get("engine") in engines]
+    return [i for i in estate.of(rules.RDS_INSTANCE) if not engines or i.inputs.get("engine") in engines]
 
 
 @evaluates("RDS.5")
@@ -240,7 +225,8 @@ def postgres_instance_logs(estate: Estate) -> Iterator[Finding]:
 
 
 def _forces_tls(estate: Estate, instance: rules.Resource, parameter: str, value: str) -> bool:
-    groups = [g for g in estate.of(PARAMETER_GROUP) if g.urn in instance.property_dependencies.get("parameterGroupName", ())
+    groups = [g for g in estate.of(rules.DB_PARAMETER_GROUP)
+              if g.urn in instance.property_dependencies.get("parameterGroupName", ())
               or g.inputs.get("name") == instance.inputs.get("parameterGroupName")]
     return any(str(p.get("name")) == parameter and str(p.get("value")).upper() == value
                for g in groups for p in rules._as_list(g.inputs.get("parameters")))
@@ -263,7 +249,7 @@ def mysql_instance_tls(estate: Estate) -> Iterator[Finding]:
 @evaluates("RDS.35")
 def cluster_minor_upgrades(estate: Estate) -> Iterator[Finding]:
     """RDS.35: Multi-AZ DB clusters (not Aurora, whose instances carry the setting) take minor upgrades."""
-    multi_az = [c for c in estate.of(CLUSTER) if not str(c.inputs.get("engine", "")).startswith("aurora")]
+    multi_az = [c for c in estate.of(rules.RDS_CLUSTER) if not str(c.inputs.get("engine", "")).startswith("aurora")]
     yield from each(multi_az, lambda c: c.inputs.get("autoMinorVersionUpgrade", True) is not False,
                     "cluster {name} takes minor upgrades", "cluster {name} refuses minor upgrades")
 
@@ -304,117 +290,3 @@ evaluates("OpenSearch.7")(_domain(lambda i: (i.get("advancedSecurityOptions") or
 evaluates("OpenSearch.8")(_domain(lambda i: (i.get("domainEndpointOptions") or {}).get("tlsSecurityPolicy")
                                   == LATEST_TLS_POLICY, f"domain {{name}} requires {LATEST_TLS_POLICY}",
                                   f"domain {{name}} does not require {LATEST_TLS_POLICY}"))
-
-
-@evaluates("DynamoDB.1")
-def table_capacity_scales(estate: Estate) -> Iterator[Finding]:
-    """DynamoDB.1: on-demand tables scale on their own (provisioned ones would need auto scaling targets)."""
-    yield from each(estate.of(DYNAMODB_TABLE), lambda t: t.inputs.get("billingMode") == "PAY_PER_REQUEST",
-                    "table {name} is on demand", "table {name} has fixed provisioned capacity")
-
-
-@evaluates("DynamoDB.2")
-def table_point_in_time_recovery(estate: Estate) -> Iterator[Finding]:
-    """DynamoDB.2: point-in-time recovery is on."""
-    yield from each(estate.of(DYNAMODB_TABLE), lambda t: (t.inputs.get("pointInTimeRecovery") or {}).get("enabled") is True,
-                    "table {name} has point-in-time recovery", "table {name} has no point-in-time recovery")
-
-
-@evaluates("Kinesis.1")
-def stream_encrypted(estate: Estate) -> Iterator[Finding]:
-    """Kinesis.1: the stream encrypts records with KMS."""
-    yield from each(estate.of(rules.KINESIS_STREAM), lambda s: s.inputs.get("encryptionType") == "KMS",
-                    "stream {name} encrypts with KMS", "stream {name} is not encrypted")
-
-
-@evaluates("SNS.1")
-def topic_encrypted(estate: Estate) -> Iterator[Finding]:
-    """SNS.1: the topic is encrypted with a KMS key."""
-    yield from each(estate.of(SNS_TOPIC), lambda t: bool(t.inputs.get("kmsMasterKeyId")),
-                    "topic {name} is KMS-encrypted", "topic {name} is not encrypted")
-
-
-FEEDBACK_ROLES = ("applicationSuccessFeedbackRoleArn", "applicationFailureFeedbackRoleArn",
-                  "firehoseSuccessFeedbackRoleArn", "firehoseFailureFeedbackRoleArn", "httpSuccessFeedbackRoleArn",
-                  "httpFailureFeedbackRoleArn", "lambdaSuccessFeedbackRoleArn", "lambdaFailureFeedbackRoleArn",
-                  "sqsSuccessFeedbackRoleArn", "sqsFailureFeedbackRoleArn")
-
-
-@evaluates("SNS.2")
-def topic_delivery_status(estate: Estate) -> Iterator[Finding]:
-    """SNS.2: the topic logs the delivery status of its messages (a feedback role for some protocol)."""
-    yield from each(estate.of(SNS_TOPIC), lambda t: any(t.inputs.get(key) for key in FEEDBACK_ROLES),
-                    "topic {name} logs delivery status", "topic {name} logs no delivery status")
-
-
-@evaluates("SNS.4")
-def topic_not_public(estate: Estate) -> Iterator[Finding]:
-    """SNS.4: no topic policy lets anyone outside the organization or account publish or subscribe."""
-    policies = estate.of(rules.SNS_TOPIC_POLICY)
-    for topic in estate.of(SNS_TOPIC):
-        documents = [topic.inputs.get("policy"), *(p.inputs.get("policy") for p in policies
-                                                   if topic.urn in p.property_dependencies.get("arn", ()))]
-        public = [sid for document in documents for sid in rules.public_statements(document)]
-        yield Finding(topic.urn, not public, f"topic {label(topic)} "
-                      + (f"is public through {public}" if public else "admits the organization's principals only"))
-
-
-@evaluates("SQS.1")
-def queue_encrypted(estate: Estate) -> Iterator[Finding]:
-    """SQS.1: the queue is encrypted (a KMS key, or SQS-managed encryption, on by default for new queues)."""
-    yield from each(estate.of(SQS_QUEUE), lambda q: bool(q.inputs.get("kmsMasterKeyId"))
-                    or q.inputs.get("sqsManagedSseEnabled") is not False,
-                    "queue {name} is encrypted", "queue {name} is not encrypted")
-
-
-def _rotation_days(estate: Estate, secret: rules.Resource) -> int | None:
-    for rotation in estate.graph.dependents(secret, "secretId", SECRET_ROTATION):
-        rule = rotation.inputs.get("rotationRules") or {}
-        return int(rule.get("automaticallyAfterDays") or 0) or 90  # a schedule expression stays within 90 days here
-    return None
-
-
-@evaluates("SecretsManager.1")
-def secret_rotates(estate: Estate) -> Iterator[Finding]:
-    """SecretsManager.1: the secret has automatic rotation (RDS-managed master secrets rotate on their own)."""
-    yield from each(estate.of(SECRET), lambda s: _rotation_days(estate, s) is not None,
-                    "secret {name} rotates automatically", "secret {name} never rotates")
-
-
-@evaluates("SecretsManager.4")
-def secret_rotates_often(estate: Estate) -> Iterator[Finding]:
-    """SecretsManager.4: rotation at most every 90 days."""
-    yield from each(estate.of(SECRET), lambda s: (_rotation_days(estate, s) or 10**6) <= 90,
-                    "secret {name} rotates within 90 days", "secret {name} is not rotated within 90 days")
-
-
-@evaluates("Lambda.1")
-def function_not_public(estate: Estate) -> Iterator[Finding]:
-    """Lambda.1: no resource policy statement lets anyone invoke the function (Principal * without a source
-    condition), and no function URL is open without IAM authentication."""
-    functions = estate.of(rules.LAMBDA_FUNCTION)
-    for function in functions:
-        public = [p.name for p in estate.of(LAMBDA_PERMISSION)
-                  if rules._names_function(p.inputs.get("function") or p.inputs.get("functionName"), function)
-                  and p.inputs.get("principal") == "*" and not any(p.inputs.get(k) for k in SOURCE_KEYS)]
-        public += [u.name for u in estate.of(LAMBDA_URL)
-                   if rules._names_function(u.inputs.get("functionName"), function)
-                   and u.inputs.get("authorizationType") == "NONE"]
-        yield Finding(function.urn, not public, f"function {label(function)} "
-                      + (f"is public through {public}" if public else "is invoked by named principals only"))
-
-
-@evaluates("Lambda.2")
-def function_runtime_supported(estate: Estate) -> Iterator[Finding]:
-    """Lambda.2: the function runs on a runtime AWS supports (rules.py's list)."""
-    zipped = [f for f in estate.of(rules.LAMBDA_FUNCTION) if f.inputs.get("packageType", "Zip") == "Zip"]
-    yield from each(zipped, lambda f: f.inputs.get("runtime") in rules.SUPPORTED_LAMBDA_RUNTIMES,
-                    "function {name} runs on a supported runtime", "function {name} runs on an unsupported runtime")
-
-
-@evaluates("Lambda.5")
-def function_multi_az(estate: Estate) -> Iterator[Finding]:
-    """Lambda.5: a function in a VPC has subnets in more than one AZ (functions outside a VPC are not evaluated)."""
-    in_vpc = [f for f in estate.of(rules.LAMBDA_FUNCTION) if (f.inputs.get("vpcConfig") or {}).get("subnetIds")]
-    yield from each(in_vpc, lambda f: len(rules._as_list((f.inputs.get("vpcConfig") or {}).get("subnetIds"))) >= 2,
-                    "function {name} runs in several AZs", "function {name} runs in one subnet")

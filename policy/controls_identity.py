@@ -22,11 +22,7 @@ else:  # the CrossGuard pack imports its modules from the pack directory
     import rules  # type: ignore[no-redef]
     from security_hub import Estate, Finding, decided_at_runtime, evaluates, label  # type: ignore[no-redef]
 
-POLICY = "aws:iam/policy:Policy"
-USER = "aws:iam/user:User"
-ROLE = "aws:iam/role:Role"
 USER_POLICIES = ("aws:iam/userPolicy:UserPolicy", "aws:iam/userPolicyAttachment:UserPolicyAttachment")
-POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
 INLINE_POLICIES = ("aws:iam/rolePolicy:RolePolicy", "aws:iam/groupPolicy:GroupPolicy", "aws:iam/userPolicy:UserPolicy")
 ATTACHMENTS = ("aws:iam/rolePolicyAttachment:RolePolicyAttachment",
                "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
@@ -51,18 +47,18 @@ def _resources(statement: Mapping[str, Any]) -> list[str]:
 def boundaries(estate: Estate) -> set[str]:
     """URNs of customer managed policies the program uses as permissions boundaries: set on a role, or required
     (iam:PermissionsBoundary) of the roles a policy lets someone create."""
-    found = {urn for role in estate.of(ROLE) for urn in role.property_dependencies.get("permissionsBoundary", ())}
-    for holder in estate.of(POLICY, *INLINE_POLICIES):
+    found = {urn for role in estate.of(rules.IAM_ROLE) for urn in role.property_dependencies.get("permissionsBoundary", ())}
+    for holder in estate.of(rules.IAM_POLICY, *INLINE_POLICIES):
         if "iam:PermissionsBoundary" in str(holder.inputs.get("policy")):
             found.update(urn for urn in holder.property_dependencies.get("policy", ()) if estate.by_urn.get(urn)
-                         and estate.by_urn[urn].type == POLICY)
+                         and estate.by_urn[urn].type == rules.IAM_POLICY)
     return found
 
 
 @evaluates("IAM.1")
 def no_full_administrator_policies(estate: Estate) -> Iterator[Finding]:
     """IAM.1: no customer managed policy allows "*" on "*"."""
-    for policy in estate.of(POLICY):
+    for policy in estate.of(rules.IAM_POLICY):
         full = [s for s in _allows(policy.inputs.get("policy"))
                 if "*" in [str(a) for a in rules._as_list(s.get("Action"))] and "*" in _resources(s)]
         yield Finding(policy.urn, not full, f"policy {label(policy)} "
@@ -72,11 +68,11 @@ def no_full_administrator_policies(estate: Estate) -> Iterator[Finding]:
 @evaluates("IAM.2")
 def no_user_policies(estate: Estate) -> Iterator[Finding]:
     """IAM.2: users get permissions only through groups: no inline or managed policy attached to a user."""
-    for user in estate.of(USER):
+    for user in estate.of(rules.IAM_USER):
         name = user.inputs.get("name") or user.name
         attached = [p.name for p in estate.of(*USER_POLICIES) if p.inputs.get("user") == name
                     or user.urn in p.property_dependencies.get("user", ())]
-        attached += [p.name for p in estate.of(POLICY_ATTACHMENT)
+        attached += [p.name for p in estate.of(rules.IAM_POLICY_ATTACHMENT)
                      if name in [str(u) for u in rules._as_list(p.inputs.get("users"))]]
         yield Finding(user.urn, not attached, f"user {name} " + (
             f"has policies of its own: {attached}" if attached else "gets permissions through groups only"))
@@ -86,7 +82,7 @@ def no_user_policies(estate: Estate) -> Iterator[Finding]:
 def no_service_wildcards(estate: Estate) -> Iterator[Finding]:
     """IAM.21: customer managed policies (boundaries aside) allow no `service:*` action."""
     skip = boundaries(estate)
-    for policy in estate.of(POLICY):
+    for policy in estate.of(rules.IAM_POLICY):
         if policy.urn in skip:
             yield Finding(policy.urn, True, f"policy {label(policy)} is a permissions boundary")
             continue
@@ -106,7 +102,7 @@ def _decrypts_every_key(document: Any) -> bool:
 def managed_policies_scope_decrypt(estate: Estate) -> Iterator[Finding]:
     """KMS.1: no customer managed policy (boundaries aside) allows kms:Decrypt or kms:ReEncryptFrom on every key."""
     skip = boundaries(estate)
-    for policy in estate.of(POLICY):
+    for policy in estate.of(rules.IAM_POLICY):
         bad = policy.urn not in skip and _decrypts_every_key(policy.inputs.get("policy"))
         yield Finding(policy.urn, not bad, f"policy {label(policy)} "
                       + ("decrypts with every key" if bad else "decrypts with named keys at most"))
@@ -119,7 +115,7 @@ def inline_policies_scope_decrypt(estate: Estate) -> Iterator[Finding]:
         bad = _decrypts_every_key(policy.inputs.get("policy"))
         yield Finding(policy.urn, not bad, f"inline policy {policy.name} "
                       + ("decrypts with every key" if bad else "decrypts with named keys at most"))
-    for role in estate.of(ROLE):
+    for role in estate.of(rules.IAM_ROLE):
         inline = [item.get("policy") for item in rules._as_list(role.inputs.get("inlinePolicies"))
                   if isinstance(item, Mapping)]
         if inline:
@@ -131,8 +127,9 @@ def inline_policies_scope_decrypt(estate: Estate) -> Iterator[Finding]:
 @evaluates("IAM.27")
 def no_cloudshell_full_access(estate: Estate) -> Iterator[Finding]:
     """IAM.27: no user, group or role holds AWSCloudShellFullAccess."""
-    holders = [*estate.of(ROLE), *estate.of(USER), *estate.of("aws:iam/group:Group")]
-    attached = [a for a in estate.of(*ATTACHMENTS, POLICY_ATTACHMENT) if a.inputs.get("policyArn") == CLOUDSHELL_FULL_ACCESS]
+    holders = [*estate.of(rules.IAM_ROLE), *estate.of(rules.IAM_USER), *estate.of("aws:iam/group:Group")]
+    attached = [a for a in estate.of(*ATTACHMENTS, rules.IAM_POLICY_ATTACHMENT)
+                if a.inputs.get("policyArn") == CLOUDSHELL_FULL_ACCESS]
     for holder in holders:
         name = holder.inputs.get("name") or holder.name
         held = [a for a in attached if name in (a.inputs.get("role"), a.inputs.get("group"), a.inputs.get("user"))]

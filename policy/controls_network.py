@@ -20,21 +20,6 @@ else:  # the CrossGuard pack imports its modules from the pack directory
     import rules  # type: ignore[no-redef]
     from security_hub import Estate, Finding, evaluates, label  # type: ignore[no-redef]
 
-VPC = "aws:ec2/vpc:Vpc"
-DEFAULT_VPC = "aws:ec2/defaultVpc:DefaultVpc"
-DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
-SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
-INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
-FLOW_LOG = "aws:ec2/flowLog:FlowLog"
-VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint"
-SUBNET = "aws:ec2/subnet:Subnet"
-DEFAULT_SUBNET = "aws:ec2/defaultSubnet:DefaultSubnet"
-NACL = "aws:ec2/networkAcl:NetworkAcl"
-DEFAULT_NACL = "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
-NACL_RULE = "aws:ec2/networkAclRule:NetworkAclRule"
-NACL_ASSOCIATION = "aws:ec2/networkAclAssociation:NetworkAclAssociation"
-TRANSIT_GATEWAY = "aws:ec2transitgateway/transitGateway:TransitGateway"
 REMOTE_ADMINISTRATION_PORTS = (22, 3389)
 # EC2.18's default authorizedTcpPorts.
 AUTHORIZED_PUBLIC_PORTS = (80, 443)
@@ -46,13 +31,13 @@ Rule = tuple[str, int, int, str]  # (protocol: tcp | udp | all | icmp..., from p
 
 
 def _vpcs(estate: Estate) -> list[rules.Resource]:
-    return estate.of(VPC, DEFAULT_VPC)
+    return estate.of(rules.VPC, rules.DEFAULT_VPC)
 
 
 def unmanaged_default_vpcs(estate: Estate) -> list[tuple[str, rules.Resource, str]]:
     """(account, its resource, region) where the program leaves AWS's default VPC as AWS made it."""
     return [(name, account, region) for name, account, region in estate.places()
-            if not estate.where(name, region, DEFAULT_VPC)]
+            if not estate.where(name, region, rules.DEFAULT_VPC)]
 
 
 def _left_alone(estate: Estate, what: str) -> Iterator[Finding]:
@@ -69,7 +54,7 @@ def _of_vpc(estate: Estate, vpc: rules.Resource, key: str, *types: str) -> list[
 def default_security_groups_closed(estate: Estate) -> Iterator[Finding]:
     """EC2.2: every VPC's default security group is adopted with no rules (aws.ec2.DefaultSecurityGroup)."""
     for vpc in _vpcs(estate):
-        groups = _of_vpc(estate, vpc, "vpcId", DEFAULT_SECURITY_GROUP)
+        groups = _of_vpc(estate, vpc, "vpcId", rules.DEFAULT_SECURITY_GROUP)
         if not groups:
             yield Finding(vpc.urn, False, f"VPC {label(vpc)}: its default security group keeps AWS's rules (self "
                                           "ingress, all egress); adopt it with aws.ec2.DefaultSecurityGroup, no rules")
@@ -84,7 +69,7 @@ def default_security_groups_closed(estate: Estate) -> Iterator[Finding]:
 def flow_logs(estate: Estate) -> Iterator[Finding]:
     """EC2.6: a flow log on every VPC."""
     for vpc in _vpcs(estate):
-        logs = _of_vpc(estate, vpc, "vpcId", FLOW_LOG)
+        logs = _of_vpc(estate, vpc, "vpcId", rules.FLOW_LOG)
         yield Finding(vpc.urn, bool(logs), f"VPC {label(vpc)} " + ("has a flow log" if logs else "has no flow log"))
     yield from _left_alone(estate, "it has no flow log")
 
@@ -93,7 +78,7 @@ def flow_logs(estate: Estate) -> Iterator[Finding]:
 def ec2_endpoint(estate: Estate) -> Iterator[Finding]:
     """EC2.10: every VPC has an interface endpoint for the EC2 API (com.amazonaws.<region>.ec2)."""
     for vpc in _vpcs(estate):
-        endpoints = [e for e in _of_vpc(estate, vpc, "vpcId", VPC_ENDPOINT)
+        endpoints = [e for e in _of_vpc(estate, vpc, "vpcId", rules.VPC_ENDPOINT)
                      if str(e.inputs.get("serviceName", "")).endswith(".ec2")]
         yield Finding(vpc.urn, bool(endpoints), f"VPC {label(vpc)} "
                       + ("reaches EC2 through an endpoint" if endpoints else "has no ec2 interface endpoint"))
@@ -103,7 +88,7 @@ def ec2_endpoint(estate: Estate) -> Iterator[Finding]:
 @evaluates("EC2.15")
 def subnets_without_public_ips(estate: Estate) -> Iterator[Finding]:
     """EC2.15: no subnet assigns public IPv4 addresses on launch."""
-    for subnet in estate.of(SUBNET, DEFAULT_SUBNET):
+    for subnet in estate.of(rules.SUBNET, rules.DEFAULT_SUBNET):
         public = subnet.inputs.get("mapPublicIpOnLaunch") is True
         yield Finding(subnet.urn, not public, f"subnet {label(subnet)} "
                       + ("assigns public IPs on launch" if public else "assigns no public IPs"))
@@ -114,19 +99,21 @@ def subnets_without_public_ips(estate: Estate) -> Iterator[Finding]:
 def network_acls_in_use(estate: Estate) -> Iterator[Finding]:
     """EC2.16: every network ACL is associated with a subnet. A VPC's default ACL, which AWS keeps for the VPC's
     lifetime and which takes any subnet that loses its own, is not counted."""
-    associated = {urn for a in estate.of(NACL_ASSOCIATION) for urn in a.property_dependencies.get("networkAclId", ())}
-    for acl in estate.of(NACL):
+    associated = {urn for a in estate.of(rules.NETWORK_ACL_ASSOCIATION)
+                  for urn in a.property_dependencies.get("networkAclId", ())}
+    for acl in estate.of(rules.NETWORK_ACL):
         used = bool(rules._as_list(acl.inputs.get("subnetIds"))) or acl.urn in associated
         yield Finding(acl.urn, used, f"network ACL {label(acl)} " + ("serves subnets" if used else "serves no subnet"))
 
 
 def _nacl_ingress(estate: Estate) -> dict[str, tuple[rules.Resource, list[Mapping[str, Any]]]]:
     """Every network ACL with its inbound entries (inline ones and separate aws.ec2.NetworkAclRule resources)."""
-    acls = {acl.urn: (acl, list(rules._as_list(acl.inputs.get("ingress")))) for acl in estate.of(NACL, DEFAULT_NACL)}
-    for entry in estate.of(NACL_RULE):
+    acls = {acl.urn: (acl, list(rules._as_list(acl.inputs.get("ingress"))))
+            for acl in estate.of(rules.NETWORK_ACL, rules.DEFAULT_NETWORK_ACL)}
+    for entry in estate.of(rules.NETWORK_ACL_RULE):
         if entry.inputs.get("egress"):
             continue
-        for acl in estate.graph.deps(entry, "networkAclId", NACL):
+        for acl in estate.graph.deps(entry, "networkAclId", rules.NETWORK_ACL):
             acls[acl.urn][1].append(entry.inputs)
     return acls
 
@@ -167,10 +154,10 @@ def security_group_ingress(estate: Estate) -> dict[str, tuple[rules.Resource, li
         g.urn: (g, [(_protocol(r.get("protocol")), int(r.get("fromPort") or 0), int(r.get("toPort") or 0), cidr)
                     for r in rules._as_list(g.inputs.get("ingress"))
                     for cidr in [*rules._as_list(r.get("cidrBlocks")), *rules._as_list(r.get("ipv6CidrBlocks"))]])
-        for g in estate.of(SECURITY_GROUP, DEFAULT_SECURITY_GROUP)}
-    for rule in estate.of(INGRESS_RULE, GROUP_RULE):
+        for g in estate.of(rules.SECURITY_GROUP, rules.DEFAULT_SECURITY_GROUP)}
+    for rule in estate.of(rules.SECURITY_GROUP_INGRESS_RULE, rules.SECURITY_GROUP_RULE):
         inputs = rule.inputs
-        if rule.type == GROUP_RULE and inputs.get("type") != "ingress":
+        if rule.type == rules.SECURITY_GROUP_RULE and inputs.get("type") != "ingress":
             continue
         protocol = _protocol(inputs.get("ipProtocol") or inputs.get("protocol"))
         cidrs = [inputs.get("cidrIpv4"), inputs.get("cidrIpv6"), *rules._as_list(inputs.get("cidrBlocks")),
@@ -234,7 +221,7 @@ def authorized_ports_only(estate: Estate) -> Iterator[Finding]:
 @evaluates("EC2.23")
 def transit_gateway_manual_acceptance(estate: Estate) -> Iterator[Finding]:
     """EC2.23: the transit gateway does not accept shared VPC attachments on its own."""
-    for gateway in estate.of(TRANSIT_GATEWAY):
+    for gateway in estate.of(rules.TRANSIT_GATEWAY):
         auto = gateway.inputs.get("autoAcceptSharedAttachments") == "enable"
         yield Finding(gateway.urn, not auto, f"transit gateway {label(gateway)} "
                       + ("accepts attachments automatically" if auto else "accepts attachments only when told"))

@@ -1,7 +1,7 @@
 """Storage and audit-log controls: S3 buckets, the trail's own settings, backup vaults and KMS keys.
 
 Bucket settings are separate resources (public access block, policy, logging, lifecycle, ...) that name their
-bucket; rules.py's `_bucket_settings` finds them. AWS Config rules as in the Security Hub user guide
+bucket; rules/storage.py's `_bucket_settings` finds them. AWS Config rules as in the Security Hub user guide
 (s3-controls.html, cloudtrail-controls.html, backup-controls.html, kms-controls.html).
 """
 
@@ -35,11 +35,6 @@ else:  # the CrossGuard pack imports its modules from the pack directory
         label,
     )
 
-BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
-BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
-BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
-BUCKET_NOTIFICATION = "aws:s3/bucketNotification:BucketNotification"
-BUCKET_OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 # S3.6's blacklistedActionPatterns: what another account must never be allowed on a bucket.
 CROSS_ACCOUNT_BLACKLIST = ("s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPolicy",
                            "s3:PutEncryptionConfiguration", "s3:PutObjectAcl")
@@ -60,14 +55,14 @@ def settings_of(estate: Estate, setting_type: str) -> dict[str, list[rules.Resou
 @evaluates("S3.2", "S3.3", "S3.8")
 def bucket_public_access_blocked(estate: Estate) -> Iterator[Finding]:
     """S3.2 (public read), S3.3 (public write), S3.8 (bucket-level block): a public access block with all four flags
-    on means neither ACLs nor policies can make the bucket public (rules.py: s3-bucket-blocks-public-access)."""
+    on means neither ACLs nor policies can make the bucket public (rules/storage.py: s3-bucket-blocks-public-access)."""
     yield from from_stack_rule(rules.s3_bucket_blocks_public_access, buckets(estate), estate,
                                "bucket {name} blocks every public ACL and policy")
 
 
 @evaluates("S3.5")
 def bucket_requires_tls(estate: Estate) -> Iterator[Finding]:
-    """S3.5: the bucket policy denies requests without TLS (rules.py: s3-bucket-enforces-tls)."""
+    """S3.5: the bucket policy denies requests without TLS (rules/storage.py: s3-bucket-enforces-tls)."""
     yield from from_stack_rule(rules.s3_bucket_enforces_tls, buckets(estate), estate,
                                "bucket {name} refuses plain HTTP")
 
@@ -99,7 +94,7 @@ def bucket_policy_cross_account(estate: Estate) -> Iterator[Finding]:
 @evaluates("S3.9")
 def bucket_access_logging(estate: Estate) -> Iterator[Finding]:
     """S3.9: server access logging is on for the bucket."""
-    logging = settings_of(estate, BUCKET_LOGGING)
+    logging = settings_of(estate, rules.BUCKET_LOGGING)
     yield from each(buckets(estate), lambda b: bool(logging[b.urn]), "bucket {name} writes server access logs",
                     "bucket {name} writes no server access logs")
 
@@ -111,7 +106,7 @@ def _enabled_rules(configuration: rules.Resource) -> list[Mapping[str, Any]]:
 @evaluates("S3.13")
 def bucket_lifecycle(estate: Estate) -> Iterator[Finding]:
     """S3.13: the bucket has a lifecycle configuration with an enabled rule."""
-    lifecycles = settings_of(estate, BUCKET_LIFECYCLE)
+    lifecycles = settings_of(estate, rules.BUCKET_LIFECYCLE)
     yield from each(buckets(estate), lambda b: any(_enabled_rules(c) for c in lifecycles[b.urn]),
                     "bucket {name} has lifecycle rules", "bucket {name} has no enabled lifecycle rule")
 
@@ -119,7 +114,7 @@ def bucket_lifecycle(estate: Estate) -> Iterator[Finding]:
 def _versioned(estate: Estate) -> dict[str, Mapping[str, Any]]:
     """Bucket URN -> its versioning configuration, for buckets that have one."""
     found: dict[str, Mapping[str, Any]] = {}
-    for urn, versionings in settings_of(estate, BUCKET_VERSIONING).items():
+    for urn, versionings in settings_of(estate, rules.BUCKET_VERSIONING).items():
         for versioning in versionings:
             found[urn] = versioning.inputs.get("versioningConfiguration") or {}
     return found
@@ -129,7 +124,7 @@ def _versioned(estate: Estate) -> dict[str, Mapping[str, Any]]:
 def versioned_bucket_lifecycle(estate: Estate) -> Iterator[Finding]:
     """S3.10: a versioned bucket has a lifecycle configuration (so old versions do not pile up)."""
     versioned = _versioned(estate)
-    lifecycles = settings_of(estate, BUCKET_LIFECYCLE)
+    lifecycles = settings_of(estate, rules.BUCKET_LIFECYCLE)
     subjects = [b for b in buckets(estate) if versioned.get(b.urn, {}).get("status") == "Enabled"]
     yield from each(subjects, lambda b: any(_enabled_rules(c) for c in lifecycles[b.urn]),
                     "versioned bucket {name} has lifecycle rules", "versioned bucket {name} has no lifecycle rule")
@@ -146,7 +141,7 @@ def bucket_mfa_delete(estate: Estate) -> Iterator[Finding]:
 @evaluates("S3.11")
 def bucket_event_notifications(estate: Estate) -> Iterator[Finding]:
     """S3.11: the bucket sends event notifications (EventBridge, SNS, SQS or Lambda)."""
-    notifications = settings_of(estate, BUCKET_NOTIFICATION)
+    notifications = settings_of(estate, rules.BUCKET_NOTIFICATION)
 
     def notifies(bucket: rules.Resource) -> bool:
         return any(n.inputs.get("eventbridge") is True or any(rules._as_list(n.inputs.get(t)) for t in NOTIFICATION_TARGETS)
@@ -159,7 +154,7 @@ def bucket_event_notifications(estate: Estate) -> Iterator[Finding]:
 @evaluates("S3.12")
 def bucket_owner_enforced(estate: Estate) -> Iterator[Finding]:
     """S3.12: ACLs are switched off (object ownership BucketOwnerEnforced)."""
-    ownership = settings_of(estate, BUCKET_OWNERSHIP)
+    ownership = settings_of(estate, rules.BUCKET_OWNERSHIP)
     yield from each(buckets(estate), lambda b: any((o.inputs.get("rule") or {}).get("objectOwnership")
                                                    == "BucketOwnerEnforced" for o in ownership[b.urn]),
                     "bucket {name} ignores ACLs (BucketOwnerEnforced)", "bucket {name} still honours ACLs")
@@ -199,7 +194,7 @@ def _bucket_named(estate: Estate, trail: rules.Resource) -> Sequence[rules.Resou
 @evaluates("CloudTrail.7")
 def trail_bucket_access_logging(estate: Estate) -> Iterator[Finding]:
     """CloudTrail.7: the bucket the trail writes to logs its own access."""
-    logging = settings_of(estate, BUCKET_LOGGING)
+    logging = settings_of(estate, rules.BUCKET_LOGGING)
     for trail in trails(estate):
         logged = [b for b in _bucket_named(estate, trail) if logging[b.urn]]
         yield Finding(trail.urn, bool(logged), f"trail {label(trail)}: " + (
@@ -208,7 +203,7 @@ def trail_bucket_access_logging(estate: Estate) -> Iterator[Finding]:
 
 @evaluates("Backup.1")
 def recovery_points_encrypted(estate: Estate) -> Iterator[Finding]:
-    """Backup.1: recovery points are encrypted; every vault encrypts them with a customer key (rules.py:
+    """Backup.1: recovery points are encrypted; every vault encrypts them with a customer key (rules/data.py:
     backup-vault-encrypted)."""
     yield from from_resource_rule(rules.backup_vault_encrypted, estate.of(rules.BACKUP_VAULT),
                                   "vault {name} encrypts recovery points with its KMS key")
@@ -216,13 +211,13 @@ def recovery_points_encrypted(estate: Estate) -> Iterator[Finding]:
 
 @evaluates("KMS.4")
 def key_rotation(estate: Estate) -> Iterator[Finding]:
-    """KMS.4: symmetric customer keys rotate (rules.py: kms-key-rotation)."""
+    """KMS.4: symmetric customer keys rotate (rules/storage.py: kms-key-rotation)."""
     yield from from_resource_rule(rules.kms_key_rotation, estate.of(rules.KMS_KEY), "key {name} rotates yearly")
 
 
 def public_key_statements(policy: Any) -> list[str]:
     """Sids of key policy statements that let anyone use the key: Principal * with no organization, account or
-    caller-account condition (rules.py's public_statements, plus kms:CallerAccount, which binds to one account)."""
+    caller-account condition (rules/monitoring.py's public_statements, plus kms:CallerAccount, which binds to one account)."""
     found = []
     for index, statement in enumerate(rules.policy_statements(policy)):
         if statement.get("Effect") != "Allow" or not rules._is_everyone(statement.get("Principal")):

@@ -1,4 +1,4 @@
-"""The CrossGuard policies: each rule in rules.py adapted to pulumi_policy's validation callbacks.
+"""The CrossGuard policies: each rule of the rules package (rules/) adapted to pulumi_policy's validation callbacks.
 
 pulumi_policy hands a resource policy a ResourceValidationArgs and a stack policy PolicyResources
 (pulumi_policy/policy.py). `rule_resource` turns either into the rules.Resource every rule reads; the offline preview

@@ -1,58 +1,52 @@
 """Security Hub CSPM controls as the registered resources decide them: the catalog, the evaluation registry, and the
 view of the resources that evaluations read.
 
-The catalog is security_hub_controls.json beside this module (its sources are named in it): every control of the
-standards the program can enable, with its title, standards, CIS number and the AWS Config resource types it
-evaluates. An evaluation is a plain function over an `Estate` that yields one `Finding` per thing the control looks
-at (a resource, or an account in a region); a control only live AWS can decide is listed in `RUNTIME` with the
-reason. Like rules.py, this module imports nothing from the program, so the CrossGuard pack can load it.
+The catalog is aws_facts/security_hub_controls.json (aws_facts/security_hub_catalogue.py reads it; its sources are
+named in it): every control of the standards the program can enable, with its title, standards, CIS number and the
+AWS Config resource types it evaluates. An evaluation is a plain function over an `Estate` that yields one `Finding`
+per thing the control looks at (a resource, or an account in a region); a control only live AWS can decide is listed
+in `RUNTIME` with the reason. Like the rules package, this module imports nothing from the program, so the
+CrossGuard pack can load it.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
+
+from aws_facts.accounts import MANAGEMENT
+from aws_facts.security_hub_catalogue import Control, Standard, catalog
 
 if __package__:  # imported as policy.security_hub by the preview and the tests
     from . import rules
 else:  # the CrossGuard pack imports its modules from the pack directory
     import rules  # type: ignore[no-redef]
 
-CATALOG = Path(__file__).with_name("security_hub_controls.json")
 ACCOUNT = "AWS::::Account"
-MANAGEMENT = "management"
-ORGANIZATION = "aws:organizations/organization:Organization"
-MEMBER_ACCOUNT = "aws:organizations/account:Account"
-HUB_POLICY = "aws:securityhub/configurationPolicy:ConfigurationPolicy"
-HUB_AGGREGATOR = "aws:securityhub/findingAggregator:FindingAggregator"
-BEANSTALK_ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
 
 # AWS Config resource type -> the pulumi-aws types that create one. Elastic Beanstalk creates the load balancer,
 # Auto Scaling group, launch template, instances and their volumes of every environment, so the environment stands
 # for them (its option settings decide what Security Hub sees).
 PULUMI_TYPES: Mapping[str, tuple[str, ...]] = {
-    "AWS::AutoScaling::AutoScalingGroup": (BEANSTALK_ENVIRONMENT, "aws:autoscaling/group:Group"),
+    "AWS::AutoScaling::AutoScalingGroup": (rules.BEANSTALK_ENVIRONMENT, "aws:autoscaling/group:Group"),
     "AWS::Backup::BackupVault": ("aws:backup/vault:Vault",),
     "AWS::Backup::RecoveryPoint": ("aws:backup/vault:Vault",),
     "AWS::CloudTrail::Trail": ("aws:cloudtrail/trail:Trail",),
     "AWS::DynamoDB::Table": ("aws:dynamodb/table:Table",),
     "AWS::EC2::EIP": ("aws:ec2/eip:Eip",),
-    "AWS::EC2::Instance": (BEANSTALK_ENVIRONMENT,),
-    "AWS::EC2::LaunchTemplate": (BEANSTALK_ENVIRONMENT,),
+    "AWS::EC2::Instance": (rules.BEANSTALK_ENVIRONMENT,),
+    "AWS::EC2::LaunchTemplate": (rules.BEANSTALK_ENVIRONMENT,),
     "AWS::EC2::NetworkAcl": ("aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"),
     "AWS::EC2::SecurityGroup": ("aws:ec2/securityGroup:SecurityGroup",
                                 "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"),
     "AWS::EC2::Subnet": ("aws:ec2/subnet:Subnet", "aws:ec2/defaultSubnet:DefaultSubnet"),
     "AWS::EC2::TransitGateway": ("aws:ec2transitgateway/transitGateway:TransitGateway",),
     "AWS::EC2::VPC": ("aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc"),
-    "AWS::EC2::Volume": (BEANSTALK_ENVIRONMENT,),
-    "AWS::ElasticBeanstalk::Environment": (BEANSTALK_ENVIRONMENT,),
-    "AWS::ElasticLoadBalancingV2::LoadBalancer": (BEANSTALK_ENVIRONMENT, "aws:lb/loadBalancer:LoadBalancer"),
+    "AWS::EC2::Volume": (rules.BEANSTALK_ENVIRONMENT,),
+    "AWS::ElasticBeanstalk::Environment": (rules.BEANSTALK_ENVIRONMENT,),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": (rules.BEANSTALK_ENVIRONMENT, "aws:lb/loadBalancer:LoadBalancer"),
     "AWS::IAM::Group": ("aws:iam/group:Group",),
     "AWS::IAM::Policy": ("aws:iam/policy:Policy",),
     "AWS::IAM::Role": ("aws:iam/role:Role",),
@@ -68,51 +62,6 @@ PULUMI_TYPES: Mapping[str, tuple[str, ...]] = {
     "AWS::SQS::Queue": ("aws:sqs/queue:Queue",),
     "AWS::SecretsManager::Secret": ("aws:secretsmanager/secret:Secret",),
 }
-
-
-@dataclass(frozen=True)
-class Standard:
-    id: str  # e.g. cis-aws-foundations-benchmark/v/5.0.0, the tail of the standard's ARN
-    name: str
-
-    def arn(self, region: str) -> str:
-        """The standard's ARN as Security Hub's EnableStandards and configuration policies take it."""
-        return f"arn:aws:securityhub:{region}::standards/{self.id}"
-
-
-@dataclass(frozen=True)
-class Control:
-    id: str  # Security Hub's control id, e.g. EC2.21
-    title: str
-    standards: tuple[str, ...]  # Standard ids
-    resource_types: tuple[str, ...]  # AWS Config types; AWS::::Account for account-level controls
-    requirements: Mapping[str, str]  # standard id -> the standard's own number (CIS recommendations)
-
-
-@dataclass(frozen=True)
-class Catalog:
-    standards: tuple[Standard, ...]
-    controls: tuple[Control, ...]
-
-    def control(self, control_id: str) -> Control:
-        for control in self.controls:
-            if control.id == control_id:
-                return control
-        raise KeyError(control_id)
-
-    def standard_of_arn(self, arn: str) -> Standard | None:
-        return next((s for s in self.standards if str(arn).endswith(f":standards/{s.id}")), None)
-
-
-@functools.cache
-def catalog() -> Catalog:
-    """The controls of security_hub_controls.json."""
-    data = json.loads(CATALOG.read_text())
-    return Catalog(
-        standards=tuple(Standard(s["id"], s["name"]) for s in data["standards"]),
-        controls=tuple(Control(c["id"], c["title"], tuple(c["standards"]), tuple(c["resourceTypes"]),
-                               dict(c.get("requirements", {}))) for c in data["controls"]),
-    )
 
 
 @dataclass(frozen=True)
@@ -154,15 +103,15 @@ class Estate:
     @cached_property
     def accounts(self) -> dict[str, rules.Resource]:
         """Account name -> the resource that stands for it: the organization for management, else its Account."""
-        found = {r.name: r for r in self.of(MEMBER_ACCOUNT)}
-        for organization in self.of(ORGANIZATION)[:1]:
+        found = {r.name: r for r in self.of(rules.ORGANIZATIONS_ACCOUNT)}
+        for organization in self.of(rules.ORGANIZATION)[:1]:
             found[MANAGEMENT] = organization
         return found
 
     @cached_property
     def home_region(self) -> str:
         """Where Security Hub's configuration policy lives (the aggregation region)."""
-        for resource in self.of(HUB_POLICY, ORGANIZATION):
+        for resource in self.of(rules.HUB_POLICY, rules.ORGANIZATION):
             region = resource.inputs.get("region") or (resource.provider_inputs or {}).get("region")
             if region:
                 return str(region)
@@ -171,7 +120,7 @@ class Estate:
     @cached_property
     def regions(self) -> list[str]:
         """Every region Security Hub runs in: the home region and the aggregator's linked regions."""
-        linked = [str(r) for aggregator in self.of(HUB_AGGREGATOR)
+        linked = [str(r) for aggregator in self.of(rules.HUB_AGGREGATOR)
                   for r in rules._as_list(aggregator.inputs.get("specifiedRegions"))]
         return sorted({self.home_region, *linked} - {""})
 
@@ -201,7 +150,7 @@ class Estate:
     @cached_property
     def hub_policy(self) -> Mapping[str, Any]:
         """The Security Hub configuration policy's body (empty when the program enables none)."""
-        for policy in self.of(HUB_POLICY):
+        for policy in self.of(rules.HUB_POLICY):
             return rules.decode(policy.inputs.get("configurationPolicy")) or {}
         return {}
 
@@ -252,7 +201,7 @@ def each(resources: Iterable[rules.Resource], ok: Callable[[rules.Resource], boo
 
 def from_stack_rule(check: Callable[[Sequence[rules.Resource]], Iterable[tuple[str, str]]],
                     subjects: Iterable[rules.Resource], estate: Estate, passed: str) -> Iterator[Finding]:
-    """A stack rule of rules.py as findings: its violations fail, every other subject passes with `passed`."""
+    """A stack rule (rules/) as findings: its violations fail, every other subject passes with `passed`."""
     failures: dict[str, str] = {}
     for urn, message in check(estate.resources):
         failures.setdefault(urn, message)
@@ -265,7 +214,7 @@ def from_stack_rule(check: Callable[[Sequence[rules.Resource]], Iterable[tuple[s
 
 def from_resource_rule(check: Callable[[rules.Resource], Iterable[str]], subjects: Iterable[rules.Resource],
                        passed: str) -> Iterator[Finding]:
-    """A resource rule of rules.py as findings over `subjects`."""
+    """A resource rule (rules/) as findings over `subjects`."""
     for subject in subjects:
         messages = list(check(subject))
         yield Finding(subject.urn, not messages, "; ".join(messages) or passed.format(name=label(subject)))

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TIERS = ("public", "app", "data")
-MANAGEMENT = "management"
 DIRECT_CONNECT = "Direct Connect"
 
 @dataclass

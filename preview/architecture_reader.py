@@ -15,9 +15,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from aws_facts.accounts import MANAGEMENT
 from preview.architecture import (
     DIRECT_CONNECT,
-    MANAGEMENT,
     Account,
     Architecture,
     Database,

@@ -17,7 +17,8 @@ from typing import Any
 
 import drawsvg as dw
 
-from preview.architecture import DIRECT_CONNECT, MANAGEMENT, Account, Architecture, DirectConnect, RouteTable
+from aws_facts.accounts import MANAGEMENT
+from preview.architecture import DIRECT_CONNECT, Account, Architecture, DirectConnect, RouteTable
 from preview.architecture_reader import read
 from preview.drawing import FONT, INK, MUTED, Block, arrow_marker, attribute, block, box, label, place, text_width, wrap
 from preview.vpc_panel import (

@@ -7,11 +7,10 @@ from typing import Any
 
 from pulumi.runtime.proto import analyzer_pb2
 
+from aws_facts.accounts import MANAGEMENT
 from policy import analyzer, compliance, pack, rules
 from preview.mocks import Registration
 from preview.run import Run
-
-MANAGEMENT = "management"
 
 
 class Inventory:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from aws_facts.accounts import MANAGEMENT
 from policy import compliance, rules
 from preview.counting import ResourceCount
-from preview.inventory import MANAGEMENT, Inventory
+from preview.inventory import Inventory
 from preview.mocks import Registration
 
 STACK_TYPE = "pulumi:pulumi:Stack"

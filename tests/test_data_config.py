@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from config import ConfigError, validate
+from config.checks.data import achieved_rpo_hours, retentions
 from config.data import AccountDataConfig, BackupConfig, DatabaseConfig, window_minutes
-from config.data_checks import achieved_rpo_hours, retentions
 from config.data_limits import AURORA_INSTANCE_CLASSES, OPENSEARCH_INSTANCE_TYPES
 from tests.data_view import CLUSTER, DOMAIN, KEY, DataView
 from tests.shared_runs import shared_variant_run

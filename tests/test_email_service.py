@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from components.email import templates as email_templates
-from components.email.templates import load_templates
+from config import email_templates
+from config.email_templates import load_templates
 from preview.__main__ import main
 from preview.run import Run
 from tests.services_view import (

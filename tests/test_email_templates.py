@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from components.email.templates import (
+from config.email_templates import (
     TEMPLATES_DIR,
     EmailTemplate,
     TemplateError,

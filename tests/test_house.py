@@ -3,8 +3,10 @@ shaped it (a newcomer has neither)."""
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,3 +34,59 @@ def test_no_file_names_an_issue_or_session() -> None:
         if re.match(r"i\d+-", path.name):
             found.append(f"{path.relative_to(ROOT)}: a name numbered after an issue")
     assert found == []
+
+
+# Data flows one way (docs: DESIGN.md): config reads the stack file and AWS facts, and everything else reads config.
+CONFIG_MAY_NOT_IMPORT = ("components", "org", "policy", "preview", "bench", "functions", "__main__")
+
+
+def _imported_modules(path: Path) -> list[tuple[int, str]]:
+    """(line, module) for each import in the file; relative imports resolved against its package."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]) if node.level else ""
+            module = ".".join(part for part in (base, node.module or "") if part)
+            found += [(node.lineno, f"{module}.{alias.name}" if not node.module else module) for alias in node.names]
+    return found
+
+
+def test_config_imports_nothing_downstream() -> None:
+    found = [f"{path.relative_to(ROOT)}:{line}: imports {module}"
+             for path in sorted((ROOT / "config").rglob("*.py"))
+             for line, module in _imported_modules(path)
+             if module.split(".")[0] in CONFIG_MAY_NOT_IMPORT]
+    assert found == [], "config/ reads only itself, aws_facts/ and libraries; move the fact both need to aws_facts/"
+
+
+def test_aws_facts_need_only_the_standard_library() -> None:
+    """The policy pack loads aws_facts/ through the link policy/aws_facts, in its own virtualenv."""
+    found = [f"{path.relative_to(ROOT)}:{line}: imports {module}"
+             for path in sorted((ROOT / "aws_facts").rglob("*.py"))
+             for line, module in _imported_modules(path)
+             if module.split(".")[0] not in sys.stdlib_module_names | {"__future__", "aws_facts"}]
+    assert found == []
+    assert (ROOT / "policy" / "aws_facts").resolve() == (ROOT / "aws_facts").resolve()
+
+
+def test_management_is_named_once() -> None:
+    sources = {path.resolve() for path in ROOT.rglob("*.py") if not {".venv", "out"} & set(path.relative_to(ROOT).parts)}
+    defined = [f"{path.relative_to(ROOT)}:{line}"
+               for path in sorted(sources)
+               for line, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+               if re.match(r"MANAGEMENT\s*=", text)]
+    assert defined == ["aws_facts/accounts.py:4"]
+
+
+def test_policy_defines_each_resource_type_once() -> None:
+    """Type tokens live in policy/rules/resource_types.py, one name each; everything else reads them as rules.<NAME>."""
+    token = re.compile(r'^(_?[A-Z][A-Z0-9_]*)\s*=\s*"(aws:[a-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+)"', re.MULTILINE)
+    found = [(path.relative_to(ROOT).as_posix(), name, value)
+             for path in sorted((ROOT / "policy").rglob("*.py")) if not {".venv", "aws_facts"} & set(path.parts)
+             for name, value in token.findall(path.read_text(encoding="utf-8"))]
+    assert [f"{path}: {name}" for path, name, _ in found if path != "policy/rules/resource_types.py"] == []
+    values = [value for _, _, value in found]
+    assert sorted(value for value in set(values) if values.count(value) > 1) == []

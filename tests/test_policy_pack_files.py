@@ -66,8 +66,9 @@ def _top_level_imports(path: Path) -> set[str]:
 
 
 def test_the_pack_imports_only_what_it_pins() -> None:
-    imported = {name for path in POLICY_DIR.glob("*.py") for name in _top_level_imports(path)}
-    local = {path.stem for path in POLICY_DIR.glob("*.py")}
+    sources = [path for path in POLICY_DIR.rglob("*.py") if ".venv" not in path.parts]
+    imported = {name for path in sources for name in _top_level_imports(path)}
+    local = {path.stem for path in POLICY_DIR.glob("*.py")} | {path.parent.name for path in POLICY_DIR.glob("*/__init__.py")}
     third_party = imported - local - sys.stdlib_module_names - {"__future__"}
     assert third_party == {"pulumi", "pulumi_policy", "google"}  # google.protobuf comes with pulumi
 

@@ -1,6 +1,6 @@
 """Transactional and marketing e-mail: the SES templates as data, their loader, renderer and checks."""
 
-from components.email.templates import (
+from config.email_templates import (
     EmailTemplate,
     RenderedEmail,
     TemplateError,

@@ -11,8 +11,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components import grants
-from components.email.templates import EmailTemplate, load_templates
 from components.policy_document import Statement
+from config.email_templates import EmailTemplate, load_templates
 from config.naming import aws_name
 from config.services import EmailConfig
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from config.checks import Sections, check
+from aws_facts.accounts import MANAGEMENT
+from config.base import Sections
 from config.errors import Problem, join_path
 from config.identity import ADMIN_GROUP, ADMIN_ROLE, ADMINISTRATOR, EVERY_ACCOUNT, IdentityConfig
 
-MANAGEMENT = "management"
 BOUNDED = "create-bounded-roles"
 
 
-@check("identity")
-def _users(sections: Sections) -> Iterator[Problem]:
+def users(sections: Sections) -> Iterator[Problem]:
     identity: IdentityConfig = sections["identity"]
     groups = sorted(identity.groups)
     seen: dict[str, int] = {}
@@ -36,8 +35,7 @@ def _users(sections: Sections) -> Iterator[Problem]:
             yield Problem(join_path(path, "pgp_key"), "only console users get a password to encrypt; remove `pgp_key`")
 
 
-@check("identity")
-def _administrator_is_for_infra_admins(sections: Sections) -> Iterator[Problem]:
+def administrator_is_for_infra_admins(sections: Sections) -> Iterator[Problem]:
     identity: IdentityConfig = sections["identity"]
     for name, group in identity.groups.items():
         if ADMINISTRATOR in group.permission_sets and name != ADMIN_GROUP:
@@ -55,8 +53,7 @@ def _administrator_is_for_infra_admins(sections: Sections) -> Iterator[Problem]:
                       f"deploy roles never get `{ADMINISTRATOR}`; list the services a deploy touches instead")
 
 
-@check("identity")
-def _bounded_roles_only_in_member_roles(sections: Sections) -> Iterator[Problem]:
+def bounded_roles_only_in_member_roles(sections: Sections) -> Iterator[Problem]:
     identity: IdentityConfig = sections["identity"]
     places = [(f"identity.groups.{name}", group.permission_sets) for name, group in identity.groups.items()]
     places.append(("identity.deploy", identity.deploy.permission_sets))
@@ -67,8 +64,7 @@ def _bounded_roles_only_in_member_roles(sections: Sections) -> Iterator[Problem]
                           "holds it; grant it to a role in identity.roles instead")
 
 
-@check("identity", "accounts")
-def _roles_and_accounts(sections: Sections) -> Iterator[Problem]:
+def roles_and_accounts(sections: Sections) -> Iterator[Problem]:
     identity: IdentityConfig = sections["identity"]
     members = [account.name for account in sections["accounts"]]
     roles = sorted(identity.roles)
@@ -92,8 +88,7 @@ def _roles_and_accounts(sections: Sections) -> Iterator[Problem]:
                                   f"add `{account}` to identity.roles.{role}.accounts or map another role")
 
 
-@check("identity", "accounts")
-def _deploy_accounts(sections: Sections) -> Iterator[Problem]:
+def deploy_accounts(sections: Sections) -> Iterator[Problem]:
     identity: IdentityConfig = sections["identity"]
     if identity.oidc is None:
         return  # no pipeline, no deploy roles: nothing here is built

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from config.base import LOG_RETENTION_DAYS
-from config.checks import Sections, check
+from config.base import LOG_RETENTION_DAYS, Sections
 from config.data import AccountDataConfig, BackupConfig, DatabaseConfig, SearchConfig, window_minutes
 from config.data_limits import (
     AURORA_INSTANCE_CLASSES,
@@ -30,8 +29,7 @@ _VERSION_PATTERNS = {"aurora-postgresql": r"^\d+\.\d+$", "aurora-mysql": r"^\d\.
 _VERSION_EXAMPLES = {"aurora-postgresql": "16.6", "aurora-mysql": "8.0.mysql_aurora.3.08.0"}
 
 
-@check("data")
-def _data_values(sections: Sections) -> Iterator[Problem]:
+def data_values(sections: Sections) -> Iterator[Problem]:
     data: dict[str, AccountDataConfig] = sections["data"]
     for account, spec in data.items():
         base = f"data.{account}"
@@ -169,8 +167,7 @@ def retentions(backup: BackupConfig) -> list[tuple[str, int]]:
     return found
 
 
-@check("organization", "data")
-def _data_against_organization(sections: Sections) -> Iterator[Problem]:
+def data_against_organization(sections: Sections) -> Iterator[Problem]:
     org: OrganizationConfig = sections["organization"]
     data: dict[str, AccountDataConfig] = sections["data"]
     for account, spec in data.items():
@@ -214,8 +211,7 @@ def _data_against_organization(sections: Sections) -> Iterator[Problem]:
                                                             "backup jobs would fail, so change one of them")
 
 
-@check("accounts", "organization", "network", "data")
-def _data_against_network(sections: Sections) -> Iterator[Problem]:
+def data_against_network(sections: Sections) -> Iterator[Problem]:
     accounts = [account.name for account in sections["accounts"]]
     org: OrganizationConfig = sections["organization"]
     vpcs = sections["network"].vpcs
@@ -259,8 +255,7 @@ def _nacl_admits(rules: list[NaclRuleConfig], port: int) -> bool:
 
 
 
-@check("organization", "guardrails", "data")
-def _copy_region_allowed(sections: Sections) -> Iterator[Problem]:
+def copy_region_allowed(sections: Sections) -> Iterator[Problem]:
     org: OrganizationConfig = sections["organization"]
     guardrails: GuardrailsConfig = sections["guardrails"]
     if not guardrails.policies.deny_other_regions.enabled:
@@ -289,8 +284,7 @@ for _kind, _part in (("aurora", "database"), ("opensearch", "search"), ("kinesis
     switched_on(_kind, "data")(_part_on(_part))
 
 
-@check("monitoring", "organization", "accounts", "data")
-def _free_storage_below_volume(sections: Sections) -> Iterator[Problem]:
+def free_storage_below_volume(sections: Sections) -> Iterator[Problem]:
     """A free-storage threshold at or above a node's volume puts the alarm in ALARM from the start, for good."""
     monitoring: MonitoringConfig = sections["monitoring"]
     data: dict[str, AccountDataConfig] = sections["data"]

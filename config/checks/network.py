@@ -6,7 +6,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from config.checks import Sections, check
+from aws_facts.accounts import MANAGEMENT
+from config.base import Sections
+from config.checks.organization import zone_problems
 from config.endpoints import GATEWAY_SERVICES, endpoint_problem
 from config.errors import Problem, join_path
 from config.nacls import ADMIN_PORTS, TIERS, Direction, NaclEntry, NaclRuleConfig, admits_from_anywhere, expand
@@ -15,12 +17,10 @@ from config.organization import OrganizationConfig
 from config.routing import routing_plan
 from config.security_groups import internet_exposure_problem
 
-MANAGEMENT = "management"
 DIRECTIONS: tuple[Direction, ...] = ("inbound", "outbound")
 
 
-@check("network")
-def _interface_endpoints(sections: Sections) -> Iterator[Problem]:
+def interface_endpoints(sections: Sections) -> Iterator[Problem]:
     network: NetworkConfig = sections["network"]
     lists = [("network.interface_endpoints", network.interface_endpoints)]
     lists += [(f"network.vpcs.{name}.interface_endpoints", vpc.interface_endpoints)
@@ -34,8 +34,7 @@ def _interface_endpoints(sections: Sections) -> Iterator[Problem]:
                 yield Problem(join_path(path, index), f"`{service}` is listed twice; list each service once")
 
 
-@check("network")
-def _security_groups(sections: Sections) -> Iterator[Problem]:
+def security_groups(sections: Sections) -> Iterator[Problem]:
     network: NetworkConfig = sections["network"]
     groups = network.security_groups
     for name, group in groups.items():
@@ -58,8 +57,7 @@ def _security_groups(sections: Sections) -> Iterator[Problem]:
                         yield Problem(f"{path}.cidr", problem)
 
 
-@check("organization", "network")
-def _nacls(sections: Sections) -> Iterator[Problem]:
+def nacls(sections: Sections) -> Iterator[Problem]:
     org: OrganizationConfig = sections["organization"]
     network: NetworkConfig = sections["network"]
     found: dict[str, str] = {}  # path -> first message: one problem per rule, not one per VPC
@@ -124,8 +122,7 @@ def _entry_problems(path: str, account: str, rules: list[NaclRuleConfig], entrie
                     "3390-65535)")
 
 
-@check("network")
-def _route_table_size(sections: Sections) -> Iterator[Problem]:
+def route_table_size(sections: Sections) -> Iterator[Problem]:
     network: NetworkConfig = sections["network"]
     plan = routing_plan(network)
     for account in network.vpcs:
@@ -137,8 +134,7 @@ def _route_table_size(sections: Sections) -> Iterator[Problem]:
                           "from one range so they summarize, or raise network.route_table_quota after AWS raised it")
 
 
-@check("accounts", "network")
-def _hub_and_on_premises_accounts(sections: Sections) -> Iterator[Problem]:
+def hub_and_on_premises_accounts(sections: Sections) -> Iterator[Problem]:
     network: NetworkConfig = sections["network"]
     accounts = [account.name for account in sections["accounts"]]
     hub = network.transit_gateway
@@ -151,8 +147,7 @@ def _hub_and_on_premises_accounts(sections: Sections) -> Iterator[Problem]:
                           f"`{name}` has no VPC to reach; use one of {sorted(network.vpcs)}")
 
 
-@check("network")
-def _on_premises_and_direct_connect(sections: Sections) -> Iterator[Problem]:
+def on_premises_and_direct_connect(sections: Sections) -> Iterator[Problem]:
     network: NetworkConfig = sections["network"]
     on_premises = network.on_premises
     vpc_ranges = {name: vpc.network for name, vpc in network.vpcs.items()}
@@ -188,3 +183,35 @@ def _on_premises_and_direct_connect(sections: Sections) -> Iterator[Problem]:
                 yield Problem(join_path("network.direct_connect.allowed_prefixes", index),
                               f"{prefix} would advertise the VPC of {name} ({cidr}) to on-premises, but {name} is not "
                               "in on_premises.reach; narrow the prefix or add the account")
+
+
+def vpc_ranges(sections: Sections) -> Iterator[Problem]:
+    network: NetworkConfig = sections["network"]
+    claimed: list[tuple[str, ipaddress.IPv4Network]] = []
+    for name, vpc in network.vpcs.items():
+        for other, other_network in claimed:
+            if vpc.network.overlaps(other_network):
+                yield Problem(f"network.vpcs.{name}.cidr", f"overlaps {other} ({other_network}); give each VPC its own range")
+        claimed.append((name, vpc.network))
+
+
+def vpc_accounts(sections: Sections) -> Iterator[Problem]:
+    accounts = [account.name for account in sections["accounts"]]
+    for name in sections["network"].vpcs:
+        if name not in accounts and name != MANAGEMENT:
+            yield Problem(f"network.vpcs.{name}", f"`{name}` is not a configured account; use one of {accounts}")
+
+
+def vpc_zones_and_subnets(sections: Sections) -> Iterator[Problem]:
+    org: OrganizationConfig = sections["organization"]
+    network: NetworkConfig = sections["network"]
+    for name, vpc in network.vpcs.items():
+        path = f"network.vpcs.{name}"
+        zones = vpc.availability_zones or org.availability_zones
+        if vpc.availability_zones is not None:
+            yield from zone_problems(f"{path}.availability_zones", zones, org.region, org.min_azs, org.production)
+        try:
+            vpc.subnet_plan(zones)
+        except ValueError as exc:
+            yield Problem(f"{path}.subnets", str(exc))
+

@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from components.email import templates as email_templates  # data only: the templates the program deploys
-from config.checks import Sections, check
+from aws_facts.accounts import MANAGEMENT
+from aws_facts.secret_text import looks_like_secret
+from config import email_templates
+from config.base import Sections
 from config.errors import Problem
 from config.services import ServicesConfig
 from config.switches import switched_on
-from policy.rules import looks_like_secret
 
-MANAGEMENT = "management"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@check("accounts", "services")
-def _service_accounts(sections: Sections) -> Iterator[Problem]:
+def service_accounts(sections: Sections) -> Iterator[Problem]:
     accounts = [account.name for account in sections["accounts"]]
     for name in sections["services"]:
         if name not in accounts:
@@ -25,8 +24,7 @@ def _service_accounts(sections: Sections) -> Iterator[Problem]:
             yield Problem(f"services.{name}", f"`{name}` cannot hold services: {why}; use one of {accounts}")
 
 
-@check("network", "services")
-def _web_needs_a_vpc(sections: Sections) -> Iterator[Problem]:
+def web_needs_a_vpc(sections: Sections) -> Iterator[Problem]:
     services: dict[str, ServicesConfig] = sections["services"]
     for name, account in services.items():
         if account.web.enabled and name not in sections["network"].vpcs:
@@ -34,8 +32,7 @@ def _web_needs_a_vpc(sections: Sections) -> Iterator[Problem]:
                           f"the web service needs a VPC; add landing-zone:network.vpcs.{name} or disable it")
 
 
-@check("network", "services")
-def _web_security_groups(sections: Sections) -> Iterator[Problem]:
+def web_security_groups(sections: Sections) -> Iterator[Problem]:
     network = sections["network"]
     services: dict[str, ServicesConfig] = sections["services"]
     for name, account in services.items():
@@ -62,8 +59,7 @@ def _web_security_groups(sections: Sections) -> Iterator[Problem]:
                           "balancer's here")
 
 
-@check("organization", "accounts", "services")
-def _certificate_of_the_account(sections: Sections) -> Iterator[Problem]:
+def certificate_of_the_account(sections: Sections) -> Iterator[Problem]:
     """ACM certificates are regional and belong to one account: a load balancer uses one of its own account and
     region (the account checked here where config knows its id, by the policy rule once AWS has assigned it)."""
     region = sections["organization"].region
@@ -82,8 +78,7 @@ def _certificate_of_the_account(sections: Sections) -> Iterator[Problem]:
                           f"balancer can only use a certificate of its own account: request one in {name}")
 
 
-@check("services")
-def _no_secrets_in_variables(sections: Sections) -> Iterator[Problem]:
+def no_secrets_in_variables(sections: Sections) -> Iterator[Problem]:
     services: dict[str, ServicesConfig] = sections["services"]
     for name, account in services.items():
         for variable, value in account.web.variables.items():
@@ -93,8 +88,7 @@ def _no_secrets_in_variables(sections: Sections) -> Iterator[Problem]:
                               f"{reason}; keep secrets in Secrets Manager and give the app the secret's ARN")
 
 
-@check("services")
-def _email_templates(sections: Sections) -> Iterator[Problem]:
+def deployable_email_templates(sections: Sections) -> Iterator[Problem]:
     services: dict[str, ServicesConfig] = sections["services"]
     senders = [name for name, account in services.items() if account.email.enabled]
     if not senders:
@@ -108,8 +102,7 @@ def _email_templates(sections: Sections) -> Iterator[Problem]:
                       f"variable in {email_templates.MANIFEST}")
 
 
-@check("data", "services")
-def _services_need_the_data_tier(sections: Sections) -> Iterator[Problem]:
+def services_need_the_data_tier(sections: Sections) -> Iterator[Problem]:
     data = sections["data"]
     services: dict[str, ServicesConfig] = sections["services"]
     for name, account in services.items():

@@ -1,4 +1,5 @@
-"""SES e-mail templates as data: one `EmailTemplate` per template and language, read from `templates/` and its manifest.
+"""SES e-mail templates as data: one `EmailTemplate` per template and language, read from
+components/email/templates/ and its manifest.
 
 Files are named `<template>.<language>.subject.txt`, `.html` and `.txt`; `templates/manifest.json` declares the
 languages and, per template, its variables with a description and a sample value per language. One SES template
@@ -18,7 +19,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# The shop's templates live beside the component that deploys them (components/email); the config checks them up front.
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "components" / "email" / "templates"
 MANIFEST = "manifest.json"
 
 # SES template names: letters, digits, underscore and hyphen, 1-64 characters.
