@@ -182,8 +182,8 @@ def _key_policy(account_id: pulumi.Input[str], region: str) -> PolicyDocument:
         Statement("Allow", list(GRANT_ACTIONS), ["*"], principals={"AWS": [root]},
                   conditions={"StringEquals": via, "Bool": {"kms:GrantIsForAWSResource": "true"}},
                   sid="TableHoldsGrants"),
-        Statement("Allow", ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-                  ["*"], principals={"Service": [f"logs.{region}.amazonaws.com"]},
+        Statement("Allow", ["kms:Decrypt*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"], ["*"],
+                  principals={"Service": [f"logs.{region}.amazonaws.com"]},
                   conditions={"StringLike": {"kms:EncryptionContext:aws:logs:arn": log_groups}}, sid="LogsEncrypt"),
     ])
 

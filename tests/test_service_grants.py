@@ -36,7 +36,9 @@ TOPIC_POLICY, QUEUE_POLICY = "aws:sns/topicPolicy:TopicPolicy", "aws:sqs/queuePo
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 SEND = ("kms:GenerateDataKey", "kms:Decrypt")
-LOGS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey", "kms:DescribeKey")
+# The calls CloudWatch Logs makes with the log group's ARN as encryption context (the documented statement's
+# kms:Describe* sits under the same context condition, which a Describe call never carries).
+LOGS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey")
 
 
 @dataclass(frozen=True)

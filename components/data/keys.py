@@ -53,7 +53,7 @@ def key_policy(purpose: str, account_id: pulumi.Input[str], region: str) -> Poli
     if purpose == "logs":
         groups = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:*")
         statements.append(Statement(
-            "Allow", ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            "Allow", ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
             ["*"], principals={"Service": [f"logs.{region}.amazonaws.com"]},
             # StringLike, not ArnLike: encryption-context keys are strings (same match, and linters agree).
             conditions={"StringLike": {"kms:EncryptionContext:aws:logs:arn": groups}}, sid="AccountLogGroupsEncrypt"))
