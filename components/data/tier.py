@@ -14,12 +14,15 @@ from components.data.lake import DataLake
 from components.data.restore_testing import RestoreTesting
 from components.data.search import SearchDomain
 from components.data.stream import EventStream
+from components.home import Home
+from components.monitoring.monitor import Monitor
 from components.vpc import Vpc
+from config.alarm_catalogue import LAMBDA_WITH_DEAD_LETTER_QUEUE
 from config.data import AccountDataConfig
 
 
-class Placement(TypedDict):
-    """Where every part of the tier goes: the same five keyword arguments for each."""
+class HomeArguments(TypedDict):
+    """The tier's Home as the five keyword arguments each of its parts takes."""
 
     org: str
     account: str
@@ -35,17 +38,20 @@ PRIMARY_STORE_TAGS = {"DataStore": "primary"}
 class DataTier(pulumi.ComponentResource):
     """Aurora, OpenSearch, Kinesis to the lake, and AWS Backup in `account`'s VPC; parts off in config are None.
 
-    `app_role_arn` is the role the search domain admits; `admin_role_arn` administers the domain's security.
-    `copy_provider` is the account's provider in the backup copy region (None when nothing is copied).
+    The search domain admits the app role `<org>-<account>-<search.app_role>`; `admin_role` (the account's access
+    role, accounts[].role_name) administers the domain's security. `copy_provider` is the account's provider in the
+    backup copy region (None when nothing is copied). What it creates it watches with `monitor`.
     """
 
-    def __init__(self, name: str, spec: AccountDataConfig, vpc: Vpc, *, org: str, account: str,
-                 account_id: pulumi.Input[str], region: str, production: bool, alert_topic_arn: pulumi.Input[str],
-                 app_role_arn: pulumi.Input[str], admin_role_arn: pulumi.Input[str],
-                 copy_provider: aws.Provider | None = None, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: AccountDataConfig, home: Home, *, vpc: Vpc, alert_topic_arn: pulumi.Input[str],
+                 admin_role: str, monitor: Monitor, copy_provider: aws.Provider | None = None,
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:data:DataTier", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        common = Placement(org=org, account=account, account_id=account_id, region=region, production=production)
+        common = HomeArguments(org=home.org, account=home.account, account_id=home.account_id, region=home.region,
+                               production=home.production)
+        app_role_arn = home.role_arn(home.name(spec.search.app_role, kind="iam"))
+        admin_role_arn = home.role_arn(admin_role)
         parts = {"database": spec.database.enabled, "search": spec.search.enabled, "stream": spec.stream.enabled,
                  "lake": spec.lake.enabled, "backup": spec.backup.enabled}
         purposes = [purpose for purpose, on in parts.items() if on]
@@ -70,8 +76,8 @@ class DataTier(pulumi.ComponentResource):
                                        opts=child, **common)
         self.lake: DataLake | None = None
         if spec.lake.enabled:
-            self.lake = DataLake(f"{name}-lake", spec.lake, self.keys["lake"], tags=PRIMARY_STORE_TAGS | backup_tags,
-                                 org=org, account=account, account_id=account_id, production=production, opts=child)
+            self.lake = DataLake(f"{name}-lake", spec.lake, home, key=self.keys["lake"],
+                                 tags=PRIMARY_STORE_TAGS | backup_tags, opts=child)
         self.stream: EventStream | None = None
         if spec.stream.enabled and self.lake is not None:
             self.stream = EventStream(f"{name}-events", spec.stream, self.keys["stream"], self.lake, self.keys["logs"],
@@ -88,6 +94,7 @@ class DataTier(pulumi.ComponentResource):
                     self.backup.restore_role, self.keys["logs"], continuous=spec.backup.continuous.enabled,
                     rto_hours=spec.backup.rto_hours, log_retention_days=spec.database.log_retention_days,
                     opts=child, **common)
+        self._watch(monitor, home.account, spec)
         self.register_outputs({
             "key_arns": self.keys.arns,
             "cluster_identifier": self.database.cluster_identifier if self.database else None,
@@ -97,3 +104,23 @@ class DataTier(pulumi.ComponentResource):
             "lake_bucket": self.lake.bucket_name if self.lake else None,
             "vault_name": self.backup.vault_name if self.backup else None,
         })
+
+    def _watch(self, monitor: Monitor, account: str, spec: AccountDataConfig) -> None:
+        """Alarms and dashboard graphs for every part that is on."""
+        if self.database is not None:
+            monitor.watch("aurora", account, {"DBClusterIdentifier": self.database.cluster_identifier}, "aurora",
+                          section="data")
+        if self.search is not None:
+            monitor.watch("opensearch", account, {"DomainName": self.search.domain_name}, "search", section="data",
+                          defaults={"free_storage": spec.search.free_storage_alarm})
+        if self.stream is not None:
+            monitor.watch("kinesis", account, {"StreamName": self.stream.stream_name}, "events", section="data")
+            monitor.watch("firehose", account, {"DeliveryStreamName": self.stream.delivery_stream_name},
+                          "events-to-lake", metrics=["s3_freshness"], section="data")
+        if self.backup is not None:
+            monitor.watch("backup", account, {"BackupVaultName": self.backup.vault_name}, "backup", section="data")
+        if self.restore_testing is not None:
+            monitor.watch("lambda", account, {"FunctionName": self.restore_testing.validator.name}, "restore-validator",
+                          metrics=LAMBDA_WITH_DEAD_LETTER_QUEUE, section="data")
+            monitor.watch("dead_letter_queue", account, {"QueueName": self.restore_testing.dead_letter_queue_name},
+                          "restore-validator-failures", section="data")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.identity.mfa_guard import mfa_guard
 from components.identity.permission_sets import BUILDERS, PermissionContext, from_config
 from components.policy_document import PolicyDocument, Statement
@@ -28,12 +29,14 @@ def group_name(org_name: str, group: str) -> str:
 class People(pulumi.ComponentResource):
     """Groups and users of the management account; member-account access only through the mapped roles."""
 
-    def __init__(self, name: str, org_name: str, identity: IdentityConfig, management_account_id: str, region: str,
+    def __init__(self, name: str, identity: IdentityConfig, home: Home, *,
                  role_arns: Mapping[tuple[str, str], pulumi.Input[str]], member_accounts: list[str],
                  opts: pulumi.ResourceOptions | None = None):
+        """`home` is the management account; `role_arns` are the member accounts' access roles by (account, key)."""
         super().__init__("landing-zone:identity:People", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        context = PermissionContext(management_account_id, region)
+        org_name, management_account_id = home.org, home.account_id
+        context = PermissionContext(management_account_id, home.region)
         guard = aws.iam.Policy(
             f"{name}-mfa-guard",
             name=aws_name(org_name, "", "mfa-guard", kind="iam"),
