@@ -9,7 +9,6 @@ from components.alert_topics import AlertTopics
 from components.audit_archive import AuditArchive
 from components.cis_alarms import CisAlarms
 from components.curation import Curation
-from components.data.backup import BACKUP_TAGS
 from components.data.lake import lake_bucket_name
 from components.data.tier import DataTier
 from components.direct_connect import DirectConnect
@@ -39,7 +38,6 @@ from components.vpc import Vpc
 from components.waits import wait_for
 from components.web.access import app_access
 from components.web.service import WebService
-from config.alarm_catalogue import LAMBDA_WITH_DESTINATION
 from config.monitoring import SLACK_BOT_TOKEN, SLACK_PROVIDER_TOKEN, environments_of
 from config.naming import aws_name
 from config.routing import routing_plan
@@ -192,15 +190,10 @@ pulumi.export("account_ids", organization.account_ids)
 # --- Network: a VPC in every account that has one in network.vpcs ---------------------------------
 routing = routing_plan(settings.network)
 vpcs = {
-    name: Vpc(f"{name}-vpc", spec, settings.network, org=org_name, account=name, account_id=account_ids[name],
-              region=settings.organization.region, zones=settings.zones_of_vpc(name), peers=routing.peers(name),
-              production=settings.production, opts=on(name))
+    name: Vpc(f"{name}-vpc", spec, homes[name], network=settings.network, zones=settings.zones_of_vpc(name),
+              peers=routing.peers(name), monitor=monitor, opts=on(name))
     for name, spec in settings.network.vpcs.items()
 }
-for name, vpc in vpcs.items():
-    for zone, nat in zip(vpc.zones, vpc.nat_gateways, strict=True):
-        monitor.watch(kind="nat", account=name, dimensions={"NatGatewayId": nat.id}, name=f"nat-{zone}", parent=vpc,
-                      section="network")
 pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
 
 # --- Transit hub: shared to the organization, every VPC attached, Direct Connect when configured ----
@@ -241,39 +234,20 @@ pulumi.export("data", {name: {"reader_endpoint": tier.database.reader_endpoint i
                        for name, tier in data_tiers.items()})
 
 # --- Services: SES e-mail, the curation service and the web service per workload account ----------
-emails = {
-    name: EmailService(f"{name}-email", services.email, org=org_name, account=name, region=region,
-                       events_topic_arn=alerts[name].warning.arn, opts=on(name))
-    for name, services in settings.services.items() if services.email.enabled
+emails = {name: EmailService(f"{name}-email", services.email, homes[name], events_topic_arn=alerts[name].warning.arn,
+                             monitor=monitor, opts=on(name))
+          for name, services in settings.services.items() if services.email.enabled}
+curations = {name: Curation(f"{name}-curation", services.curation, homes[name], data=data_tiers[name], monitor=monitor,
+                            opts=on(name))
+             for name, services in settings.services.items() if services.curation.enabled}
+webs = {
+    name: WebService(
+        f"{name}-web", services.web, homes[name], vpc=vpcs[name], app_role=settings.app_role(name), monitor=monitor,
+        access=app_access(services.web.search, region=region, data=data_tiers.get(name), email=emails.get(name),
+                          curation=curations.get(name)),
+        opts=on(name))
+    for name, services in settings.services.items() if services.web.enabled
 }
-curations = {}
-for name, services in settings.services.items():
-    stream = data_tiers[name].stream if name in data_tiers else None
-    if services.curation.enabled and stream is not None:  # config checks that the stream exists
-        curations[name] = Curation(
-            f"{name}-curation", services.curation, org=org_name, account=name, account_id=account_ids[name],
-            region=region, stream_arn=stream.stream_arn, stream_key_arn=stream.key.arn,
-            production=settings.production, opts=on(name),
-            # The scores take days of events to rebuild: the account's backup plan keeps them too.
-            table_tags=BACKUP_TAGS if data_tiers[name].backup is not None else None)
-webs = {}
-for name, services in settings.services.items():
-    if not services.web.enabled:
-        continue
-    groups = settings.network.groups_of(name)
-    access = app_access(region, services.web.search, data_tiers.get(name), emails.get(name), curations.get(name))
-    webs[name] = WebService(
-        f"{name}-web", services.web, org=org_name, account=name, account_id=account_ids[name], region=region,
-        # The role the search domain's access policy admits by name (landing-zone:data.<account>.search.app_role).
-        instance_role_name=homes[name].name(settings.app_role(name), kind="iam"),
-        vpc_id=vpcs[name].vpc_id, instance_subnet_ids=vpcs[name].subnet_ids("app"),
-        load_balancer_subnet_ids=vpcs[name].subnet_ids("public"),
-        instance_group=vpcs[name].security_groups[services.web.instance_security_group],
-        load_balancer_group=vpcs[name].security_groups[services.web.load_balancer_group(groups)],
-        open_proxy_port=not services.web.proxy_port_open(groups),
-        app_statements=access.statements, environment=access.environment | services.web.variables,
-        production=settings.production, opts=on(name),
-    )
 pulumi.export("services", {
     name: {"web_endpoint": webs[name].endpoint_url if name in webs else None,
            "recommendations_url": curations[name].api_url if name in curations else None,
@@ -281,19 +255,6 @@ pulumi.export("services", {
     for name in settings.services
 })
 
-# --- Alarms on what the services switched on, with their dashboard widgets ---------
-for name, web in webs.items():
-    monitor.watch("beanstalk", name, {"EnvironmentName": web.environment_name}, "web", section="web")
-for name in emails:
-    monitor.watch("ses", name, {}, "email", section="email")
-for name, curation in curations.items():
-    monitor.watch("lambda", name, {"FunctionName": curation.ingest_function_name}, "curation-ingest",
-                  metrics=LAMBDA_WITH_DESTINATION, section="curation")
-    monitor.watch("lambda", name, {"FunctionName": curation.api_function_name}, "curation-api",
-                  metrics=LAMBDA_WITH_DESTINATION, section="curation")
-    monitor.watch("dead_letter_queue", name, {"QueueName": curation.failure_queue_name}, "curation-failures",
-                  section="curation")
-
-# --- Dashboards: keep this block LAST; it renders what every block above registered with monitor.watch --
+# --- Dashboards: one per environment, of what the parts above watched ------------------------------------------
 dashboards = monitor.render_dashboards()
 pulumi.export("dashboards", {environment: dashboard.dashboard.dashboard_name for environment, dashboard in dashboards.items()})

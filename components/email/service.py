@@ -12,8 +12,9 @@ import pulumi_aws as aws
 
 from components import grants
 from components.email.templates import EmailTemplate, load_templates
+from components.home import Home
+from components.monitoring.monitor import Monitor
 from components.policy_document import Statement
-from config.naming import aws_name
 from config.services import EmailConfig
 
 DKIM_TOKENS = 3  # Easy DKIM always publishes three CNAME records
@@ -32,10 +33,12 @@ class EmailService(pulumi.ComponentResource):
     template_names                  tuple[str, ...]
     """
 
-    def __init__(self, name: str, spec: EmailConfig, *, org: str, account: str, region: str,
-                 events_topic_arn: pulumi.Input[str], templates: Sequence[EmailTemplate] | None = None,
+    def __init__(self, name: str, spec: EmailConfig, home: Home, *, events_topic_arn: pulumi.Input[str],
+                 monitor: Monitor, templates: Sequence[EmailTemplate] | None = None,
                  opts: pulumi.ResourceOptions | None = None):
+        """`events_topic_arn` receives bounces and complaints; `monitor` watches the sending reputation."""
         super().__init__("landing-zone:email:EmailService", name, None, opts)
+        region = home.region
         if spec.domain is None:
             raise ValueError("EmailService needs spec.domain (the config model requires it when enabled)")
         child = pulumi.ResourceOptions(parent=self)
@@ -45,7 +48,7 @@ class EmailService(pulumi.ComponentResource):
 
         configuration_set = aws.sesv2.ConfigurationSet(
             f"{name}-configuration-set",
-            configuration_set_name=aws_name(org, account, "email", kind="ses-configuration-set"),
+            configuration_set_name=home.name("email", kind="ses-configuration-set"),
             delivery_options=aws.sesv2.ConfigurationSetDeliveryOptionsArgs(tls_policy="REQUIRE"),
             reputation_options=aws.sesv2.ConfigurationSetReputationOptionsArgs(reputation_metrics_enabled=True),
             sending_options=aws.sesv2.ConfigurationSetSendingOptionsArgs(sending_enabled=True),
@@ -98,6 +101,7 @@ class EmailService(pulumi.ComponentResource):
             for template in (templates if templates is not None else load_templates())
         }
         self.template_names: tuple[str, ...] = tuple(self.templates)
+        monitor.watch("ses", home.account, {}, "email", section="email")
         self.register_outputs({
             "identity_arn": identity.arn,
             "configuration_set_name": configuration_set.configuration_set_name,
