@@ -74,7 +74,7 @@ def on(account: str) -> pulumi.ResourceOptions:
 
 
 # --- Service quotas: what each account requests itself (the organization's template covers the accounts it creates) -
-quota_requests = {name: QuotaRequests(f"{name}-quotas", requests, account=name, opts=on(name))
+quota_requests = {name: QuotaRequests(f"{name}-quotas", requests, homes[name], opts=on(name))
                   for name in providers if (requests := settings.quota_requests(name))}
 
 # --- Alert topics in every account: alarms and rules publish here, the Slack notifier subscribes --------------
@@ -204,26 +204,23 @@ if settings.network.transit_gateway is not None and routing.hub_account is not N
         opts=pulumi.ResourceOptions.merge(on(config.MANAGEMENT),
                                           pulumi.ResourceOptions(depends_on=[organization.organization])))
     ram_ready = wait_for("ram-sharing-ready", "ram-organization-sharing", after=[ram_sharing])
-    hub = TransitHub("transit-hub", settings.network.transit_gateway, routing, org=org_name,
-                     organization_arn=organization.organization.arn, production=settings.production,
-                     organization_sharing=[ram_ready], opts=on(routing.hub_account))
-    hub_attachments = {
-        name: HubAttachment(f"{name}-hub-attachment", vpc, hub, routing.spokes[name], org=org_name,
-                            hub_provider=providers[routing.hub_account], opts=on(name))
-        for name, vpc in vpcs.items()
-    }
+    hub = TransitHub("transit-hub", settings.network.transit_gateway, homes[routing.hub_account], plan=routing,
+                     organization_arn=organization.organization.arn, organization_sharing=[ram_ready],
+                     opts=on(routing.hub_account))
+    hub_attachments = {name: HubAttachment(f"{name}-hub-attachment", routing.spokes[name], homes[name], vpc=vpc, hub=hub,
+                                           hub_provider=providers[routing.hub_account], opts=on(name))
+                       for name, vpc in vpcs.items()}
     if settings.network.direct_connect is not None:
-        DirectConnect("direct-connect", settings.network.direct_connect, hub, routing, org=org_name,
-                      production=settings.production, opts=on(routing.hub_account))
+        DirectConnect("direct-connect", settings.network.direct_connect, homes[routing.hub_account], hub=hub,
+                      plan=routing, opts=on(routing.hub_account))
     pulumi.export("transit_gateway_id", hub.transit_gateway.id)
 
 # --- Data tier: keys, Aurora, OpenSearch, Kinesis to the lake, AWS Backup per workload account -------
 data_tiers = {
     name: DataTier(
-        f"{name}-data", data_spec, homes[name], vpc=vpcs[name],
-        # Each account's own topic: Backup and EventBridge publish only within their account (ops: alerts["ops"]).
-        alert_topic_arn=alerts[name].critical.arn, admin_role=settings.account(name).role_name, monitor=monitor,
-        copy_provider=member_region_provider(settings, name, account_ids[name], copy_region)
+        f"{name}-data", data_spec, home=homes[name], vpc=vpcs[name], admin_role=settings.account(name).role_name,
+        monitor=monitor,
+        copy_provider=member_region_provider(settings, homes[name], copy_region)
         if (copy_region := settings.backup_copy_region(name)) else None,
         opts=on(name))
     for name, data_spec in settings.data.items()

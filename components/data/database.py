@@ -12,7 +12,9 @@ import pulumiverse_time as time
 from components import grants
 from components.data.database_logging import logging_parameters
 from components.data.database_support import MONITORING_LOG_GROUP, monitoring_role
+from components.data.keys import DataKeys
 from components.data.log_groups import log_groups
+from components.home import Home
 from components.policy_document import Statement
 from components.security_groups import SecurityGroup, connect, tcp
 from components.vpc import Vpc
@@ -33,12 +35,15 @@ def reader_zones(zones: list[str], readers: int) -> list[str]:
 class Database(pulumi.ComponentResource):
     """The account's Aurora cluster. Only the app tier's security group reaches it, on the engine port."""
 
-    def __init__(self, name: str, spec: DatabaseConfig, vpc: Vpc, app: SecurityGroup, key: aws.kms.Key,
-                 logs_key: aws.kms.Key, *, org: str, account: str, account_id: pulumi.Input[str], region: str,
-                 production: bool, tags: Mapping[str, str], ignore_backup_retention: bool = False,
+    def __init__(self, name: str, spec: DatabaseConfig, home: Home, *, vpc: Vpc, app: SecurityGroup, keys: DataKeys,
+                 tags: Mapping[str, str], ignore_backup_retention: bool = False,
                  opts: pulumi.ResourceOptions | None = None):
+        """In `vpc`'s data subnets, reachable from the `app` group; `keys` gives the database and logs keys."""
         super().__init__("landing-zone:data:Database", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        key, logs_key = keys["database"], keys["logs"]
+        org, account, account_id, region, production = (home.org, home.account, home.account_id, home.region,
+                                                         home.production)
         self.key = key
         self.region = region
         self.account_id = account_id

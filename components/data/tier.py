@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 import pulumi
 import pulumi_aws as aws
 
@@ -20,17 +18,6 @@ from components.vpc import Vpc
 from config.alarm_catalogue import LAMBDA_WITH_DEAD_LETTER_QUEUE
 from config.data import AccountDataConfig
 
-
-class HomeArguments(TypedDict):
-    """The tier's Home as the five keyword arguments each of its parts takes."""
-
-    org: str
-    account: str
-    account_id: pulumi.Input[str]
-    region: str
-    production: bool
-
-
 # Tag of stores that hold primary data (not rebuildable logs or artifacts): the backup rule covers such buckets.
 PRIMARY_STORE_TAGS = {"DataStore": "primary"}
 
@@ -40,24 +27,21 @@ class DataTier(pulumi.ComponentResource):
 
     The search domain admits the app role `<org>-<account>-<search.app_role>`; `admin_role` (the account's access
     role, accounts[].role_name) administers the domain's security. `copy_provider` is the account's provider in the
-    backup copy region (None when nothing is copied). What it creates it watches with `monitor`.
+    backup copy region (None when nothing is copied). Backup alerts go to the account's critical topic;
+    what it creates it watches with `monitor`.
     """
 
-    def __init__(self, name: str, spec: AccountDataConfig, home: Home, *, vpc: Vpc, alert_topic_arn: pulumi.Input[str],
-                 admin_role: str, monitor: Monitor, copy_provider: aws.Provider | None = None,
-                 opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: AccountDataConfig, home: Home, *, vpc: Vpc, admin_role: str, monitor: Monitor,
+                 copy_provider: aws.Provider | None = None, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:data:DataTier", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        common = HomeArguments(org=home.org, account=home.account, account_id=home.account_id, region=home.region,
-                               production=home.production)
         app_role_arn = home.role_arn(home.name(spec.search.app_role, kind="iam"))
-        admin_role_arn = home.role_arn(admin_role)
         parts = {"database": spec.database.enabled, "search": spec.search.enabled, "stream": spec.stream.enabled,
                  "lake": spec.lake.enabled, "backup": spec.backup.enabled}
         purposes = [purpose for purpose, on in parts.items() if on]
         if any(parts[part] for part in ("database", "search", "stream")):
             purposes.append("logs")
-        self.keys = DataKeys(f"{name}-keys", purposes, opts=child, **common)
+        self.keys = DataKeys(f"{name}-keys", purposes, home, opts=child)
         backup_tags = BACKUP_TAGS if spec.backup.enabled else {}
         app_group = vpc.security_groups.get(spec.app_security_group)
 
@@ -65,35 +49,31 @@ class DataTier(pulumi.ComponentResource):
         if spec.database.enabled:
             assert app_group is not None  # config checks the group exists in the VPC
             self.database = Database(
-                f"{name}-aurora", spec.database, vpc, app_group, self.keys["database"], self.keys["logs"],
-                tags=backup_tags, ignore_backup_retention=spec.backup.enabled and spec.backup.continuous.enabled,
-                opts=child, **common)
+                f"{name}-aurora", spec.database, home, vpc=vpc, app=app_group, keys=self.keys, tags=backup_tags,
+                ignore_backup_retention=spec.backup.enabled and spec.backup.continuous.enabled, opts=child)
         self.search: SearchDomain | None = None
         if spec.search.enabled:
             assert app_group is not None
-            self.search = SearchDomain(f"{name}-search", spec.search, vpc, app_group, self.keys["search"],
-                                       self.keys["logs"], app_role_arn=app_role_arn, admin_role_arn=admin_role_arn,
-                                       opts=child, **common)
+            self.search = SearchDomain(f"{name}-search", spec.search, home, vpc=vpc, app=app_group, keys=self.keys,
+                                       app_role_arn=app_role_arn, admin_role_arn=home.role_arn(admin_role), opts=child)
         self.lake: DataLake | None = None
         if spec.lake.enabled:
             self.lake = DataLake(f"{name}-lake", spec.lake, home, key=self.keys["lake"],
                                  tags=PRIMARY_STORE_TAGS | backup_tags, opts=child)
         self.stream: EventStream | None = None
         if spec.stream.enabled and self.lake is not None:
-            self.stream = EventStream(f"{name}-events", spec.stream, self.keys["stream"], self.lake, self.keys["logs"],
-                                      opts=child, **common)
+            self.stream = EventStream(f"{name}-events", spec.stream, home, keys=self.keys, lake=self.lake, opts=child)
         self.backup: Backup | None = None
         self.restore_testing: RestoreTesting | None = None
         if spec.backup.enabled:
-            self.backup = Backup(f"{name}-backup", spec.backup, self.keys["backup"], alert_topic_arn=alert_topic_arn,
-                                 copy_provider=copy_provider, opts=child, **common,
-                                 keep_clusters=[self.database.cluster_arn] if self.database else [])
+            # Each account's own topic: Backup and EventBridge publish only within their account.
+            self.backup = Backup(f"{name}-backup", spec.backup, home, key=self.keys["backup"],
+                                 alert_topic_arn=monitor.alerts[home.account].critical.arn, copy_provider=copy_provider,
+                                 keep_clusters=[self.database.cluster_arn] if self.database else [], opts=child)
             if spec.backup.restore_testing.enabled and self.database is not None:
                 self.restore_testing = RestoreTesting(
-                    f"{name}-restore-testing", spec.backup.restore_testing, self.database, self.backup.vault,
-                    self.backup.restore_role, self.keys["logs"], continuous=spec.backup.continuous.enabled,
-                    rto_hours=spec.backup.rto_hours, log_retention_days=spec.database.log_retention_days,
-                    opts=child, **common)
+                    f"{name}-restore-testing", spec.backup, home, database=self.database, backup=self.backup,
+                    logs_key=self.keys["logs"], log_retention_days=spec.database.log_retention_days, opts=child)
         self._watch(monitor, home.account, spec)
         self.register_outputs({
             "key_arns": self.keys.arns,
