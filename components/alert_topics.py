@@ -32,8 +32,8 @@ class AlertTopics(pulumi.ComponentResource):
                       conditions={"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": pulumi.Output.concat(
                           "arn:aws:sns:*:", account_id, ":*")}}, sid="PublishersEncrypt"),
         ])
-        self.key = rotating_key(f"{name}-key", f"{account} alert topics", key_policy, home.name("alerts"),
-                                home.production, pulumi.ResourceOptions(parent=self))
+        self.key = rotating_key(f"{name}-key", f"{account} alert topics", key_policy, alias=home.name("alerts"),
+                                production=home.production, opts=pulumi.ResourceOptions(parent=self))
 
         self.topics: dict[str, aws.sns.Topic] = {}
         for severity in SEVERITIES:
@@ -47,7 +47,7 @@ class AlertTopics(pulumi.ComponentResource):
             aws.sns.TopicPolicy(
                 f"{name}-{severity}-policy",
                 arn=topic.arn,
-                policy=topic_policy(topic.arn, root, account_id, organization_id).to_json(),
+                policy=topic_policy(topic.arn, root, account_id, organization_id=organization_id).to_json(),
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.topics[severity] = topic
@@ -68,7 +68,7 @@ class AlertTopics(pulumi.ComponentResource):
 
 
 def topic_policy(topic_arn: pulumi.Input[str], root: pulumi.Input[str], account_id: pulumi.Input[str],
-                  organization_id: pulumi.Input[str]) -> PolicyDocument:
+                  *, organization_id: pulumi.Input[str]) -> PolicyDocument:
     return PolicyDocument([
         Statement("Allow", ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:Subscribe",
                             "sns:SetTopicAttributes"], [topic_arn], principals={"AWS": [root]}, sid="OwnerManages"),

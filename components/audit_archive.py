@@ -60,8 +60,8 @@ class AuditArchive(pulumi.ComponentResource):
         root = home.root_arn
 
         self.key = rotating_key(f"{name}-key", "audit archive: organization trail, AWS Config, S3 access logs",
-                                self._key_policy(root, account_id, management_account_id, organization_id),
-                                home.name("audit"), production, child)
+                                self._key_policy(root, account_id, management_account_id, organization_id=organization_id),
+                                alias=home.name("audit"), production=production, opts=child)
 
         access_logs = self._bucket(f"{name}-access-logs", self.access_log_bucket_name, production, object_lock=False)
         aws.s3.BucketLifecycleConfiguration(
@@ -137,7 +137,7 @@ class AuditArchive(pulumi.ComponentResource):
         self.flow_log_destination = f"{self.bucket_arn}/{FLOW_LOG_PREFIX}/"
         self.register_outputs({"bucket": self.bucket.bucket, "key_arn": self.key.arn})
 
-    def _bucket(self, name: str, bucket_name: str, production: bool, object_lock: bool) -> aws.s3.Bucket:
+    def _bucket(self, name: str, bucket_name: str, production: bool, *, object_lock: bool) -> aws.s3.Bucket:
         """A private bucket: versioned, owner-enforced, public access blocked, encrypted with the archive key."""
         child = pulumi.ResourceOptions(parent=self)
         bucket = aws.s3.Bucket(
@@ -171,7 +171,7 @@ class AuditArchive(pulumi.ComponentResource):
         return bucket
 
     def _key_policy(self, root: pulumi.Input[str], account_id: pulumi.Input[str], management_account_id: str,
-                    organization_id: pulumi.Input[str]) -> PolicyDocument:
+                    *, organization_id: pulumi.Input[str]) -> PolicyDocument:
         return PolicyDocument([
             Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [root]}, sid="AccountAdministers"),
             Statement("Allow", ["kms:GenerateDataKey*"], ["*"], principals={"Service": ["cloudtrail.amazonaws.com"]},

@@ -59,7 +59,8 @@ class Curation(pulumi.ComponentResource):
         stateful = pulumi.ResourceOptions(parent=self, protect=production)
 
         self.key = rotating_key(f"{name}-key", f"{account} curation: table, failure queue and logs",
-                                _key_policy(account_id, region), aws_name(org, account, "curation"), production, child)
+                                _key_policy(account_id, region), alias=aws_name(org, account, "curation"),
+                                production=production, opts=child)
 
         self.table = aws.dynamodb.Table(
             f"{name}-table",
@@ -165,11 +166,11 @@ class Curation(pulumi.ComponentResource):
         self.api_function_name: pulumi.Output[str] = self.api.function.name
         self.api_function_arn: pulumi.Output[str] = self.api.function.arn
         self.api_url: pulumi.Output[str] = self.api_url_resource.function_url
-        monitor.watch("lambda", account, {"FunctionName": self.ingest_function_name}, "curation-ingest",
+        monitor.watch("lambda", account, {"FunctionName": self.ingest_function_name}, name="curation-ingest",
                       metrics=LAMBDA_WITH_DESTINATION, section="curation")
-        monitor.watch("lambda", account, {"FunctionName": self.api_function_name}, "curation-api",
+        monitor.watch("lambda", account, {"FunctionName": self.api_function_name}, name="curation-api",
                       metrics=LAMBDA_WITH_DESTINATION, section="curation")
-        monitor.watch("dead_letter_queue", account, {"QueueName": self.failure_queue_name}, "curation-failures",
+        monitor.watch("dead_letter_queue", account, {"QueueName": self.failure_queue_name}, name="curation-failures",
                       section="curation")
         self.register_outputs({
             "table_name": self.table_name,

@@ -26,7 +26,7 @@ class FlowLogs(pulumi.ComponentResource):
         log_group_arn = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:", log_group_name)
 
         self.key = rotating_key(f"{name}-key", f"{account} VPC flow logs", _key_policy(account_id, region, log_group_arn),
-                                home.name("vpc-flow-logs"), production, child)
+                                alias=home.name("vpc-flow-logs"), production=production, opts=child)
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
             name=log_group_name,

@@ -46,7 +46,7 @@ class OrganizationTrail(pulumi.ComponentResource):
                           sid="LogGroupEncrypts",
                           conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}}),
             ]),
-            home.name("trail-logs"), production, child)
+            alias=home.name("trail-logs"), production=production, opts=child)
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-log-group",
             name=log_group_name,

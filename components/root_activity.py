@@ -46,11 +46,11 @@ class RootActivityAlerts(pulumi.ComponentResource):
                                    arn=security_topic_arn, opts=child)
         self.forward_rule: aws.cloudwatch.EventRule | None = None
         if forward_global_events and home.region != GLOBAL_EVENTS_REGION:
-            self._forward_global_events(name, home, pattern, child)
+            self._forward_global_events(name, home, pattern, child=child)
         self.register_outputs({"rule_arn": self.rule.arn,
                                "forward_rule_arn": self.forward_rule.arn if self.forward_rule else None})
 
-    def _forward_global_events(self, name: str, home: Home, pattern: str, child: pulumi.ResourceOptions) -> None:
+    def _forward_global_events(self, name: str, home: Home, pattern: str, *, child: pulumi.ResourceOptions) -> None:
         """A twin rule in us-east-1 (per-resource `region`, so no extra provider) that hands events to the home bus."""
         home_region, account_id = home.region, home.account_id
         home_bus = pulumi.Output.concat("arn:aws:events:", home_region, ":", account_id, ":event-bus/default")

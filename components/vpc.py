@@ -87,7 +87,7 @@ class Vpc(pulumi.ComponentResource):
             tier_cidrs[tier].append(str(cidr))
 
         self.route_tables: dict[str, list[aws.ec2.RouteTable]] = {}
-        public = self._route_table(f"{name}-public", base_name, "public", None)
+        public = self._route_table(f"{name}-public", base_name, "public", zone=None)
         aws.ec2.Route(f"{name}-public-default", route_table_id=public.id, destination_cidr_block=ANYWHERE,
                       gateway_id=self.internet_gateway.id, opts=child)
         self.route_tables["public"] = [public]
@@ -105,7 +105,7 @@ class Vpc(pulumi.ComponentResource):
                 tags={"Name": f"{base_name}-nat-{zone}"},
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.internet_gateway]),
             )
-            table = self._route_table(f"{name}-app-{zone}", f"{base_name}-app-{zone}", "app", zone)
+            table = self._route_table(f"{name}-app-{zone}", f"{base_name}-app-{zone}", "app", zone=zone)
             # Each AZ leaves through its own NAT: losing one AZ never cuts the others off.
             aws.ec2.Route(f"{name}-app-{zone}-default", route_table_id=table.id, destination_cidr_block=ANYWHERE,
                           nat_gateway_id=nat.id, opts=child)
@@ -113,7 +113,7 @@ class Vpc(pulumi.ComponentResource):
             self.nat_gateways.append(nat)
             self.route_tables["app"].append(table)
         # The data tier never reaches the internet: its table holds only the local route and gateway endpoints.
-        self.route_tables["data"] = [self._route_table(f"{name}-data", f"{base_name}-data", "data", None)]
+        self.route_tables["data"] = [self._route_table(f"{name}-data", f"{base_name}-data", "data", zone=None)]
         for tier in TIERS:
             tables = self.route_tables[tier]
             for index, (zone, subnet) in enumerate(zip(self.zones, self.subnets[tier], strict=True)):
@@ -126,15 +126,16 @@ class Vpc(pulumi.ComponentResource):
         )
         self.flow_logs = FlowLogs(f"{name}-flow-logs", network.flow_logs, home, vpc_id=self.vpc.id, opts=child)
         private_tables = [table.id for table in self.route_tables["app"] + self.route_tables["data"]]
-        self.gateway_endpoints = gateway_endpoints(name, self.vpc.id, region, private_tables, base_name, self)
+        self.gateway_endpoints = gateway_endpoints(name, self.vpc.id, region, route_table_ids=private_tables,
+                                                   name_of=base_name, parent=self)
         self.endpoint_security_group, self.interface_endpoints = interface_endpoints(
-            name, self.vpc.id, region, network.endpoints_of(account), spec.cidr, self.subnet_ids("app"), base_name,
-            self,
+            name, self.vpc.id, region, services=network.endpoints_of(account), vpc_cidr=spec.cidr,
+            subnet_ids=self.subnet_ids("app"), name_of=base_name, parent=self,
         )
         self.security_groups = self._shared_groups(name, network, base_name)
         if monitor is not None:
             for zone, nat in zip(self.zones, self.nat_gateways, strict=True):
-                monitor.watch("nat", account, {"NatGatewayId": nat.id}, f"nat-{zone}", parent=self, section="network")
+                monitor.watch("nat", account, {"NatGatewayId": nat.id}, name=f"nat-{zone}", parent=self, section="network")
 
         self.register_outputs({
             "vpc_id": self.vpc.id,
@@ -159,7 +160,7 @@ class Vpc(pulumi.ComponentResource):
                              group_name=f"{self._base_name}-{purpose}", description=description, public=public,
                              opts=pulumi.ResourceOptions(parent=parent))
 
-    def _route_table(self, name: str, aws_label: str, tier: str, zone: str | None) -> aws.ec2.RouteTable:
+    def _route_table(self, name: str, aws_label: str, tier: str, *, zone: str | None) -> aws.ec2.RouteTable:
         tags = {"Name": aws_label, "Tier": tier} | ({"Zone": zone} if zone else {})
         return aws.ec2.RouteTable(name, vpc_id=self.vpc.id, tags=tags, opts=pulumi.ResourceOptions(parent=self))
 

@@ -101,7 +101,7 @@ class StackConfig(Model):
         return backup.copy_to.region if backup.enabled else None
 
 
-def _zone_problems(path: str, zones: list[str], region: str, minimum: int, production: bool) -> Iterator[Problem]:
+def _zone_problems(path: str, zones: list[str], region: str, *, minimum: int, production: bool) -> Iterator[Problem]:
     valid = zones_of(region)
     for index, zone in enumerate(zones):
         if zone not in valid:
@@ -122,8 +122,8 @@ def _organization_zones(sections: Sections) -> Iterator[Problem]:
         return
     if org.minimum_availability_zones is not None and org.production and org.minimum_availability_zones < 3:
         yield Problem("organization.minimum_availability_zones", "production needs at least 3; remove it or set 3+")
-    yield from _zone_problems("organization.availability_zones", org.availability_zones, org.region, org.min_azs,
-                              org.production)
+    yield from _zone_problems("organization.availability_zones", org.availability_zones, org.region, minimum=org.min_azs,
+                              production=org.production)
 
 
 @check("organization")
@@ -204,7 +204,8 @@ def _vpc_zones_and_subnets(sections: Sections) -> Iterator[Problem]:
         path = f"network.vpcs.{name}"
         zones = vpc.availability_zones or org.availability_zones
         if vpc.availability_zones is not None:
-            yield from _zone_problems(f"{path}.availability_zones", zones, org.region, org.min_azs, org.production)
+            yield from _zone_problems(f"{path}.availability_zones", zones, org.region, minimum=org.min_azs,
+                                      production=org.production)
         try:
             vpc.subnet_plan(zones)
         except ValueError as exc:

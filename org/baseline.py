@@ -54,8 +54,8 @@ class SecurityBaseline(pulumi.ComponentResource):
         # EBS: every new volume encrypted with the account's own key.
         root = home.root_arn
         self.ebs_key = rotating_key(f"{name}-ebs-key", f"{account} default EBS encryption",
-                                    _ebs_key_policy(root, home.account_id, home.region), home.name("ebs"),
-                                    home.production, child)
+                                    _ebs_key_policy(root, home.account_id, home.region), alias=home.name("ebs"),
+                                    production=home.production, opts=child)
         self.ebs_encryption = aws.ebs.EncryptionByDefault(f"{name}-ebs-encryption", enabled=True, opts=child)
         aws.ebs.DefaultKmsKey(f"{name}-ebs-default-key", key_arn=self.ebs_key.arn,
                               opts=pulumi.ResourceOptions(parent=self, depends_on=[self.ebs_encryption]))
@@ -84,8 +84,8 @@ class SecurityBaseline(pulumi.ComponentResource):
         role_ready = wait_for(f"{name}-config-service-role-ready", "service-linked-role", after=[self.config_role],
                               triggers={"arn": self.config_role.arn}, opts=child)
         self.config_role_arn: pulumi.Output[str] = passed_through(role_ready, "arn")
-        self.recorder = record_configuration(name, self, home.name("config"), self.config_role_arn,
-                                             delivery, region=None, global_types=True)
+        self.recorder = record_configuration(name, self, home.name("config"), role_arn=self.config_role_arn,
+                                             delivery=delivery, region=None, global_types=True)
 
         if security_contact is not None:
             aws.account.AlternativeContact(
@@ -112,8 +112,8 @@ class SecurityBaseline(pulumi.ComponentResource):
                                "support_role_arn": support.arn})
 
 
-def record_configuration(name: str, parent: pulumi.Resource, recorder_name: str, role_arn: pulumi.Input[str],
-                         delivery: ConfigDelivery, *, region: str | None, global_types: bool) -> aws.cfg.Recorder:
+def record_configuration(name: str, parent: pulumi.Resource, recorder_name: str, *, role_arn: pulumi.Input[str],
+                         delivery: ConfigDelivery, region: str | None, global_types: bool) -> aws.cfg.Recorder:
     """A Config recorder of every supported type (IAM and other global types only where `global_types`), delivering
     to the audit archive, switched on. `region` None is the provider's own. Config delivers to S3 and KMS as its
     service principal, which the archive admits for the organization."""

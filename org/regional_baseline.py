@@ -24,7 +24,7 @@ class RegionalBaseline(pulumi.ComponentResource):
         super().__init__("landing-zone:baseline:RegionalBaseline", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         aws.ebs.EncryptionByDefault(f"{name}-ebs-encryption", enabled=True, region=region, opts=child)
-        self.recorder = record_configuration(name, self, home.name("config"), config_role_arn, delivery,
+        self.recorder = record_configuration(name, self, home.name("config"), role_arn=config_role_arn, delivery=delivery,
                                              region=region, global_types=False)
         self.analyzer = aws.accessanalyzer.Analyzer(
             f"{name}-access-analyzer", analyzer_name=home.name(f"account-{region}"), type="ACCOUNT",

@@ -65,7 +65,7 @@ def test_a_public_group_admits_80_and_443_from_anywhere_as_separate_rules(monito
 @pulumi.runtime.test
 def test_connect_writes_egress_on_the_source_and_ingress_on_the_target(monitor: RecordingMonitor):
     app, database = _group("app"), _group("db")
-    egress_rule, ingress_rule = connect(app, database, tcp(5432), "app to Aurora")
+    egress_rule, ingress_rule = connect(app, database, tcp(5432), description="app to Aurora")
 
     def check(ids: list[str]) -> None:
         app_id, database_id = ids[:2]
@@ -106,7 +106,7 @@ def test_vpc_interface_is_typed_and_in_zone_order(monitor: RecordingMonitor):
     assert set(vpc.network_acls) == {"public", "app", "data"}
     assert vpc.endpoint_security_group is not None
     database = vpc.new_security_group("aurora", "Aurora PostgreSQL", parent=vpc)
-    egress, ingress = connect(vpc.security_groups["app"], database, tcp(5432), "app tier to Aurora")
+    egress, ingress = connect(vpc.security_groups["app"], database, tcp(5432), description="app tier to Aurora")
     assert database.name == "unit-vpc-aurora-sg" and not database.public
 
     def check(args: list) -> None:

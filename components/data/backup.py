@@ -42,8 +42,8 @@ class Backup(pulumi.ComponentResource):
         objectives = {"RecoveryPointObjectiveHours": f"{spec.rpo_hours:g}",
                       "RecoveryTimeObjectiveHours": f"{spec.rto_hours:g}"}
         self.vault_name = aws_name(org, account, "backup", kind="backup-vault")
-        self.vault = _vault(name, self.vault_name, key.arn, spec.vault_lock if self.locked else None, production, self,
-                            child)
+        self.vault = _vault(name, self.vault_name, key.arn, lock=spec.vault_lock if self.locked else None,
+                            production=production, parent=self, opts=child)
 
         self.copy_vault: aws.backup.Vault | None = None
         self.copy_key: aws.kms.Key | None = None
@@ -52,13 +52,13 @@ class Backup(pulumi.ComponentResource):
             self.copy_key = purpose_key(f"{name}-copy-key", "backup", home, opts=in_copy_region,
                                         region=spec.copy_to.region, alias_suffix="copy")
             self.copy_vault = _vault(f"{name}-copy", aws_name(org, account, "backup-copy", kind="backup-vault"),
-                                     self.copy_key.arn, spec.vault_lock if self.locked else None, production, self,
-                                     in_copy_region)
+                                     self.copy_key.arn, lock=spec.vault_lock if self.locked else None,
+                                     production=production, parent=self, opts=in_copy_region)
 
         regions = [region, *([spec.copy_to.region] if self.copy_vault is not None and spec.copy_to.region else [])]
         self.role, self.restore_role = backup_roles(
             name, (aws_name(org, account, "backup", kind="iam"), aws_name(org, account, "backup-restore", kind="iam")),
-            account_id, regions, keep_clusters, self)
+            account_id, regions=regions, keep=keep_clusters, parent=self)
 
         self.rules = self._rules(spec, self.copy_vault)
         self.plan = aws.backup.Plan(f"{name}-plan", name=aws_name(org, account, "data", kind="backup-plan"),
@@ -128,7 +128,7 @@ FAILURE_PATTERN = {
 }
 
 
-def _vault(name: str, vault_name: str, key_arn: pulumi.Input[str], lock: VaultLockConfig | None, production: bool,
+def _vault(name: str, vault_name: str, key_arn: pulumi.Input[str], *, lock: VaultLockConfig | None, production: bool,
            parent: pulumi.Resource, opts: pulumi.ResourceOptions) -> aws.backup.Vault:
     vault = aws.backup.Vault(
         # A sandbox destroy deletes its recovery points with the vault; production's vaults are protected (and locked).

@@ -69,8 +69,8 @@ def purpose_key(name: str, purpose: str, home: Home, *, opts: pulumi.ResourceOpt
     """
     alias = home.name(f"{purpose}{alias_suffix and f'-{alias_suffix}'}")
     return rotating_key(name, f"{home.account} {purpose}{alias_suffix and f' ({alias_suffix})'}",
-                        key_policy(purpose, home.account_id, region or home.region), alias, home.production, opts,
-                        tags={"Purpose": purpose})
+                        key_policy(purpose, home.account_id, region or home.region), alias=alias,
+                        production=home.production, opts=opts, tags={"Purpose": purpose})
 
 
 class DataKeys(pulumi.ComponentResource):

@@ -71,11 +71,11 @@ class RestoreTesting(pulumi.ComponentResource):
             validation_window_hours=testing.validation_window_hours,
             opts=child,
         )
-        self.validator = self._validator(name, rto_hours, log_retention_days, logs_key, org, account, account_id,
-                                         region, production)
+        self.validator = self._validator(name, rto_hours, log_retention_days, logs_key=logs_key, org=org, account=account,
+                                         account_id=account_id, region=region, production=production)
         self.register_outputs({"plan_name": self.plan.name, "validator": self.validator.name})
 
-    def _validator(self, name: str, rto_hours: float, log_retention_days: int, logs_key: aws.kms.Key, org: str,
+    def _validator(self, name: str, rto_hours: float, log_retention_days: int, *, logs_key: aws.kms.Key, org: str,
                    account: str, account_id: pulumi.Input[str], region: str, production: bool) -> aws.lambda_.Function:
         child = pulumi.ResourceOptions(parent=self)
         function_name = aws_name(org, account, "restore-validation", kind="lambda")
@@ -94,7 +94,7 @@ class RestoreTesting(pulumi.ComponentResource):
                             assume_role_policy=trust.to_json(), opts=child)
         policy = aws.iam.RolePolicy(f"{name}-validator-policy", role=role.id,
                                     policy=_validator_policy(log_group.arn, dead_letters.arn, account_id,
-                                                             region).to_json(), opts=child)
+                                                             region=region).to_json(), opts=child)
         function = aws.lambda_.Function(
             f"{name}-validator",
             name=function_name,
@@ -123,7 +123,7 @@ class RestoreTesting(pulumi.ComponentResource):
 
 
 def _validator_policy(log_group_arn: pulumi.Input[str], queue_arn: pulumi.Input[str], account_id: pulumi.Input[str],
-                      region: str) -> PolicyDocument:
+                      *, region: str) -> PolicyDocument:
     clusters = pulumi.Output.concat("arn:aws:rds:", region, ":", account_id, ":cluster:*")
     return PolicyDocument([
         # Neither action names a resource type: AWS authorizes them on `*` only.

@@ -48,9 +48,9 @@ class SearchDomain(pulumi.ComponentResource):
         self.security_group = SecurityGroup(f"{name}-sg", vpc_id=vpc.vpc_id, group_name=aws_name(org, account, "search"),
                                             description="OpenSearch product search: HTTPS from the app tier only",
                                             opts=child)
-        connect(app, self.security_group, tcp(443), "app tier to OpenSearch over HTTPS")
+        connect(app, self.security_group, tcp(443), description="app tier to OpenSearch over HTTPS")
         groups = log_groups(name, [f"/aws/opensearch/{self.domain_name}/{kind}" for kind in LOG_TYPES.values()],
-                            spec.log_retention_days, logs_key, production, self)
+                            spec.log_retention_days, key=logs_key, production=production, parent=self)
         log_policy = aws.cloudwatch.LogResourcePolicy(
             f"{name}-log-policy", policy_name=aws_name(org, account, "search-logs"),
             policy_document=_log_delivery_policy([group.arn for group in groups], account_id, domain_arn).to_json(),
@@ -101,7 +101,7 @@ class SearchDomain(pulumi.ComponentResource):
         self.endpoint: pulumi.Output[str] = self.domain.endpoint
         aws.opensearch.DomainPolicy(f"{name}-access", domain_name=self.domain.domain_name,
                                     access_policies=_access_policy(self.domain.arn, app_role_arn, admin_role_arn,
-                                                                   account_id).to_json(),
+                                                                   account_id=account_id).to_json(),
                                     opts=child)
         self.register_outputs({"domain_name": self.domain_name, "domain_arn": self.domain.arn,
                                "endpoint": self.domain.endpoint})
@@ -122,7 +122,7 @@ def _log_delivery_policy(group_arns: Sequence[pulumi.Input[str]], account_id: pu
 
 
 def _access_policy(domain_arn: pulumi.Input[str], app_role_arn: pulumi.Input[str], admin_role_arn: pulumi.Input[str],
-                   account_id: pulumi.Input[str]) -> PolicyDocument:
+                   *, account_id: pulumi.Input[str]) -> PolicyDocument:
     """The app role (and the security admin) over HTTP; everyone else in the account is denied, whatever their own
     policies say."""
     paths = pulumi.Output.concat(domain_arn, "/*")

@@ -64,7 +64,8 @@ class EventStream(pulumi.ComponentResource):
         )
         role_policy = aws.iam.RolePolicy(
             f"{name}-delivery-policy", role=role.id,
-            policy=_delivery_policy(self.stream.arn, key.arn, lake, self.log_group.arn, region).to_json(), opts=child)
+            policy=_delivery_policy(self.stream.arn, key.arn, lake, log_group_arn=self.log_group.arn,
+                                    region=region).to_json(), opts=child)
         self.delivery_stream = aws.kinesis.FirehoseDeliveryStream(
             f"{name}-delivery",
             name=self.delivery_stream_name,
@@ -107,7 +108,7 @@ def _trust_policy(account_id: pulumi.Input[str]) -> PolicyDocument:
 
 
 def _delivery_policy(stream_arn: pulumi.Input[str], stream_key_arn: pulumi.Input[str], lake: DataLake,
-                     log_group_arn: pulumi.Input[str], region: str) -> PolicyDocument:
+                     *, log_group_arn: pulumi.Input[str], region: str) -> PolicyDocument:
     objects = pulumi.Output.concat(lake.bucket_arn, "/*")
     return PolicyDocument([
         Statement("Allow", ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator",

@@ -88,19 +88,19 @@ class DataTier(pulumi.ComponentResource):
     def _watch(self, monitor: Monitor, account: str, spec: AccountDataConfig) -> None:
         """Alarms and dashboard graphs for every part that is on."""
         if self.database is not None:
-            monitor.watch("aurora", account, {"DBClusterIdentifier": self.database.cluster_identifier}, "aurora",
+            monitor.watch("aurora", account, {"DBClusterIdentifier": self.database.cluster_identifier}, name="aurora",
                           section="data")
         if self.search is not None:
-            monitor.watch("opensearch", account, {"DomainName": self.search.domain_name}, "search", section="data",
+            monitor.watch("opensearch", account, {"DomainName": self.search.domain_name}, name="search", section="data",
                           defaults={"free_storage": spec.search.free_storage_alarm})
         if self.stream is not None:
-            monitor.watch("kinesis", account, {"StreamName": self.stream.stream_name}, "events", section="data")
+            monitor.watch("kinesis", account, {"StreamName": self.stream.stream_name}, name="events", section="data")
             monitor.watch("firehose", account, {"DeliveryStreamName": self.stream.delivery_stream_name},
-                          "events-to-lake", metrics=["s3_freshness"], section="data")
+                          name="events-to-lake", metrics=["s3_freshness"], section="data")
         if self.backup is not None:
-            monitor.watch("backup", account, {"BackupVaultName": self.backup.vault_name}, "backup", section="data")
+            monitor.watch("backup", account, {"BackupVaultName": self.backup.vault_name}, name="backup", section="data")
         if self.restore_testing is not None:
-            monitor.watch("lambda", account, {"FunctionName": self.restore_testing.validator.name}, "restore-validator",
+            monitor.watch("lambda", account, {"FunctionName": self.restore_testing.validator.name}, name="restore-validator",
                           metrics=LAMBDA_WITH_DEAD_LETTER_QUEUE, section="data")
             monitor.watch("dead_letter_queue", account, {"QueueName": self.restore_testing.dead_letter_queue_name},
-                          "restore-validator-failures", section="data")
+                          name="restore-validator-failures", section="data")

@@ -87,7 +87,7 @@ class EmailService(pulumi.ComponentResource):
             opts=child,
         )
         if spec.hosted_zone_id is not None:
-            self._dns_records(name, spec.hosted_zone_id, identity, region)
+            self._dns_records(name, spec.hosted_zone_id, identity, region=region)
 
         self.templates: dict[str, aws.ses.Template] = {
             template.name: aws.ses.Template(
@@ -101,14 +101,14 @@ class EmailService(pulumi.ComponentResource):
             for template in (templates if templates is not None else load_templates())
         }
         self.template_names: tuple[str, ...] = tuple(self.templates)
-        monitor.watch("ses", home.account, {}, "email", section="email")
+        monitor.watch("ses", home.account, {}, name="email", section="email")
         self.register_outputs({
             "identity_arn": identity.arn,
             "configuration_set_name": configuration_set.configuration_set_name,
             "template_names": list(self.template_names),
         })
 
-    def _dns_records(self, name: str, zone_id: str, identity: aws.sesv2.EmailIdentity, region: str) -> None:
+    def _dns_records(self, name: str, zone_id: str, identity: aws.sesv2.EmailIdentity, *, region: str) -> None:
         """Easy DKIM CNAMEs (they also verify the domain), and the MAIL FROM domain's MX and SPF records."""
         child = pulumi.ResourceOptions(parent=self)
         tokens = identity.dkim_signing_attributes.apply(lambda attributes: list(attributes.tokens or []))
@@ -132,7 +132,7 @@ class EmailService(pulumi.ComponentResource):
         """Send only this identity's templates, as its one From address, through its configuration set."""
         return grants.grant_send_templated_email(
             self.identity_arn, [template.arn for template in self.templates.values()], self.configuration_set_arn,
-            self.from_address)
+            from_address=self.from_address)
 
     def app_environment(self) -> dict[str, pulumi.Input[str]]:
         """What an application needs to send these e-mails (names, never credentials)."""

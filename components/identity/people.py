@@ -66,10 +66,10 @@ class People(pulumi.ComponentResource):
         self.users: dict[str, aws.iam.User] = {}
         self.initial_passwords: dict[str, pulumi.Output[str]] = {}
         for spec_user in identity.users:
-            self.users[spec_user.name] = self._user(name, spec_user, identity.console_password_length, child)
+            self.users[spec_user.name] = self._user(name, spec_user, identity.console_password_length, child=child)
         programs = [self.users[user.name].name for user in identity.users if not user.console]
         if programs:
-            self._no_console(name, org_name, programs, guard, child)
+            self._no_console(name, org_name, programs, guard=guard, child=child)
         for key, group in self.groups.items():
             members = [self.users[user.name].name for user in identity.users if key in user.groups]
             if members:
@@ -79,7 +79,7 @@ class People(pulumi.ComponentResource):
         self.register_outputs({"groups": {key: group.name for key, group in self.groups.items()},
                                "users": {key: user.name for key, user in self.users.items()}})
 
-    def _no_console(self, name: str, org_name: str, programs: list[pulumi.Output[str]], guard: aws.iam.Policy,
+    def _no_console(self, name: str, org_name: str, programs: list[pulumi.Output[str]], *, guard: aws.iam.Policy,
                     child: pulumi.ResourceOptions) -> None:
         """No console for programs, ever (access keys are never created by this program either). Through a group of
         their own: users hold no policies themselves (Security Hub IAM.2, CIS 1.14)."""
@@ -95,7 +95,7 @@ class People(pulumi.ComponentResource):
         aws.iam.GroupMembership(f"{name}-{PROGRAMS_GROUP}-members", name=f"{group_name_}-members", group=group.name,
                                 users=programs, opts=child)
 
-    def _user(self, name: str, spec: UserConfig, password_length: int, child: pulumi.ResourceOptions) -> aws.iam.User:
+    def _user(self, name: str, spec: UserConfig, password_length: int, *, child: pulumi.ResourceOptions) -> aws.iam.User:
         access = CONSOLE if spec.console else PROGRAMMATIC
         # People enrol MFA devices and signing keys themselves; deleting the user must not stop at them.
         user = aws.iam.User(f"{name}-user-{spec.name}", name=spec.name, tags={"Access": access}, force_destroy=True,

@@ -53,7 +53,7 @@ class Monitor:
                 return name
         raise KeyError(f"account {account} belongs to no monitoring environment")
 
-    def threshold(self, account: str, kind: str, key: str, defaults: Mapping[str, Quantity] | None = None) -> Quantity:
+    def threshold(self, account: str, kind: str, key: str, *, defaults: Mapping[str, Quantity] | None = None) -> Quantity:
         """The environment's threshold, else the stack-wide one, else the watcher's default, else the catalogue's."""
         environment = self.spec.environments.get(self.environment_of(account))
         for alarms in (environment.alarms if environment else {}, self.spec.alarms):
@@ -63,7 +63,7 @@ class Monitor:
             return defaults[key]
         return CATALOGUE[kind].alarm(key).default_threshold
 
-    def watch(self, kind: str, account: str, dimensions: Mapping[str, pulumi.Input[str]], name: str, *,
+    def watch(self, kind: str, account: str, dimensions: Mapping[str, pulumi.Input[str]], *, name: str,
               parent: pulumi.Resource | None = None, metrics: Sequence[str] | None = None,
               notify: pulumi.Input[str] | None = None, defaults: Mapping[str, Quantity] | None = None,
               section: str = "other") -> ServiceAlarms:
@@ -93,17 +93,18 @@ class Monitor:
         dims: dict[str, pulumi.Input[str]] = dict(dimensions)
         if service.account_dimension:
             dims[service.account_dimension] = self.homes[account].account_id
-        specs = [(spec, self.threshold(account, kind, spec.key, defaults)) for spec in service.alarms
+        specs = [(spec, self.threshold(account, kind, spec.key, defaults=defaults)) for spec in service.alarms
                  if spec.key in chosen]
         alarms = ServiceAlarms(f"{account}-{name}", self, service, account=account, name=name, dimensions=dims,
                                specs=specs, notify=notify,
                                opts=pulumi.ResourceOptions(parent=parent, providers=[self.providers[account]]))
         group = WidgetGroup(kind, name, account, [TextWidget(f"### {service.title} `{name}` in {account}")])
-        group.widgets += [self._graph(service, spec, account, name, dims, threshold) for spec, threshold in specs]
+        group.widgets += [self._graph(service, spec, account, name=name, dims=dims, threshold=threshold)
+                          for spec, threshold in specs]
         self.groups[self.environment_of(account)].append((SECTIONS.index(section), group))
         return alarms
 
-    def _graph(self, service: ServiceKind, spec: MetricAlarmSpec, account: str, name: str,
+    def _graph(self, service: ServiceKind, spec: MetricAlarmSpec, account: str, *, name: str,
                dims: Mapping[str, pulumi.Input[str]], threshold: Quantity) -> MetricWidget:
         account_id = self.homes[account].account_id
         lines: list[MetricLine | ExpressionLine]

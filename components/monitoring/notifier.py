@@ -130,7 +130,7 @@ class SlackNotifier(pulumi.ComponentResource):
                 kms_master_key_id=home_topics.key.arn, opts=child)
             aws.sns.TopicPolicy(f"{name}-health-policy", arn=self.health_topic.arn, policy=topic_policy(
                 self.health_topic.arn, monitor_home.root_arn, monitor_home.account_id,
-                home_topics.organization_id).to_json(), opts=child)
+                organization_id=home_topics.organization_id).to_json(), opts=child)
             for index, address in enumerate(spec.fallback_emails):
                 aws.sns.TopicSubscription(f"{name}-health-email-{index}", topic=self.health_topic.arn,
                                           protocol="email", endpoint=address, opts=child)

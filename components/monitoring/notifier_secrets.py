@@ -29,8 +29,8 @@ class NotifierSecrets(pulumi.ComponentResource):
                       sid="AccountLogGroupsEncrypt"),
         ])
         self.key = rotating_key(f"{name}-key", f"{account} Slack notifiers: bot token, logs, dead letters", key_policy,
-                                home.name("slack-notifier"), production,
-                                pulumi.ResourceOptions(parent=self))
+                                alias=home.name("slack-notifier"), production=production,
+                                opts=pulumi.ResourceOptions(parent=self))
         self.secret = aws.secretsmanager.Secret(
             f"{name}-bot-token",
             name=home.name("slack-bot-token", kind="secret"),

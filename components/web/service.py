@@ -60,8 +60,8 @@ class WebService(pulumi.ComponentResource):
         # CloudWatch, report enhanced health, and fetch the configured bundle.
         self.platform_policy = aws.iam.RolePolicy(
             f"{name}-platform-policy", name="platform", role=self.instance_role.id,
-            policy=_platform_document(region, account_id, self.application_name, self.environment_name,
-                                      spec.bundle).to_json(), opts=child)
+            policy=_platform_document(region, account_id, self.application_name, environment=self.environment_name,
+                                      bundle=spec.bundle).to_json(), opts=child)
         self.instance_profile = aws.iam.InstanceProfile(
             f"{name}-instance-profile", name=instance_role_name,
             role=self.instance_role.name, opts=child)
@@ -78,7 +78,7 @@ class WebService(pulumi.ComponentResource):
 
         if open_proxy_port:  # the shared groups' own rules do not reach the platform's proxy port yet
             connect(load_balancer_group, instance_group, tcp(spec.instance_port),
-                    f"load balancer to the Beanstalk proxy of {self.environment_name}")
+                    description=f"load balancer to the Beanstalk proxy of {self.environment_name}")
         placement = EnvironmentPlacement(
             vpc_id=vpc.vpc_id, instance_subnet_ids=vpc.subnet_ids("app"), load_balancer_subnet_ids=vpc.subnet_ids("public"),
             instance_security_group_id=instance_group.id, load_balancer_security_group_id=load_balancer_group.id,
@@ -117,7 +117,7 @@ class WebService(pulumi.ComponentResource):
             )],
             opts=child,
         )
-        monitor.watch("beanstalk", account, {"EnvironmentName": self.environment_name}, "web", section="web")
+        monitor.watch("beanstalk", account, {"EnvironmentName": self.environment_name}, name="web", section="web")
         self.register_outputs({
             "application_name": self.application_name,
             "environment_name": self.environment_name,
@@ -130,7 +130,7 @@ def _trust(service: str) -> PolicyDocument:
     return PolicyDocument([Statement("Allow", ["sts:AssumeRole"], principals={"Service": [service]}, sid="ServiceAssumes")])
 
 
-def _platform_document(region: str, account_id: pulumi.Input[str], application: str, environment: str,
+def _platform_document(region: str, account_id: pulumi.Input[str], application: str, *, environment: str,
                        bundle: BundleConfig | None) -> PolicyDocument:
     """The instance-side permissions Beanstalk's own agents use, for this application and environment only."""
     prefix = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:/aws/elasticbeanstalk/",
