@@ -1,7 +1,6 @@
 """Composition root: load the stack config, build the organization, then each account's parts."""
 
 import pulumi
-import pulumi_aws as aws
 import pulumi_slack
 
 import config
@@ -33,13 +32,11 @@ from components.monitoring import (
 from components.organization_trail import OrganizationTrail
 from components.root_activity import GLOBAL_EVENTS_REGION, RootActivityAlerts
 from components.service_quotas import TEMPLATE_REGION, QuotaRequests
-from components.transit_hub import TransitHub
+from components.transit_hub import TransitHub, organization_sharing_ready
 from components.vpc import Vpc
-from components.waits import wait_for
 from components.web.access import app_access
 from components.web.service import WebService
 from config.monitoring import SLACK_BOT_TOKEN, SLACK_PROVIDER_TOKEN, environments_of
-from config.naming import aws_name
 from config.routing import routing_plan
 from config.secrets import read_secret
 from config.security_hub import DISABLED_CONTROLS_OUTPUT
@@ -64,7 +61,8 @@ providers = {config.MANAGEMENT: management} | {
 }
 account_ids: dict[str, pulumi.Input[str]] = {config.MANAGEMENT: settings.organization.management_account_id}
 account_ids |= organization.account_ids
-homes = {name: Home(org_name, name, account_id, region, settings.production) for name, account_id in account_ids.items()}
+homes = {name: Home(org=org_name, account=name, account_id=account_id, region=region, production=settings.production)
+         for name, account_id in account_ids.items()}
 home = homes[config.MANAGEMENT]
 
 
@@ -74,7 +72,7 @@ def on(account: str) -> pulumi.ResourceOptions:
 
 
 # --- Service quotas: what each account requests itself (the organization's template covers the accounts it creates) -
-quota_requests = {name: QuotaRequests(f"{name}-quotas", requests, homes[name], opts=on(name))
+quota_requests = {name: QuotaRequests(f"{name}-quotas", requests, home=homes[name], opts=on(name))
                   for name in providers if (requests := settings.quota_requests(name))}
 
 # --- Alert topics in every account: alarms and rules publish here, the Slack notifier subscribes --------------
@@ -93,12 +91,11 @@ security = SecurityServices("security-services", settings.baseline, home=home, a
                             organization=organization, opts=on(config.MANAGEMENT))
 pulumi.export(DISABLED_CONTROLS_OUTPUT, settings.baseline.security_hub.reasons)
 audit_account = settings.baseline.audit_account
-trail_name = aws_name(org_name, "organization", "trail")
 archive = AuditArchive("audit-archive", settings.baseline, home=homes[audit_account],
                        management_account_id=settings.organization.management_account_id,
-                       organization_id=organization.organization.id, trail_name=trail_name, opts=on(audit_account))
+                       organization_id=organization.organization.id, opts=on(audit_account))
 trail = OrganizationTrail(
-    "organization-trail", settings.baseline, home=home, trail_name=trail_name, bucket_name=archive.bucket.bucket,
+    "organization-trail", settings.baseline, home=home, bucket_name=archive.bucket.bucket,
     key_arn=archive.key.arn, ready=[*archive.trail_ready, organization.organization],
     # Primary data's object-level reads and writes (landing-zone:data.<account>.lake.object_logging).
     data_event_buckets=[lake_bucket_name(homes[name]) for name in settings.lakes_with_data_events],
@@ -133,18 +130,18 @@ observability_links = {name: ObservabilityLink(f"{name}-observability-link", obs
 if monitoring.slack.enabled:
     # An explicit provider, its token from the stack secret landing-zone:slack_provider_token (not slack:token).
     slack_provider = pulumi_slack.Provider("slack", token=read_secret(SLACK_PROVIDER_TOKEN))
-    slack_channels = SlackChannels("slack", monitoring.slack, list(environments),
+    slack_channels = SlackChannels("slack", monitoring.slack, environments=list(environments),
                                    opts=pulumi.ResourceOptions(providers=[slack_provider]))
     notifier_secrets = NotifierSecrets("slack-notifier", homes[monitoring_account],
                                        bot_token=read_secret(SLACK_BOT_TOKEN), opts=on(monitoring_account))
     for environment, members in environments.items():
-        notifier = SlackNotifier(f"{environment}-slack-notifier", monitoring.notifier, homes[monitoring_account],
+        notifier = SlackNotifier(f"{environment}-slack-notifier", monitoring.notifier, home=homes[monitoring_account],
                                  environment=environment, secrets=notifier_secrets,
                                  channel_ids=slack_channels.ids[environment],
                                  topics={name: alerts[name] for name in members}, monitor=monitor,
                                  opts=on(monitoring_account))
         for name in members:
-            AlertSubscriptions(f"{name}-alerts-to-slack", alerts[name], notifier.function_arn,
+            AlertSubscriptions(f"{name}-alerts-to-slack", alerts[name], function_arn=notifier.function_arn,
                                opts=pulumi.ResourceOptions.merge(on(name), pulumi.ResourceOptions(depends_on=[notifier])))
 if monitoring.email.addresses:
     for name in providers:
@@ -155,7 +152,7 @@ if monitoring.findings.enabled:
     SecurityFindings("security-findings", monitoring.findings, home=homes[security_admin],
                      security_topic_arn=alerts[security_admin].security.arn, opts=on(security_admin))
 if monitoring.datadog.enabled:
-    datadog = {name: DatadogIntegration(f"{name}-datadog", monitoring.datadog, external_id, opts=on(name))
+    datadog = {name: DatadogIntegration(f"{name}-datadog", monitoring.datadog, external_id=external_id, opts=on(name))
                for name, external_id in monitoring.datadog.external_ids.items()}
 
 # --- Identity: roles in member accounts, people in management, keyless deploys, root fast path -------
@@ -190,7 +187,7 @@ pulumi.export("account_ids", organization.account_ids)
 # --- Network: a VPC in every account that has one in network.vpcs ---------------------------------
 routing = routing_plan(settings.network)
 vpcs = {
-    name: Vpc(f"{name}-vpc", spec, homes[name], network=settings.network, zones=settings.zones_of_vpc(name),
+    name: Vpc(f"{name}-vpc", spec, home=homes[name], network=settings.network, zones=settings.zones_of_vpc(name),
               peers=routing.peers(name), monitor=monitor, opts=on(name))
     for name, spec in settings.network.vpcs.items()
 }
@@ -198,20 +195,15 @@ pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
 
 # --- Transit hub: shared to the organization, every VPC attached, Direct Connect when configured ----
 if settings.network.transit_gateway is not None and routing.hub_account is not None:
-    # RAM shares with the organization only once the organization exists and RAM's onboarding to it is over.
-    ram_sharing = aws.ram.SharingWithOrganization(
-        "ram-sharing-with-organization",
-        opts=pulumi.ResourceOptions.merge(on(config.MANAGEMENT),
-                                          pulumi.ResourceOptions(depends_on=[organization.organization])))
-    ram_ready = wait_for("ram-sharing-ready", "ram-organization-sharing", after=[ram_sharing])
-    hub = TransitHub("transit-hub", settings.network.transit_gateway, homes[routing.hub_account], plan=routing,
+    ram_ready = organization_sharing_ready(organization.organization, on(config.MANAGEMENT))
+    hub = TransitHub("transit-hub", settings.network.transit_gateway, home=homes[routing.hub_account], plan=routing,
                      organization_arn=organization.organization.arn, organization_sharing=[ram_ready],
                      opts=on(routing.hub_account))
-    hub_attachments = {name: HubAttachment(f"{name}-hub-attachment", routing.spokes[name], homes[name], vpc=vpc, hub=hub,
+    hub_attachments = {name: HubAttachment(f"{name}-hub-attachment", routing.spokes[name], home=homes[name], vpc=vpc, hub=hub,
                                            hub_provider=providers[routing.hub_account], opts=on(name))
                        for name, vpc in vpcs.items()}
     if settings.network.direct_connect is not None:
-        DirectConnect("direct-connect", settings.network.direct_connect, homes[routing.hub_account], hub=hub,
+        DirectConnect("direct-connect", settings.network.direct_connect, home=homes[routing.hub_account], hub=hub,
                       plan=routing, opts=on(routing.hub_account))
     pulumi.export("transit_gateway_id", hub.transit_gateway.id)
 
@@ -231,15 +223,15 @@ pulumi.export("data", {name: {"reader_endpoint": tier.database.reader_endpoint i
                        for name, tier in data_tiers.items()})
 
 # --- Services: SES e-mail, the curation service and the web service per workload account ----------
-emails = {name: EmailService(f"{name}-email", services.email, homes[name], events_topic_arn=alerts[name].warning.arn,
+emails = {name: EmailService(f"{name}-email", services.email, home=homes[name], events_topic_arn=alerts[name].warning.arn,
                              monitor=monitor, opts=on(name))
           for name, services in settings.services.items() if services.email.enabled}
-curations = {name: Curation(f"{name}-curation", services.curation, homes[name], data=data_tiers[name], monitor=monitor,
+curations = {name: Curation(f"{name}-curation", services.curation, home=homes[name], data=data_tiers[name], monitor=monitor,
                             opts=on(name))
              for name, services in settings.services.items() if services.curation.enabled}
 webs = {
     name: WebService(
-        f"{name}-web", services.web, homes[name], vpc=vpcs[name], app_role=settings.app_role(name), monitor=monitor,
+        f"{name}-web", services.web, home=homes[name], vpc=vpcs[name], app_role=settings.app_role(name), monitor=monitor,
         access=app_access(services.web.search, region=region, data=data_tiers.get(name), email=emails.get(name),
                           curation=curations.get(name)),
         opts=on(name))

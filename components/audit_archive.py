@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from components.home import Home
 from components.kms import rotating_key
-from components.organization_trail import trail_arn
+from components.organization_trail import trail_arn, trail_name
 from components.policy_document import PolicyDocument, Statement
 from components.waits import wait_for
 from config.baseline import BaselineConfig
@@ -47,7 +47,7 @@ class AuditArchive(pulumi.ComponentResource):
     """The KMS key, the audit bucket and the bucket that receives its S3 access logs."""
 
     def __init__(self, name: str, spec: BaselineConfig, home: Home, *, management_account_id: str,
-                 organization_id: pulumi.Input[str], trail_name: str, opts: pulumi.ResourceOptions | None = None):
+                 organization_id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None):
         """`spec` gives the object lock and log retention; `home` is the audit account (baseline.audit_account)."""
         super().__init__("landing-zone:audit:AuditArchive", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -56,7 +56,7 @@ class AuditArchive(pulumi.ComponentResource):
         self.bucket_name = home.name(f"audit-{management_account_id}", kind="s3-bucket")
         self.access_log_bucket_name = home.name(f"audit-access-{management_account_id}", kind="s3-bucket")
         self.bucket_arn = bucket_arn(self.bucket_name)
-        self.trail_arn = trail_arn(home.region, management_account_id, trail_name)
+        self.trail_arn = trail_arn(home.region, management_account_id, trail_name(home.org))
         root = home.root_arn
 
         self.key = rotating_key(f"{name}-key", "audit archive: organization trail, AWS Config, S3 access logs",

@@ -24,7 +24,7 @@ def role_arn(account_id: pulumi.Input[str], role_name: pulumi.Input[str]) -> pul
     return pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", role_name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Home:
     """The account a component lives in.
 

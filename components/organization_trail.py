@@ -16,6 +16,12 @@ from components.home import Home
 from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
 from config.baseline import BaselineConfig
+from config.naming import aws_name
+
+
+def trail_name(org: str) -> str:
+    """The organization trail's name, `<org>-organization-trail`: the archive admits the trail by it before it exists."""
+    return aws_name(org, "organization", "trail")
 
 
 def trail_arn(region: str, account_id: str, trail_name: str) -> str:
@@ -26,7 +32,7 @@ def trail_arn(region: str, account_id: str, trail_name: str) -> str:
 class OrganizationTrail(pulumi.ComponentResource):
     """Trail, its log group and key, and the role CloudTrail writes to the log group with."""
 
-    def __init__(self, name: str, spec: BaselineConfig, home: Home, *, trail_name: str, bucket_name: pulumi.Input[str],
+    def __init__(self, name: str, spec: BaselineConfig, home: Home, *, bucket_name: pulumi.Input[str],
                  key_arn: pulumi.Input[str], ready: Sequence[pulumi.Resource] = (),
                  data_event_buckets: Sequence[pulumi.Input[str]] = (), opts: pulumi.ResourceOptions | None = None):
         """`home` is the management account; `spec` gives the log group's retention; the archive gives bucket and key."""
@@ -81,7 +87,7 @@ class OrganizationTrail(pulumi.ComponentResource):
 
         self.trail = aws.cloudtrail.Trail(
             f"{name}-trail",
-            name=trail_name,
+            name=trail_name(home.org),
             is_organization_trail=True,
             is_multi_region_trail=True,
             include_global_service_events=True,

@@ -36,8 +36,8 @@ class QuotaRequests(pulumi.ComponentResource):
     """One aws.servicequotas.ServiceQuota per request, in the account whose provider `opts` hands down; a request
     for a global quota names its region (us-east-1) on the resource, the rest use the provider's region."""
 
-    def __init__(self, name: str, requests: Sequence[QuotaRequest], home: Home,
-                 *, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, requests: Sequence[QuotaRequest], home: Home, *,
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:quotas:QuotaRequests", name, None, opts)
         self.account = home.account
         self.quotas: dict[str, aws.servicequotas.ServiceQuota] = {}

@@ -71,3 +71,12 @@ class TransitHub(pulumi.ComponentResource):
             "route_table_ids": {table: rt.id for table, rt in self.route_tables.items()},
             "share_arn": self.share.arn,
         })
+
+
+def organization_sharing_ready(organization: pulumi.Resource, opts: pulumi.ResourceOptions) -> pulumi.Resource:
+    """RAM's sharing with the organization, switched on in the management account (`opts` places it there) once the
+    organization exists, and the wait for RAM's onboarding to it: what the hub's organization-wide share waits for."""
+    sharing = aws.ram.SharingWithOrganization(
+        "ram-sharing-with-organization",
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[organization])))
+    return wait_for("ram-sharing-ready", "ram-organization-sharing", after=[sharing])

@@ -45,7 +45,8 @@ def run_with_monitor(spec: MonitoringConfig, body: Callable[[Monitor], None]) ->
         providers = {name: aws.Provider(name, region=REGION, allowed_account_ids=[account_id],
                                         default_tags=aws.ProviderDefaultTagsArgs(tags={"Account": name}))
                      for name, account_id in ACCOUNT_IDS.items()}
-        homes = {name: Home("shop", name, account_id, REGION, False) for name, account_id in ACCOUNT_IDS.items()}
+        homes = {name: Home(org="shop", account=name, account_id=account_id, region=REGION, production=False)
+                 for name, account_id in ACCOUNT_IDS.items()}
         alerts = {name: AlertTopics(f"{name}-alerts", homes[name], organization_id="o-probe",
                                     opts=pulumi.ResourceOptions(providers=[providers[name]]))
                   for name in providers}

@@ -97,7 +97,7 @@ def test_vpc_interface_is_typed_and_in_zone_order(monitor: RecordingMonitor):
     zones = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]
     app = {"description": "app", "ingress": [], "egress": []}
     network = NetworkConfig.model_validate({"vpcs": {"dev": {"cidr": "10.11.0.0/16"}}, "security_groups": {"app": app}})
-    home = Home("shop", "dev", "123456789012", "ap-northeast-2", production=False)
+    home = Home(org="shop", account="dev", account_id="123456789012", region="ap-northeast-2", production=False)
     vpc = Vpc("unit-vpc", network.vpcs["dev"], home, network=network, zones=zones, peers=["10.10.0.0/19"])
     assert vpc.cidr == "10.11.0.0/16" and vpc.zones == zones and vpc.segment == "dev"
     assert {tier: len(subnets) for tier, subnets in vpc.subnets.items()} == {"public": 3, "app": 3, "data": 3}

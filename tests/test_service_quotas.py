@@ -150,8 +150,9 @@ def _organization_with_quotas(path: Path) -> list[rules.Resource]:
         stack = config.load()
         on_management = pulumi.ResourceOptions(providers=[management_provider(stack)])
         Organization("organization", stack, opts=on_management)
-        home = Home(stack.organization.name, config.MANAGEMENT, stack.organization.management_account_id,
-                    stack.organization.region, stack.production)
+        home = Home(org=stack.organization.name, account=config.MANAGEMENT,
+                    account_id=stack.organization.management_account_id, region=stack.organization.region,
+                    production=stack.production)
         QuotaRequests("management-quotas", stack.quotas.requests_for(config.MANAGEMENT, stack.organization.region),
                       home, opts=on_management)
 

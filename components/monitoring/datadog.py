@@ -84,7 +84,7 @@ def trust_policy(principal_account_id: str, external_id: str) -> PolicyDocument:
 class DatadogIntegration(pulumi.ComponentResource):
     """The integration role in one account."""
 
-    def __init__(self, name: str, spec: DatadogConfig, external_id: str, *, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: DatadogConfig, *, external_id: str, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:monitoring:DatadogIntegration", name, None, opts)
         self.role = aws.iam.Role(
             f"{name}-role",
