@@ -56,13 +56,11 @@ management = management_provider(settings)
 organization = Organization("organization", settings,
                             template_provider=management_region_provider(settings, TEMPLATE_REGION),
                             opts=pulumi.ResourceOptions(providers=[management]))
-providers = {config.MANAGEMENT: management} | {
-    name: member_provider(settings, name, account_id) for name, account_id in organization.account_ids.items()
-}
 account_ids: dict[str, pulumi.Input[str]] = {config.MANAGEMENT: settings.organization.management_account_id}
 account_ids |= organization.account_ids
 homes = {name: Home(org=org_name, account=name, account_id=account_id, region=region, production=settings.production)
          for name, account_id in account_ids.items()}
+providers = {config.MANAGEMENT: management} | {name: member_provider(settings, homes[name]) for name in organization.account_ids}
 home = homes[config.MANAGEMENT]
 
 

@@ -60,7 +60,8 @@ class AuditArchive(pulumi.ComponentResource):
         root = home.root_arn
 
         self.key = rotating_key(f"{name}-key", "audit archive: organization trail, AWS Config, S3 access logs",
-                                self._key_policy(root, account_id, management_account_id, organization_id=organization_id),
+                                self._key_policy(root, account_id=account_id, management_account_id=management_account_id,
+                                                 organization_id=organization_id),
                                 alias=home.name("audit"), production=production, opts=child)
 
         access_logs = self._bucket(f"{name}-access-logs", self.access_log_bucket_name, production, object_lock=False)
@@ -110,7 +111,8 @@ class AuditArchive(pulumi.ComponentResource):
         self.bucket_policy = aws.s3.BucketPolicy(
             f"{name}-bucket-policy",
             bucket=self.bucket.bucket,
-            policy=self._bucket_policy(management_account_id, organization_id, production).to_json(),
+            policy=self._bucket_policy(management_account_id=management_account_id, organization_id=organization_id,
+                                       production=production).to_json(),
             opts=child,
         )
         aws.s3.BucketLifecycleConfiguration(
@@ -170,8 +172,8 @@ class AuditArchive(pulumi.ComponentResource):
         )
         return bucket
 
-    def _key_policy(self, root: pulumi.Input[str], account_id: pulumi.Input[str], management_account_id: str,
-                    *, organization_id: pulumi.Input[str]) -> PolicyDocument:
+    def _key_policy(self, root: pulumi.Input[str], *, account_id: pulumi.Input[str], management_account_id: str,
+                    organization_id: pulumi.Input[str]) -> PolicyDocument:
         return PolicyDocument([
             Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [root]}, sid="AccountAdministers"),
             Statement("Allow", ["kms:GenerateDataKey*"], ["*"], principals={"Service": ["cloudtrail.amazonaws.com"]},
@@ -191,7 +193,7 @@ class AuditArchive(pulumi.ComponentResource):
                       sid="FlowLogsEncrypt", conditions={"StringEquals": {"aws:SourceOrgID": organization_id}}),
         ])
 
-    def _bucket_policy(self, management_account_id: str, organization_id: pulumi.Input[str],
+    def _bucket_policy(self, *, management_account_id: str, organization_id: pulumi.Input[str],
                        production: bool) -> PolicyDocument:
         bucket, objects = self.bucket_arn, f"{self.bucket_arn}/*"
         trail_objects: list[pulumi.Input[str]] = [f"{bucket}/AWSLogs/{management_account_id}/*",

@@ -35,8 +35,9 @@ def management_provider(config: StackConfig) -> aws.Provider:
     )
 
 
-def member_provider(config: StackConfig, account: str, account_id: pulumi.Input[str]) -> aws.Provider:
-    """A provider that assumes the account's organization access role from the management account."""
+def member_provider(config: StackConfig, home: Home) -> aws.Provider:
+    """A provider that assumes `home`'s organization access role from the management account."""
+    account, account_id = home.account, home.account_id
     role_name = config.account(account).role_name
     assumed = role_arn(account_id, role_name)
     return aws.Provider(
