@@ -43,7 +43,7 @@ from config.security_hub import DISABLED_CONTROLS_OUTPUT
 from org.baseline import SecurityBaseline
 from org.default_vpc import DefaultVpcLockdown
 from org.organization import Organization
-from org.providers import management_provider, management_region_provider, member_provider, member_region_provider
+from org.providers import backup_copy_provider, management_provider, management_region_provider, member_provider
 from org.regional_baseline import RegionalBaseline
 from org.security_services import SecurityServices
 from org.service_control_policies import ServiceControlPolicies
@@ -209,10 +209,7 @@ if settings.network.transit_gateway is not None and routing.hub_account is not N
 data_tiers = {
     name: DataTier(
         f"{name}-data", data_spec, home=homes[name], vpc=vpcs[name], admin_role=settings.account(name).role_name,
-        monitor=monitor,
-        copy_provider=member_region_provider(settings, homes[name], copy_region)
-        if (copy_region := settings.backup_copy_region(name)) else None,
-        opts=on(name))
+        monitor=monitor, copy_provider=backup_copy_provider(settings, homes[name]), opts=on(name))
     for name, data_spec in settings.data.items()
 }
 pulumi.export("data", {name: {"reader_endpoint": tier.database.reader_endpoint if tier.database else None,

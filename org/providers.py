@@ -63,6 +63,12 @@ def member_region_provider(config: StackConfig, home: Home, region: str) -> aws.
     )
 
 
+def backup_copy_provider(config: StackConfig, home: Home) -> aws.Provider | None:
+    """`home`'s provider in its backup copy region (data.<account>.backup.copy_to.region), None when not copied."""
+    copy_region = config.backup_copy_region(home.account)
+    return member_region_provider(config, home, copy_region) if copy_region else None
+
+
 def management_region_provider(config: StackConfig, region: str) -> aws.Provider:
     """The management account's provider in another region (Service Quotas templates live in us-east-1)."""
     return aws.Provider(

@@ -1,4 +1,4 @@
-"""The one way components get alarms and dashboard widgets: `monitor.watch(kind=..., account=..., ...)`.
+"""The one way components get alarms and dashboard widgets: `monitor.watch(kind, account, dimensions, name=...)`.
 
 `watch` creates, in the account that holds the metric, one CloudWatch alarm per catalogue entry of the kind
 (thresholds from config per environment, else the catalogue default), each with ALARM and OK actions to that
