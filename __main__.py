@@ -1,7 +1,6 @@
 """Composition root: load the stack config, build the organization, then each account's parts."""
 
 import pulumi
-import pulumi_aws as aws
 import pulumi_slack
 
 import config
@@ -9,11 +8,11 @@ from components.alert_topics import AlertTopics
 from components.audit_archive import AuditArchive
 from components.cis_alarms import CisAlarms
 from components.curation import Curation
-from components.data.backup import BACKUP_TAGS
 from components.data.lake import lake_bucket_name
 from components.data.tier import DataTier
 from components.direct_connect import DirectConnect
 from components.email.service import EmailService
+from components.home import Home
 from components.hub_attachment import HubAttachment
 from components.identity.access_roles import AccessRoles
 from components.identity.people import People
@@ -33,39 +32,36 @@ from components.monitoring import (
 from components.organization_trail import OrganizationTrail
 from components.root_activity import GLOBAL_EVENTS_REGION, RootActivityAlerts
 from components.service_quotas import TEMPLATE_REGION, QuotaRequests
-from components.transit_hub import TransitHub
+from components.transit_hub import TransitHub, organization_sharing_ready
 from components.vpc import Vpc
-from components.waits import wait_for
 from components.web.access import app_access
 from components.web.service import WebService
-from config.alarm_catalogue import LAMBDA_WITH_DEAD_LETTER_QUEUE, LAMBDA_WITH_DESTINATION
 from config.monitoring import SLACK_BOT_TOKEN, SLACK_PROVIDER_TOKEN, environments_of
-from config.naming import aws_name
-from config.regions import zones_of
 from config.routing import routing_plan
 from config.secrets import read_secret
 from config.security_hub import DISABLED_CONTROLS_OUTPUT
 from org.baseline import SecurityBaseline
 from org.default_vpc import DefaultVpcLockdown
 from org.organization import Organization
-from org.providers import management_provider, management_region_provider, member_provider, member_region_provider
+from org.providers import backup_copy_provider, management_provider, management_region_provider, member_provider
 from org.regional_baseline import RegionalBaseline
 from org.security_services import SecurityServices
 from org.service_control_policies import ServiceControlPolicies
 
 settings = config.load()
-org_name = settings.organization.name
+org_name, region = settings.organization.name, settings.organization.region
 
-# --- The organization and one provider per account ------------------------------------------------------------
+# --- The organization, one provider per account, and the account each part lives in ------------------------------
 management = management_provider(settings)
 organization = Organization("organization", settings,
                             template_provider=management_region_provider(settings, TEMPLATE_REGION),
                             opts=pulumi.ResourceOptions(providers=[management]))
-providers = {config.MANAGEMENT: management} | {
-    name: member_provider(settings, name, account_id) for name, account_id in organization.account_ids.items()
-}
 account_ids: dict[str, pulumi.Input[str]] = {config.MANAGEMENT: settings.organization.management_account_id}
 account_ids |= organization.account_ids
+homes = {name: Home(org=org_name, account=name, account_id=account_id, region=region, production=settings.production)
+         for name, account_id in account_ids.items()}
+providers = {config.MANAGEMENT: management} | {name: member_provider(settings, homes[name]) for name in organization.account_ids}
+home = homes[config.MANAGEMENT]
 
 
 def on(account: str) -> pulumi.ResourceOptions:
@@ -74,98 +70,76 @@ def on(account: str) -> pulumi.ResourceOptions:
 
 
 # --- Service quotas: what each account requests itself (the organization's template covers the accounts it creates) -
-quota_requests = {name: QuotaRequests(f"{name}-quotas", requests, account=name, opts=on(name))
+quota_requests = {name: QuotaRequests(f"{name}-quotas", requests, home=homes[name], opts=on(name))
                   for name in providers if (requests := settings.quota_requests(name))}
 
-
 # --- Alert topics in every account: alarms and rules publish here, the Slack notifier subscribes --------------
-alerts = {
-    name: AlertTopics(f"{name}-alerts", org_name, name, account_ids[name], organization.organization.id,
-                      settings.production, opts=on(name))
-    for name in providers
-}
+alerts = {name: AlertTopics(f"{name}-alerts", homes[name], organization_id=organization.organization.id, opts=on(name))
+          for name in providers}
 
 # --- Guardrails: SCPs, organization-wide security services, audit trail, CIS alarms, baselines --------
-region = settings.organization.region
-management_id = settings.organization.management_account_id
 scps = ServiceControlPolicies(
-    "guardrails", org_name, settings.guardrails, region,
-    deploy_roles=[account.role_name for account in settings.accounts],
+    "guardrails", settings.guardrails, home=home, deploy_roles=settings.deploy_roles, organization=organization.organization,
     target_ids={"root": organization.root_id} | {ou: unit.id for ou, unit in organization.units.items()},
-    organization=organization.organization, opts=on(config.MANAGEMENT),
-)
+    opts=on(config.MANAGEMENT))
 # The delegated administrator of GuardDuty, Security Hub and Access Analyzer: config's choice, by default `ops`.
 security_admin = settings.baseline.admin_account
-other_regions = [r for r in settings.guardrails.regions(region) if r != region]
-exceptions = settings.baseline.security_hub
-security = SecurityServices(
-    "security-services", org_name, account_ids[security_admin], providers[security_admin], organization.root_id,
-    region, other_regions, organization.organization, disabled_controls=list(exceptions.reasons),
-    opts=on(config.MANAGEMENT),
-)
-pulumi.export(DISABLED_CONTROLS_OUTPUT, exceptions.reasons)
+security = SecurityServices("security-services", settings.baseline, home=home, admin=homes[security_admin],
+                            admin_provider=providers[security_admin], linked_regions=settings.other_regions,
+                            organization=organization, opts=on(config.MANAGEMENT))
+pulumi.export(DISABLED_CONTROLS_OUTPUT, settings.baseline.security_hub.reasons)
 audit_account = settings.baseline.audit_account
-trail_name = aws_name(org_name, "organization", "trail")
-archive = AuditArchive(
-    "audit-archive", org_name, audit_account, account_ids[audit_account], management_id, organization.organization.id,
-    region, trail_name, settings.baseline.audit_lock, settings.baseline.log_retention_days, settings.production,
-    opts=on(audit_account),
-)
+archive = AuditArchive("audit-archive", settings.baseline, home=homes[audit_account],
+                       management_account_id=settings.organization.management_account_id,
+                       organization_id=organization.organization.id, opts=on(audit_account))
 trail = OrganizationTrail(
-    "organization-trail", org_name, trail_name, management_id, region, archive.bucket.bucket, archive.key.arn,
-    settings.baseline.log_retention_days, settings.production, ready=[*archive.trail_ready, organization.organization],
+    "organization-trail", settings.baseline, home=home, bucket_name=archive.bucket.bucket,
+    key_arn=archive.key.arn, ready=[*archive.trail_ready, organization.organization],
     # Primary data's object-level reads and writes (landing-zone:data.<account>.lake.object_logging).
-    data_event_buckets=[lake_bucket_name(org_name, name, account_ids[name]) for name, spec in settings.data.items()
-                        if spec.lake.enabled and spec.lake.object_logging == "data-events"],
-    opts=on(config.MANAGEMENT),
-)
-cis_alarms = CisAlarms("cis-alarms", org_name, config.MANAGEMENT, trail.log_group.name,
-                       alerts[config.MANAGEMENT].security.arn, opts=on(config.MANAGEMENT))
+    data_event_buckets=[lake_bucket_name(homes[name]) for name in settings.lakes_with_data_events],
+    opts=on(config.MANAGEMENT))
+cis_alarms = CisAlarms("cis-alarms", home, log_group_name=trail.log_group.name,
+                       topic_arn=alerts[config.MANAGEMENT].security.arn, opts=on(config.MANAGEMENT))
 analyzer_after: dict[str, list[pulumi.Resource]] = {config.MANAGEMENT: [organization.organization],
                                                     security_admin: [security.access_analyzer_delegation]}
-baselines = {
-    name: SecurityBaseline(
-        f"{name}-baseline", org_name, name, account_ids[name], region, settings.baseline.password_policy,
-        archive.config_delivery, settings.production, organization_analyzer=name in analyzer_after,
-        analyzer_after=analyzer_after.get(name, []), security_contact=settings.baseline.security_contact, opts=on(name),
-    )
-    for name in providers
-}
+baselines = {name: SecurityBaseline(f"{name}-baseline", settings.baseline, home=homes[name],
+                                    delivery=archive.config_delivery, organization_analyzer=name in analyzer_after,
+                                    analyzer_after=analyzer_after.get(name, []), opts=on(name))
+             for name in providers}
 # Every allowed region of every account: its default VPC closed; outside the home region, the regional baseline.
 for name in providers:
-    for place in [region, *other_regions]:
-        DefaultVpcLockdown(f"{name}-default-vpc-{place}", org=org_name, account=name,
-                           region=None if place == region else place, zones=zones_of(place),
-                           flow_log_destination=archive.flow_log_destination, ready=[archive.bucket_policy],
-                           opts=on(name))
-    for place in other_regions:
-        RegionalBaseline(f"{name}-baseline-{place}", org=org_name, account=name, region=place,
-                         config_role_arn=baselines[name].config_role_arn, delivery=archive.config_delivery,
-                         opts=on(name))
-# --- Monitoring: observability links, Slack alerting, and `monitor.watch(...)` for the blocks below --
+    for place in [region, *settings.other_regions]:
+        DefaultVpcLockdown(f"{name}-default-vpc-{place}", homes[name], place=place,
+                           flow_log_destination=archive.flow_log_destination, ready=[archive.bucket_policy], opts=on(name))
+    for place in settings.other_regions:
+        RegionalBaseline(f"{name}-baseline-{place}", homes[name], region=place,
+                         config_role_arn=baselines[name].config_role_arn, delivery=archive.config_delivery, opts=on(name))
+
+# --- Monitoring: observability links, Slack alerting, and the monitor the parts below watch themselves with --------
 monitoring = settings.monitoring
 monitoring_account = monitoring.account
 environments = environments_of(monitoring, settings.organization, settings.accounts)
-monitor = Monitor(org_name, settings.organization.region, monitoring, environments, alerts, providers, account_ids)
-observability = ObservabilitySink("observability", org_name, monitoring_account, organization.organization.id,
+monitor = Monitor(monitoring, homes[monitoring_account], environments=environments, alerts=alerts, providers=providers,
+                  homes=homes)
+observability = ObservabilitySink("observability", homes[monitoring_account], organization_id=organization.organization.id,
                                   opts=on(monitoring_account))
 observability_links = {name: ObservabilityLink(f"{name}-observability-link", observability, opts=on(name))
                        for name in providers if name != monitoring_account}
 if monitoring.slack.enabled:
     # An explicit provider, its token from the stack secret landing-zone:slack_provider_token (not slack:token).
     slack_provider = pulumi_slack.Provider("slack", token=read_secret(SLACK_PROVIDER_TOKEN))
-    slack_channels = SlackChannels("slack", monitoring.slack, list(environments),
+    slack_channels = SlackChannels("slack", monitoring.slack, environments=list(environments),
                                    opts=pulumi.ResourceOptions(providers=[slack_provider]))
-    notifier_secrets = NotifierSecrets("slack-notifier", org_name, monitoring_account, account_ids[monitoring_account],
-                                       settings.organization.region, read_secret(SLACK_BOT_TOKEN), settings.production,
-                                       opts=on(monitoring_account))
+    notifier_secrets = NotifierSecrets("slack-notifier", homes[monitoring_account],
+                                       bot_token=read_secret(SLACK_BOT_TOKEN), opts=on(monitoring_account))
     for environment, members in environments.items():
-        notifier = SlackNotifier(f"{environment}-slack-notifier", org_name, monitoring_account, environment,
-                                 monitoring.notifier, "functions/slack_notifier", notifier_secrets,
-                                 slack_channels.ids[environment], {name: alerts[name] for name in members}, account_ids,
-                                 monitor, opts=on(monitoring_account))
+        notifier = SlackNotifier(f"{environment}-slack-notifier", monitoring.notifier, home=homes[monitoring_account],
+                                 environment=environment, secrets=notifier_secrets,
+                                 channel_ids=slack_channels.ids[environment],
+                                 topics={name: alerts[name] for name in members}, monitor=monitor,
+                                 opts=on(monitoring_account))
         for name in members:
-            AlertSubscriptions(f"{name}-alerts-to-slack", alerts[name], notifier.function_arn,
+            AlertSubscriptions(f"{name}-alerts-to-slack", alerts[name], function_arn=notifier.function_arn,
                                opts=pulumi.ResourceOptions.merge(on(name), pulumi.ResourceOptions(depends_on=[notifier])))
 if monitoring.email.addresses:
     for name in providers:
@@ -173,47 +147,34 @@ if monitoring.email.addresses:
                            severities=monitoring.email.severities, opts=on(name))
 if monitoring.findings.enabled:
     # GuardDuty and Security Hub findings of every account and region gather in the delegated administrator.
-    SecurityFindings("security-findings", monitoring.findings, org=org_name, account=security_admin,
-                     home_region=settings.organization.region, security_topic_arn=alerts[security_admin].security.arn,
-                     opts=on(security_admin))
+    SecurityFindings("security-findings", monitoring.findings, home=homes[security_admin],
+                     security_topic_arn=alerts[security_admin].security.arn, opts=on(security_admin))
 if monitoring.datadog.enabled:
-    datadog = {name: DatadogIntegration(f"{name}-datadog", monitoring.datadog, external_id, opts=on(name))
+    datadog = {name: DatadogIntegration(f"{name}-datadog", monitoring.datadog, external_id=external_id, opts=on(name))
                for name, external_id in monitoring.datadog.external_ids.items()}
 
 # --- Identity: roles in member accounts, people in management, keyless deploys, root fast path -------
 identity = settings.identity
-access_roles = {
-    name: AccessRoles(f"{name}-access-roles", org_name, name, account_ids[name],
-                      settings.organization.management_account_id, settings.organization.region, identity,
-                      settings.account_names, opts=on(name))
-    for name in settings.account_names
-}
-people = People("people", org_name, identity, settings.organization.management_account_id, settings.organization.region,
-                {(name, key): arn for name, roles in access_roles.items() for key, arn in roles.arns.items()},
-                settings.account_names, opts=on(config.MANAGEMENT))
+access_roles = {name: AccessRoles(f"{name}-access-roles", identity, home=homes[name],
+                                  management_account_id=settings.organization.management_account_id,
+                                  member_accounts=settings.account_names, opts=on(name))
+                for name in settings.account_names}
+people = People("people", identity, home=home,
+                role_arns={(name, key): arn for name, roles in access_roles.items() for key, arn in roles.arns.items()},
+                member_accounts=settings.account_names, opts=on(config.MANAGEMENT))
 if identity.oidc is not None:
-    pipeline = PipelineAccess("pipeline", org_name, identity.deploy.pipeline_account, identity.oidc,
-                              {name: account_ids[name] for name in identity.deploy.accounts},
+    pipeline = PipelineAccess("pipeline", identity.oidc, home=homes[identity.deploy.pipeline_account],
+                              deploy_targets=[homes[name] for name in identity.deploy.accounts],
                               opts=on(identity.deploy.pipeline_account))
     for name in identity.deploy.accounts:
-        DeployRole(f"{name}-deploy", org_name, name, account_ids[name], settings.organization.region, identity.deploy,
-                   identity.developer_boundary.role_path, pipeline.role.arn, opts=on(name))
+        DeployRole(f"{name}-deploy", identity, home=homes[name], pipeline_role_arn=pipeline.role.arn, opts=on(name))
     pulumi.export("pipeline_role_arn", pipeline.role.arn)
-
-
-def may_deploy_in(account: str, region_name: str) -> bool:
-    """SCPs never bind management; the region guardrail binds a member unless off, allowing, or exempting its role."""
-    guard = settings.guardrails.policies.deny_other_regions
-    return (account == config.MANAGEMENT or not guard.enabled or settings.account(account).role_name in guard.exempt_roles
-            or region_name in settings.guardrails.regions(settings.organization.region))
-
 
 # Sign-in and IAM events land in us-east-1: a twin rule there forwards them home where the stack may deploy there;
 # where it may not (prod members), the organization trail's CIS root-usage alarm is the path for those events.
 for name in providers:
-    RootActivityAlerts(f"{name}-root-activity", org_name, name, account_ids[name], settings.organization.region,
-                       alerts[name].security.arn, forward_global_events=may_deploy_in(name, GLOBAL_EVENTS_REGION),
-                       opts=on(name))
+    RootActivityAlerts(f"{name}-root-activity", homes[name], security_topic_arn=alerts[name].security.arn,
+                       forward_global_events=settings.may_deploy_in(name, GLOBAL_EVENTS_REGION), opts=on(name))
 pulumi.export("role_arns", {name: roles.arns for name, roles in access_roles.items()})
 pulumi.export("initial_console_passwords", pulumi.Output.secret(people.initial_passwords))
 
@@ -224,93 +185,53 @@ pulumi.export("account_ids", organization.account_ids)
 # --- Network: a VPC in every account that has one in network.vpcs ---------------------------------
 routing = routing_plan(settings.network)
 vpcs = {
-    name: Vpc(f"{name}-vpc", spec, settings.network, org=org_name, account=name, account_id=account_ids[name],
-              region=settings.organization.region, zones=settings.zones_of_vpc(name), peers=routing.peers(name),
-              production=settings.production, opts=on(name))
+    name: Vpc(f"{name}-vpc", spec, home=homes[name], network=settings.network, zones=settings.zones_of_vpc(name),
+              peers=routing.peers(name), monitor=monitor, opts=on(name))
     for name, spec in settings.network.vpcs.items()
 }
-for name, vpc in vpcs.items():
-    for zone, nat in zip(vpc.zones, vpc.nat_gateways, strict=True):
-        monitor.watch(kind="nat", account=name, dimensions={"NatGatewayId": nat.id}, name=f"nat-{zone}", parent=vpc)
 pulumi.export("vpc_ids", {name: vpc.vpc_id for name, vpc in vpcs.items()})
 
 # --- Transit hub: shared to the organization, every VPC attached, Direct Connect when configured ----
 if settings.network.transit_gateway is not None and routing.hub_account is not None:
-    # RAM shares with the organization only once the organization exists and RAM's onboarding to it is over.
-    ram_sharing = aws.ram.SharingWithOrganization(
-        "ram-sharing-with-organization",
-        opts=pulumi.ResourceOptions.merge(on(config.MANAGEMENT),
-                                          pulumi.ResourceOptions(depends_on=[organization.organization])))
-    ram_ready = wait_for("ram-sharing-ready", "ram-organization-sharing", after=[ram_sharing])
-    hub = TransitHub("transit-hub", settings.network.transit_gateway, routing, org=org_name,
-                     organization_arn=organization.organization.arn, production=settings.production,
-                     organization_sharing=[ram_ready], opts=on(routing.hub_account))
-    hub_attachments = {
-        name: HubAttachment(f"{name}-hub-attachment", vpc, hub, routing.spokes[name], org=org_name,
-                            hub_provider=providers[routing.hub_account], opts=on(name))
-        for name, vpc in vpcs.items()
-    }
+    ram_ready = organization_sharing_ready(organization.organization, on(config.MANAGEMENT))
+    hub = TransitHub("transit-hub", settings.network.transit_gateway, home=homes[routing.hub_account], plan=routing,
+                     organization_arn=organization.organization.arn, organization_sharing=[ram_ready],
+                     opts=on(routing.hub_account))
+    hub_attachments = {name: HubAttachment(f"{name}-hub-attachment", routing.spokes[name], home=homes[name], vpc=vpc, hub=hub,
+                                           hub_provider=providers[routing.hub_account], opts=on(name))
+                       for name, vpc in vpcs.items()}
     if settings.network.direct_connect is not None:
-        DirectConnect("direct-connect", settings.network.direct_connect, hub, routing, org=org_name,
-                      production=settings.production, opts=on(routing.hub_account))
+        DirectConnect("direct-connect", settings.network.direct_connect, home=homes[routing.hub_account], hub=hub,
+                      plan=routing, opts=on(routing.hub_account))
     pulumi.export("transit_gateway_id", hub.transit_gateway.id)
 
 # --- Data tier: keys, Aurora, OpenSearch, Kinesis to the lake, AWS Backup per workload account -------
-data_tiers = {}
-for name, data_spec in settings.data.items():
-    copy_region = data_spec.backup.copy_to.region if data_spec.backup.enabled else None
-    data_tiers[name] = DataTier(
-        f"{name}-data", data_spec, vpcs[name], org=org_name, account=name, account_id=account_ids[name],
-        region=settings.organization.region, production=settings.production,
-        # Each account's own topic: Backup and EventBridge publish only within their account (ops: alerts["ops"]).
-        alert_topic_arn=alerts[name].critical.arn,
-        app_role_arn=pulumi.Output.concat("arn:aws:iam::", account_ids[name], ":role/",
-                                          aws_name(org_name, name, data_spec.search.app_role, kind="iam")),
-        admin_role_arn=pulumi.Output.concat("arn:aws:iam::", account_ids[name], ":role/",
-                                            settings.account(name).role_name),
-        copy_provider=member_region_provider(settings, name, account_ids[name], copy_region) if copy_region else None,
-        opts=on(name))
+data_tiers = {
+    name: DataTier(
+        f"{name}-data", data_spec, home=homes[name], vpc=vpcs[name], admin_role=settings.account(name).role_name,
+        monitor=monitor, copy_provider=backup_copy_provider(settings, homes[name]), opts=on(name))
+    for name, data_spec in settings.data.items()
+}
 pulumi.export("data", {name: {"reader_endpoint": tier.database.reader_endpoint if tier.database else None,
                               "search_endpoint": tier.search.endpoint if tier.search else None,
                               "stream_name": tier.stream.stream_name if tier.stream else None}
                        for name, tier in data_tiers.items()})
 
 # --- Services: SES e-mail, the curation service and the web service per workload account ----------
-region = settings.organization.region
-emails = {
-    name: EmailService(f"{name}-email", services.email, org=org_name, account=name, region=region,
-                       events_topic_arn=alerts[name].warning.arn, opts=on(name))
-    for name, services in settings.services.items() if services.email.enabled
+emails = {name: EmailService(f"{name}-email", services.email, home=homes[name], events_topic_arn=alerts[name].warning.arn,
+                             monitor=monitor, opts=on(name))
+          for name, services in settings.services.items() if services.email.enabled}
+curations = {name: Curation(f"{name}-curation", services.curation, home=homes[name], data=data_tiers[name], monitor=monitor,
+                            opts=on(name))
+             for name, services in settings.services.items() if services.curation.enabled}
+webs = {
+    name: WebService(
+        f"{name}-web", services.web, home=homes[name], vpc=vpcs[name], app_role=settings.app_role(name), monitor=monitor,
+        access=app_access(services.web.search, region=region, data=data_tiers.get(name), email=emails.get(name),
+                          curation=curations.get(name)),
+        opts=on(name))
+    for name, services in settings.services.items() if services.web.enabled
 }
-curations = {}
-for name, services in settings.services.items():
-    stream = data_tiers[name].stream if name in data_tiers else None
-    if services.curation.enabled and stream is not None:  # config checks that the stream exists
-        curations[name] = Curation(
-            f"{name}-curation", services.curation, org=org_name, account=name, account_id=account_ids[name],
-            region=region, stream_arn=stream.stream_arn, stream_key_arn=stream.key.arn,
-            production=settings.production, opts=on(name),
-            # The scores take days of events to rebuild: the account's backup plan keeps them too.
-            table_tags=BACKUP_TAGS if data_tiers[name].backup is not None else None)
-webs = {}
-for name, services in settings.services.items():
-    if not services.web.enabled:
-        continue
-    groups = settings.network.groups_of(name)
-    access = app_access(region, services.web.search, data_tiers.get(name), emails.get(name), curations.get(name))
-    webs[name] = WebService(
-        f"{name}-web", services.web, org=org_name, account=name, account_id=account_ids[name], region=region,
-        # The role the search domain's access policy admits by name (landing-zone:data.<account>.search.app_role).
-        instance_role_name=aws_name(org_name, name, settings.data[name].search.app_role if name in settings.data
-                                    else "app", kind="iam"),
-        vpc_id=vpcs[name].vpc_id, instance_subnet_ids=vpcs[name].subnet_ids("app"),
-        load_balancer_subnet_ids=vpcs[name].subnet_ids("public"),
-        instance_group=vpcs[name].security_groups[services.web.instance_security_group],
-        load_balancer_group=vpcs[name].security_groups[services.web.load_balancer_group(groups)],
-        open_proxy_port=not services.web.proxy_port_open(groups),
-        app_statements=access.statements, environment=access.environment | services.web.variables,
-        production=settings.production, opts=on(name),
-    )
 pulumi.export("services", {
     name: {"web_endpoint": webs[name].endpoint_url if name in webs else None,
            "recommendations_url": curations[name].api_url if name in curations else None,
@@ -318,35 +239,6 @@ pulumi.export("services", {
     for name in settings.services
 })
 
-# --- Alarms on what the data tier and the services switched on, with their dashboard widgets ---------
-for name, tier in data_tiers.items():
-    if tier.database is not None:
-        monitor.watch("aurora", name, {"DBClusterIdentifier": tier.database.cluster_identifier}, "aurora")
-    if tier.search is not None:
-        monitor.watch("opensearch", name, {"DomainName": tier.search.domain_name}, "search",
-                      defaults={"free_storage": settings.data[name].search.free_storage_alarm})
-    if tier.stream is not None:
-        monitor.watch("kinesis", name, {"StreamName": tier.stream.stream_name}, "events")
-        monitor.watch("firehose", name, {"DeliveryStreamName": tier.stream.delivery_stream_name}, "events-to-lake",
-                      metrics=["s3_freshness"])
-    if tier.backup is not None:
-        monitor.watch("backup", name, {"BackupVaultName": tier.backup.vault_name}, "backup")
-    if tier.restore_testing is not None:
-        monitor.watch("lambda", name, {"FunctionName": tier.restore_testing.validator.name}, "restore-validator",
-                      metrics=LAMBDA_WITH_DEAD_LETTER_QUEUE)
-        monitor.watch("dead_letter_queue", name, {"QueueName": tier.restore_testing.dead_letter_queue_name},
-                      "restore-validator-failures")
-for name, web in webs.items():
-    monitor.watch("beanstalk", name, {"EnvironmentName": web.environment_name}, "web")
-for name in emails:
-    monitor.watch("ses", name, {}, "email")
-for name, curation in curations.items():
-    monitor.watch("lambda", name, {"FunctionName": curation.ingest_function_name}, "curation-ingest",
-                  metrics=LAMBDA_WITH_DESTINATION)
-    monitor.watch("lambda", name, {"FunctionName": curation.api_function_name}, "curation-api",
-                  metrics=LAMBDA_WITH_DESTINATION)
-    monitor.watch("dead_letter_queue", name, {"QueueName": curation.failure_queue_name}, "curation-failures")
-
-# --- Dashboards: keep this block LAST; it renders what every block above registered with monitor.watch --
-dashboards = monitor.render_dashboards(monitoring_account)
+# --- Dashboards: one per environment, of what the parts above watched ------------------------------------------
+dashboards = monitor.render_dashboards()
 pulumi.export("dashboards", {environment: dashboard.dashboard.dashboard_name for environment, dashboard in dashboards.items()})

@@ -36,7 +36,7 @@ TYPES: tuple[EventType, ...] = ("click", "cart", "purchase")
 TYPE_WEIGHTS = (60, 30, 10)
 
 
-def synthetic_stream(events: int, items: int, seed: int = 7, zipf: float = 1.1) -> list[Event]:
+def synthetic_stream(events: int, items: int, seed: int = 7, *, zipf: float = 1.1) -> list[Event]:
     """A week of shop events over `items` products, reproducible from `seed`."""
     rng = random.Random(seed)  # noqa: S311 (a reproducible synthetic stream, not secrets)
     catalogue = [f"sku-{n:05d}" for n in range(items)]

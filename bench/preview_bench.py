@@ -48,7 +48,7 @@ class Case:
         return self.preview.seconds / self.replay_seconds
 
 
-def preview_case(stack: str, stack_file: Path, inventory: Path, repeats: int) -> Case:
+def preview_case(stack: str, stack_file: Path, inventory: Path, *, repeats: int) -> Case:
     """Best of `repeats` previews and, alternating with them, best of as many replays of the inventory."""
     previews: list[Measure] = []
     replays: list[Measure] = []
@@ -86,7 +86,7 @@ def main(scratch: Path) -> tuple[dict[str, Case], list[Figure]]:
             HUNDRED: ("dev", many_accounts_stack_file(scratch), 1)}
     cases: dict[str, Case] = {}
     for label, (stack, stack_file, repeats) in plan.items():
-        case = preview_case(stack, stack_file, scratch / f"{label.replace(' ', '-')}.json", repeats)
+        case = preview_case(stack, stack_file, scratch / f"{label.replace(' ', '-')}.json", repeats=repeats)
         cases[label] = case
         print(f"{label:<14}{case.count.total:>10}{case.count.cloud:>7}{case.preview.seconds:>10.2f}"
               f"{case.preview.cpu_seconds:>7.2f}{case.preview.peak_mib:>9.0f}{case.replay_seconds:>9.2f}"

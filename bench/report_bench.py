@@ -31,14 +31,14 @@ def main(cases: dict[str, Case], repeats: int) -> list[Figure]:
     for _ in range(repeats):
         without.append(measure(plain, 1))
         with_report.append(measure([*plain, "--html", str(page)], 1))
-    added = _row("prod: --json, then --json --html", _best(without), _best(with_report), page)
+    added = _row("prod: --json, then --json --html", _best(without), _best(with_report), page=page)
     hundred = cases[HUNDRED]
     page = hundred.inventory.with_suffix(".html")
     alone = measure([python, "-m", "preview.report", str(hundred.inventory), str(page)], 1)
     # Alone, the report also starts an interpreter and parses the JSON the preview holds in memory: an upper bound.
     _row(f"{HUNDRED}: preview, + report", hundred.preview,
          Measure(hundred.preview.seconds + alone.seconds, alone.peak_mib,
-                 hundred.preview.cpu_seconds + alone.cpu_seconds), page)
+                 hundred.preview.cpu_seconds + alone.cpu_seconds), page=page)
     print("The page alone, in this process (CPU seconds, best of 3; what --html adds once the inventory is built):")
     for label in ("prod", HUNDRED):
         document = json.loads(cases[label].inventory.read_text())
@@ -58,7 +58,7 @@ def _best(measures: list[Measure]) -> Measure:
                    min(m.cpu_seconds for m in measures))
 
 
-def _row(label: str, without: Measure, with_report: Measure, page: Path) -> float:
+def _row(label: str, without: Measure, with_report: Measure, *, page: Path) -> float:
     added = (with_report.cpu_seconds - without.cpu_seconds) / without.cpu_seconds
     print(f"{label:<36}{without.seconds:>10.2f}{with_report.seconds:>8.2f}{without.cpu_seconds:>13.2f}"
           f"{with_report.cpu_seconds:>10.2f}{added:>7.0%}{page.stat().st_size / 1024:>10.0f}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
-from config.naming import aws_name
 
 SEVERITIES = ("critical", "warning", "security")
 ALERT_SEVERITY_TAG = "AlertSeverity"
@@ -19,11 +19,12 @@ PUBLISHERS = ("cloudwatch.amazonaws.com", "events.amazonaws.com", "backup.amazon
 class AlertTopics(pulumi.ComponentResource):
     """The account's alert topics; alarms and rules in the account publish here, the notifier subscribes."""
 
-    def __init__(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str],
-                 organization_id: pulumi.Input[str], production: bool, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, home: Home, *, organization_id: pulumi.Input[str],
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:monitoring:AlertTopics", name, None, opts)
         self.organization_id = organization_id
-        root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+        account, account_id = home.account, home.account_id
+        root = home.root_arn
         key_policy = PolicyDocument([
             Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [root]}, sid="AccountAdministers"),
             # EventBridge and CloudWatch send no aws:Source* keys to KMS; SNS names the topic in the context instead.
@@ -31,14 +32,14 @@ class AlertTopics(pulumi.ComponentResource):
                       conditions={"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": pulumi.Output.concat(
                           "arn:aws:sns:*:", account_id, ":*")}}, sid="PublishersEncrypt"),
         ])
-        self.key = rotating_key(f"{name}-key", f"{account} alert topics", key_policy, aws_name(org_name, account, "alerts"),
-                                production, pulumi.ResourceOptions(parent=self))
+        self.key = rotating_key(f"{name}-key", f"{account} alert topics", key_policy, alias=home.name("alerts"),
+                                production=home.production, opts=pulumi.ResourceOptions(parent=self))
 
         self.topics: dict[str, aws.sns.Topic] = {}
         for severity in SEVERITIES:
             topic = aws.sns.Topic(
                 f"{name}-{severity}",
-                name=aws_name(org_name, account, f"alerts-{severity}", kind="sns-topic"),
+                name=home.name(f"alerts-{severity}", kind="sns-topic"),
                 kms_master_key_id=self.key.arn,
                 tags={ALERT_SEVERITY_TAG: severity},  # what policy rules know alert topics by
                 opts=pulumi.ResourceOptions(parent=self),
@@ -46,7 +47,7 @@ class AlertTopics(pulumi.ComponentResource):
             aws.sns.TopicPolicy(
                 f"{name}-{severity}-policy",
                 arn=topic.arn,
-                policy=topic_policy(topic.arn, root, account_id, organization_id).to_json(),
+                policy=topic_policy(topic.arn, root, account_id, organization_id=organization_id).to_json(),
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.topics[severity] = topic
@@ -67,7 +68,7 @@ class AlertTopics(pulumi.ComponentResource):
 
 
 def topic_policy(topic_arn: pulumi.Input[str], root: pulumi.Input[str], account_id: pulumi.Input[str],
-                  organization_id: pulumi.Input[str]) -> PolicyDocument:
+                  *, organization_id: pulumi.Input[str]) -> PolicyDocument:
     return PolicyDocument([
         Statement("Allow", ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:Subscribe",
                             "sns:SetTopicAttributes"], [topic_arn], principals={"AWS": [root]}, sid="OwnerManages"),

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.kms import rotating_key
-from components.organization_trail import trail_arn
+from components.organization_trail import trail_arn, trail_name
 from components.policy_document import PolicyDocument, Statement
 from components.waits import wait_for
-from config.baseline import AuditLockConfig
-from config.naming import aws_name
+from config.baseline import BaselineConfig
 
 CONFIG_PREFIX = "config"
 ACCESS_LOG_PREFIX = "audit/"
@@ -46,23 +46,23 @@ def bucket_arn(name: str) -> str:
 class AuditArchive(pulumi.ComponentResource):
     """The KMS key, the audit bucket and the bucket that receives its S3 access logs."""
 
-    def __init__(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str],
-                 management_account_id: str, organization_id: pulumi.Input[str], region: str, trail_name: str,
-                 lock: AuditLockConfig, log_retention_days: int, production: bool,
-                 opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: BaselineConfig, home: Home, *, management_account_id: str,
+                 organization_id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None):
+        """`spec` gives the object lock and log retention; `home` is the audit account (baseline.audit_account)."""
         super().__init__("landing-zone:audit:AuditArchive", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        account_id, production, lock = home.account_id, home.production, spec.audit_lock
         # Global S3 names: the management account id keeps dev's and prod's organizations apart.
-        self.bucket_name = aws_name(org_name, account, f"audit-{management_account_id}", kind="s3-bucket")
-        self.access_log_bucket_name = aws_name(org_name, account, f"audit-access-{management_account_id}",
-                                               kind="s3-bucket")
+        self.bucket_name = home.name(f"audit-{management_account_id}", kind="s3-bucket")
+        self.access_log_bucket_name = home.name(f"audit-access-{management_account_id}", kind="s3-bucket")
         self.bucket_arn = bucket_arn(self.bucket_name)
-        self.trail_arn = trail_arn(region, management_account_id, trail_name)
-        root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+        self.trail_arn = trail_arn(home.region, management_account_id, trail_name(home.org))
+        root = home.root_arn
 
         self.key = rotating_key(f"{name}-key", "audit archive: organization trail, AWS Config, S3 access logs",
-                                self._key_policy(root, account_id, management_account_id, organization_id),
-                                aws_name(org_name, account, "audit"), production, child)
+                                self._key_policy(root, account_id=account_id, management_account_id=management_account_id,
+                                                 organization_id=organization_id),
+                                alias=home.name("audit"), production=production, opts=child)
 
         access_logs = self._bucket(f"{name}-access-logs", self.access_log_bucket_name, production, object_lock=False)
         aws.s3.BucketLifecycleConfiguration(
@@ -71,7 +71,7 @@ class AuditArchive(pulumi.ComponentResource):
             rules=[aws.s3.BucketLifecycleConfigurationRuleArgs(
                 id="expire-access-logs", status="Enabled",
                 filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
-                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=log_retention_days),
+                expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=spec.log_retention_days),
                 noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
                     noncurrent_days=30),
                 abort_incomplete_multipart_upload=_abort_incomplete_uploads(),
@@ -111,7 +111,8 @@ class AuditArchive(pulumi.ComponentResource):
         self.bucket_policy = aws.s3.BucketPolicy(
             f"{name}-bucket-policy",
             bucket=self.bucket.bucket,
-            policy=self._bucket_policy(management_account_id, organization_id, production).to_json(),
+            policy=self._bucket_policy(management_account_id=management_account_id, organization_id=organization_id,
+                                       production=production).to_json(),
             opts=child,
         )
         aws.s3.BucketLifecycleConfiguration(
@@ -138,7 +139,7 @@ class AuditArchive(pulumi.ComponentResource):
         self.flow_log_destination = f"{self.bucket_arn}/{FLOW_LOG_PREFIX}/"
         self.register_outputs({"bucket": self.bucket.bucket, "key_arn": self.key.arn})
 
-    def _bucket(self, name: str, bucket_name: str, production: bool, object_lock: bool) -> aws.s3.Bucket:
+    def _bucket(self, name: str, bucket_name: str, production: bool, *, object_lock: bool) -> aws.s3.Bucket:
         """A private bucket: versioned, owner-enforced, public access blocked, encrypted with the archive key."""
         child = pulumi.ResourceOptions(parent=self)
         bucket = aws.s3.Bucket(
@@ -171,7 +172,7 @@ class AuditArchive(pulumi.ComponentResource):
         )
         return bucket
 
-    def _key_policy(self, root: pulumi.Input[str], account_id: pulumi.Input[str], management_account_id: str,
+    def _key_policy(self, root: pulumi.Input[str], *, account_id: pulumi.Input[str], management_account_id: str,
                     organization_id: pulumi.Input[str]) -> PolicyDocument:
         return PolicyDocument([
             Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [root]}, sid="AccountAdministers"),
@@ -192,7 +193,7 @@ class AuditArchive(pulumi.ComponentResource):
                       sid="FlowLogsEncrypt", conditions={"StringEquals": {"aws:SourceOrgID": organization_id}}),
         ])
 
-    def _bucket_policy(self, management_account_id: str, organization_id: pulumi.Input[str],
+    def _bucket_policy(self, *, management_account_id: str, organization_id: pulumi.Input[str],
                        production: bool) -> PolicyDocument:
         bucket, objects = self.bucket_arn, f"{self.bucket_arn}/*"
         trail_objects: list[pulumi.Input[str]] = [f"{bucket}/AWSLogs/{management_account_id}/*",

@@ -6,14 +6,14 @@ import pulumi
 import pulumi_aws as aws
 
 from components.cis_benchmark import CONTROLS, NAMESPACE
-from config.naming import aws_name
+from components.home import Home
 
 
 class CisAlarms(pulumi.ComponentResource):
     """One metric filter and one alarm per CIS monitoring control; any matching event in 5 minutes alarms."""
 
-    def __init__(self, name: str, org_name: str, account: str, log_group_name: pulumi.Input[str],
-                 topic_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, home: Home, *, log_group_name: pulumi.Input[str], topic_arn: pulumi.Input[str],
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:audit:CisAlarms", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
@@ -29,7 +29,7 @@ class CisAlarms(pulumi.ComponentResource):
             )
             self.alarms[control.control] = aws.cloudwatch.MetricAlarm(
                 f"{name}-{control.slug}-alarm",
-                name=aws_name(org_name, account, f"cis-{control.control}-{control.slug}"),
+                name=home.name(f"cis-{control.control}-{control.slug}"),
                 alarm_description=f"CIS {control.control}: {control.title}",
                 namespace=NAMESPACE,
                 metric_name=control.metric,

@@ -5,16 +5,19 @@ malformed records and failed batches end up. The code is `functions/curation/`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pulumi
 import pulumi_aws as aws
 
 from components import grants
+from components.data.backup import BACKUP_TAGS
 from components.data.keys import ADMIN_ACTIONS, GRANT_ACTIONS, USE_ACTIONS
+from components.data.tier import DataTier
+from components.home import Home, account_root_arn
 from components.kms import rotating_key
 from components.lambda_function import FunctionSpec, LambdaFunction
+from components.monitoring.monitor import Monitor
 from components.policy_document import PolicyDocument, Statement
+from config.alarm_catalogue import LAMBDA_WITH_DESTINATION
 from config.naming import aws_name
 from config.services import CurationConfig
 
@@ -41,15 +44,23 @@ class Curation(pulumi.ComponentResource):
     api_url, api_function_arn   Output[str]   (a caller needs lambda:InvokeFunctionUrl on api_function_arn)
     """
 
-    def __init__(self, name: str, spec: CurationConfig, *, org: str, account: str, account_id: pulumi.Input[str],
-                 region: str, stream_arn: pulumi.Input[str], stream_key_arn: pulumi.Input[str], production: bool,
-                 table_tags: Mapping[str, str] | None = None, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: CurationConfig, home: Home, *, data: DataTier, monitor: Monitor,
+                 opts: pulumi.ResourceOptions | None = None):
+        """`data` is the account's data tier: its event stream feeds the scores, and where it has a backup plan the
+        plan keeps the score table too (the scores take days of events to rebuild)."""
         super().__init__("landing-zone:curation:Curation", name, None, opts)
+        stream = data.stream
+        assert stream is not None, "config checks that curation has the account's event stream"
+        stream_arn, stream_key_arn = stream.stream_arn, stream.key.arn
+        table_tags = BACKUP_TAGS if data.backup is not None else None
+        org, account, account_id, region, production = (home.org, home.account, home.account_id, home.region,
+                                                         home.production)
         child = pulumi.ResourceOptions(parent=self)
         stateful = pulumi.ResourceOptions(parent=self, protect=production)
 
         self.key = rotating_key(f"{name}-key", f"{account} curation: table, failure queue and logs",
-                                _key_policy(account_id, region), aws_name(org, account, "curation"), production, child)
+                                _key_policy(account_id, region), alias=aws_name(org, account, "curation"),
+                                production=production, opts=child)
 
         self.table = aws.dynamodb.Table(
             f"{name}-table",
@@ -155,6 +166,12 @@ class Curation(pulumi.ComponentResource):
         self.api_function_name: pulumi.Output[str] = self.api.function.name
         self.api_function_arn: pulumi.Output[str] = self.api.function.arn
         self.api_url: pulumi.Output[str] = self.api_url_resource.function_url
+        monitor.watch("lambda", account, {"FunctionName": self.ingest_function_name}, name="curation-ingest",
+                      metrics=LAMBDA_WITH_DESTINATION, section="curation")
+        monitor.watch("lambda", account, {"FunctionName": self.api_function_name}, name="curation-api",
+                      metrics=LAMBDA_WITH_DESTINATION, section="curation")
+        monitor.watch("dead_letter_queue", account, {"QueueName": self.failure_queue_name}, name="curation-failures",
+                      section="curation")
         self.register_outputs({
             "table_name": self.table_name,
             "failure_queue_url": self.failure_queue_url,
@@ -171,7 +188,7 @@ class Curation(pulumi.ComponentResource):
 def _key_policy(account_id: pulumi.Input[str], region: str) -> PolicyDocument:
     """Root administers (never reads); the account's principals use the key only through DynamoDB and SQS; the
     account's log groups encrypt with it."""
-    root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+    root = account_root_arn(account_id)
     via = {"kms:CallerAccount": account_id,
            "kms:ViaService": [f"dynamodb.{region}.amazonaws.com", f"sqs.{region}.amazonaws.com"]}
     log_groups = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:*")

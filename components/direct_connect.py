@@ -8,8 +8,8 @@ import re
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.transit_hub import TransitHub
-from config.naming import aws_name
 from config.routing import ON_PREMISES, RoutingPlan
 from config.transit import DirectConnectConfig
 
@@ -19,13 +19,15 @@ LARGEST_SHORT_ASN = 2147483646  # above it the provider wants the ASN as a strin
 class DirectConnect(pulumi.ComponentResource):
     """Place it with the hub account's provider."""
 
-    def __init__(self, name: str, spec: DirectConnectConfig, hub: TransitHub, plan: RoutingPlan, *, org: str,
-                 production: bool, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: DirectConnectConfig, home: Home, *, hub: TransitHub, plan: RoutingPlan,
+                 opts: pulumi.ResourceOptions | None = None):
+        """`home` is the hub account, where the gateway's association lives."""
+        production = home.production
         super().__init__("landing-zone:network:DirectConnect", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         kept = pulumi.ResourceOptions(parent=self, protect=production)  # re-provisioning needs the DX partner
         self.gateway = aws.directconnect.Gateway(
-            name, name=aws_name(org, hub.account, "dx"), amazon_side_asn=str(spec.amazon_side_asn), opts=kept,
+            name, name=home.name("dx"), amazon_side_asn=str(spec.amazon_side_asn), opts=kept,
         )
         self.association = aws.directconnect.GatewayAssociation(
             f"{name}-hub", dx_gateway_id=self.gateway.id, associated_gateway_id=hub.transit_gateway.id,
@@ -34,7 +36,7 @@ class DirectConnect(pulumi.ComponentResource):
         short_asn = spec.customer_asn <= LARGEST_SHORT_ASN
         self.virtual_interface = aws.directconnect.TransitVirtualInterface(
             f"{name}-vif",
-            name=aws_name(org, hub.account, "dx-transit"),
+            name=home.name("dx-transit"),
             connection_id=spec.connection_id,
             dx_gateway_id=self.gateway.id,
             vlan=spec.vlan,
@@ -44,7 +46,7 @@ class DirectConnect(pulumi.ComponentResource):
             customer_address=spec.customer_address,
             bgp_asn=spec.customer_asn if short_asn else None,
             bgp_asn_long=None if short_asn else str(spec.customer_asn),
-            tags={"Name": aws_name(org, hub.account, "dx-transit")},
+            tags={"Name": home.name("dx-transit")},
             opts=kept,
         )
         # AWS creates the gateway's attachment to the hub with the association; it joins only the on-premises table.

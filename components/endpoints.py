@@ -12,7 +12,7 @@ from components.security_groups import Cidr, SecurityGroup, tcp
 from config.endpoints import GATEWAY_SERVICES
 
 
-def gateway_endpoints(name: str, vpc_id: pulumi.Input[str], region: str, route_table_ids: Sequence[pulumi.Input[str]],
+def gateway_endpoints(name: str, vpc_id: pulumi.Input[str], region: str, *, route_table_ids: Sequence[pulumi.Input[str]],
                       name_of: str, parent: pulumi.Resource) -> dict[str, aws.ec2.VpcEndpoint]:
     return {
         service: aws.ec2.VpcEndpoint(
@@ -28,7 +28,7 @@ def gateway_endpoints(name: str, vpc_id: pulumi.Input[str], region: str, route_t
     }
 
 
-def interface_endpoints(name: str, vpc_id: pulumi.Input[str], region: str, services: Sequence[str], vpc_cidr: str,
+def interface_endpoints(name: str, vpc_id: pulumi.Input[str], region: str, *, services: Sequence[str], vpc_cidr: str,
                         subnet_ids: Sequence[pulumi.Input[str]], name_of: str,
                         parent: pulumi.Resource) -> tuple[SecurityGroup | None, dict[str, aws.ec2.VpcEndpoint]]:
     """The endpoints' security group (443 from the VPC only, no egress) and one endpoint per service."""

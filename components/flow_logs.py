@@ -5,10 +5,10 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home, account_root_arn
 from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
 from components.waits import usable_arn
-from config.naming import aws_name
 from config.network import FlowLogsConfig
 
 DELIVERY_SERVICE = "vpc-flow-logs.amazonaws.com"
@@ -17,16 +17,16 @@ DELIVERY_SERVICE = "vpc-flow-logs.amazonaws.com"
 class FlowLogs(pulumi.ComponentResource):
     """Key (rotated, protected in production), log group, delivery role, and the flow log of one VPC."""
 
-    def __init__(self, name: str, vpc_id: pulumi.Input[str], spec: FlowLogsConfig, *, org: str, account: str,
-                 account_id: pulumi.Input[str], region: str, production: bool,
+    def __init__(self, name: str, spec: FlowLogsConfig, home: Home, *, vpc_id: pulumi.Input[str],
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:network:FlowLogs", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        log_group_name = aws_name(org, account, "vpc-flow-logs", kind="log-group")
+        account, account_id, region, production = home.account, home.account_id, home.region, home.production
+        log_group_name = home.name("vpc-flow-logs", kind="log-group")
         log_group_arn = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:", log_group_name)
 
         self.key = rotating_key(f"{name}-key", f"{account} VPC flow logs", _key_policy(account_id, region, log_group_arn),
-                                aws_name(org, account, "vpc-flow-logs"), production, child)
+                                alias=home.name("vpc-flow-logs"), production=production, opts=child)
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
             name=log_group_name,
@@ -36,7 +36,7 @@ class FlowLogs(pulumi.ComponentResource):
         )
         self.role = aws.iam.Role(
             f"{name}-role",
-            name=aws_name(org, account, "vpc-flow-logs", kind="iam"),
+            name=home.name("vpc-flow-logs", kind="iam"),
             description=f"VPC flow logs of {account} deliver into {log_group_name}",
             assume_role_policy=_trust_policy(account_id, region).to_json(),
             opts=child,
@@ -51,14 +51,14 @@ class FlowLogs(pulumi.ComponentResource):
             log_destination=self.log_group.arn,
             iam_role_arn=usable_arn(self.role, self.role.arn, delivery),
             max_aggregation_interval=spec.aggregation_seconds,
-            tags={"Name": aws_name(org, account, "vpc-flow-log")},
+            tags={"Name": home.name("vpc-flow-log")},
             opts=child,
         )
         self.register_outputs({"log_group": self.log_group.name, "key_arn": self.key.arn})
 
 
 def _key_policy(account_id: pulumi.Input[str], region: str, log_group_arn: pulumi.Input[str]) -> PolicyDocument:
-    root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+    root = account_root_arn(account_id)
     return PolicyDocument([
         Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [root]}, sid="AccountAdministers"),
         Statement("Allow", ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],

@@ -90,7 +90,7 @@ def grant_query_search(domain_arn: pulumi.Input[str], paths: Sequence[str],
 
 
 def grant_send_templated_email(identity_arn: pulumi.Input[str], template_names_or_arns: Sequence[pulumi.Input[str]],
-                               configuration_set_arn: pulumi.Input[str], from_address: str) -> list[Statement]:
+                               configuration_set_arn: pulumi.Input[str], *, from_address: str) -> list[Statement]:
     """Send templated e-mail from one verified identity, through one configuration set, with the given templates,
     and only as `from_address`."""
     _check_arn(identity_arn, "ses", "identity_arn")

@@ -9,20 +9,21 @@ import re
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.transit_hub import TransitHub
 from components.vpc import Vpc
-from config.naming import aws_name
 from config.routing import Spoke
 
 
 class HubAttachment(pulumi.ComponentResource):
     """Place it with the VPC account's provider; `hub_provider` is the hub account's, for the hub-side resources."""
 
-    def __init__(self, name: str, vpc: Vpc, hub: TransitHub, spoke: Spoke, *, org: str,
+    def __init__(self, name: str, spoke: Spoke, home: Home, *, vpc: Vpc, hub: TransitHub,
                  hub_provider: pulumi.ProviderResource, opts: pulumi.ResourceOptions | None = None):
+        """`spoke` is the VPC's place in the routing plan; `home` the VPC's account."""
         super().__init__("landing-zone:network:HubAttachment", name, None, opts)
         same_account = spoke.account == hub.account
-        label = aws_name(org, spoke.account, "hub")
+        label = home.name("hub")
         tags = {"Name": label, "Segment": spoke.segment}
         # A RAM-shared gateway's default-table flags can only be set on the accepter, in the hub account.
         own_flags = {"transit_gateway_default_route_table_association": False,

@@ -11,7 +11,7 @@ import pulumi_aws as aws
 from components.policy_document import PolicyDocument
 
 
-def rotating_key(name: str, description: str, policy: PolicyDocument, alias: str, production: bool,
+def rotating_key(name: str, description: str, policy: PolicyDocument, *, alias: str, production: bool,
                  opts: pulumi.ResourceOptions, tags: Mapping[str, str] | None = None) -> aws.kms.Key:
     """The key `name` (and its alias `<name>-alias`, `alias/<alias>`); `opts` names the parent and any provider."""
     key = aws.kms.Key(

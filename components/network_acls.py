@@ -25,8 +25,8 @@ def network_acls(name: str, vpc_id: pulumi.Input[str], spec: NaclsConfig, *, vpc
             f"{name}-{tier}-nacl",
             vpc_id=vpc_id,
             subnet_ids=[subnet.id for subnet in subnets[tier]],
-            ingress=[_ingress(entry) for entry in expand(rules.inbound, vpc_cidr, tier_cidrs, peers)],
-            egress=[_egress(entry) for entry in expand(rules.outbound, vpc_cidr, tier_cidrs, peers)],
+            ingress=[_ingress(entry) for entry in expand(rules.inbound, vpc_cidr, tier_cidrs, peers=peers)],
+            egress=[_egress(entry) for entry in expand(rules.outbound, vpc_cidr, tier_cidrs, peers=peers)],
             tags={"Name": name_of[tier], "Tier": tier},
             opts=pulumi.ResourceOptions(parent=parent),
         )

@@ -12,9 +12,16 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
+from config.baseline import BaselineConfig
 from config.naming import aws_name
+
+
+def trail_name(org: str) -> str:
+    """The organization trail's name, `<org>-organization-trail`: the archive admits the trail by it before it exists."""
+    return aws_name(org, "organization", "trail")
 
 
 def trail_arn(region: str, account_id: str, trail_name: str) -> str:
@@ -25,38 +32,39 @@ def trail_arn(region: str, account_id: str, trail_name: str) -> str:
 class OrganizationTrail(pulumi.ComponentResource):
     """Trail, its log group and key, and the role CloudTrail writes to the log group with."""
 
-    def __init__(self, name: str, org_name: str, trail_name: str, account_id: str, region: str,
-                 bucket_name: pulumi.Input[str], key_arn: pulumi.Input[str], log_retention_days: int,
-                 production: bool, ready: Sequence[pulumi.Resource] = (),
+    def __init__(self, name: str, spec: BaselineConfig, home: Home, *, bucket_name: pulumi.Input[str],
+                 key_arn: pulumi.Input[str], ready: Sequence[pulumi.Resource] = (),
                  data_event_buckets: Sequence[pulumi.Input[str]] = (), opts: pulumi.ResourceOptions | None = None):
+        """`home` is the management account; `spec` gives the log group's retention; the archive gives bucket and key."""
         super().__init__("landing-zone:audit:OrganizationTrail", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        log_group_name = aws_name(org_name, "management", "organization-trail", kind="log-group")
-        log_group_arn = f"arn:aws:logs:{region}:{account_id}:log-group:{log_group_name}"
+        region, production = home.region, home.production
+        log_group_name = home.name("organization-trail", kind="log-group")
+        log_group_arn = pulumi.Output.concat("arn:aws:logs:", region, ":", home.account_id, ":log-group:", log_group_name)
 
         self.log_key = rotating_key(
             f"{name}-log-key", "organization trail log group",
             PolicyDocument([
-                Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [f"arn:aws:iam::{account_id}:root"]},
+                Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [home.root_arn]},
                           sid="AccountAdministers"),
                 Statement("Allow", ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*",
                                     "kms:ReEncrypt*"], ["*"], principals={"Service": [f"logs.{region}.amazonaws.com"]},
                           sid="LogGroupEncrypts",
                           conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}}),
             ]),
-            aws_name(org_name, "management", "trail-logs"), production, child)
+            alias=home.name("trail-logs"), production=production, opts=child)
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-log-group",
             name=log_group_name,
             kms_key_id=self.log_key.arn,
-            retention_in_days=log_retention_days,
+            retention_in_days=spec.log_retention_days,
             deletion_protection_enabled=production,
             opts=pulumi.ResourceOptions(parent=self, protect=production),
         )
 
         role = aws.iam.Role(
             f"{name}-logs-role",
-            name=aws_name(org_name, "management", "trail-to-logs", kind="iam"),
+            name=home.name("trail-to-logs", kind="iam"),
             description="CloudTrail writes the organization trail to its log group",
             # AWS documents this role's trust without conditions (CloudTrail user guide, 'Sending events to CloudWatch
             # Logs'); a condition CloudTrail's delivery does not satisfy would leave the log group, and so every CIS
@@ -71,15 +79,15 @@ class OrganizationTrail(pulumi.ComponentResource):
             f"{name}-logs-role-policy",
             role=role.id,
             policy=PolicyDocument([
-                Statement("Allow", ["logs:CreateLogStream", "logs:PutLogEvents"], [f"{log_group_arn}:log-stream:*"],
-                          sid="WriteTrailStreams"),
+                Statement("Allow", ["logs:CreateLogStream", "logs:PutLogEvents"],
+                          [pulumi.Output.concat(log_group_arn, ":log-stream:*")], sid="WriteTrailStreams"),
             ]).to_json(),
             opts=child,
         )
 
         self.trail = aws.cloudtrail.Trail(
             f"{name}-trail",
-            name=trail_name,
+            name=trail_name(home.org),
             is_organization_trail=True,
             is_multi_region_trail=True,
             include_global_service_events=True,

@@ -7,9 +7,9 @@ import json
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.policy_document import PolicyDocument, Statement
 from components.waits import usable_arn
-from config.naming import aws_name
 
 # Console sign-in, and IAM and other global API calls, land in us-east-1; everything regional in its own region.
 GLOBAL_EVENTS_REGION = "us-east-1"
@@ -32,13 +32,12 @@ class RootActivityAlerts(pulumi.ComponentResource):
     `forward_global_events=False` where the stack may not deploy to us-east-1 (a region-deny SCP on the account).
     """
 
-    def __init__(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str], home_region: str,
-                 security_topic_arn: pulumi.Input[str], forward_global_events: bool = True,
+    def __init__(self, name: str, home: Home, *, security_topic_arn: pulumi.Input[str], forward_global_events: bool = True,
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:identity:RootActivityAlerts", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         pattern = json.dumps(ROOT_ACTIVITY_PATTERN, sort_keys=True)
-        rule_name = aws_name(org_name, account, "root-activity")
+        rule_name = home.name("root-activity")
         self.rule = aws.cloudwatch.EventRule(
             f"{name}-rule", name=rule_name, description="Root user sign-in or API use in this account",
             event_pattern=pattern, state=RULE_STATE, opts=child,
@@ -46,17 +45,17 @@ class RootActivityAlerts(pulumi.ComponentResource):
         aws.cloudwatch.EventTarget(f"{name}-to-security", rule=self.rule.name, target_id="security-topic",
                                    arn=security_topic_arn, opts=child)
         self.forward_rule: aws.cloudwatch.EventRule | None = None
-        if forward_global_events and home_region != GLOBAL_EVENTS_REGION:
-            self._forward_global_events(name, org_name, account, account_id, home_region, pattern, child)
+        if forward_global_events and home.region != GLOBAL_EVENTS_REGION:
+            self._forward_global_events(name, home, pattern, child=child)
         self.register_outputs({"rule_arn": self.rule.arn,
                                "forward_rule_arn": self.forward_rule.arn if self.forward_rule else None})
 
-    def _forward_global_events(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str],
-                               home_region: str, pattern: str, child: pulumi.ResourceOptions) -> None:
+    def _forward_global_events(self, name: str, home: Home, pattern: str, *, child: pulumi.ResourceOptions) -> None:
         """A twin rule in us-east-1 (per-resource `region`, so no extra provider) that hands events to the home bus."""
+        home_region, account_id = home.region, home.account_id
         home_bus = pulumi.Output.concat("arn:aws:events:", home_region, ":", account_id, ":event-bus/default")
         self.forward_rule = aws.cloudwatch.EventRule(
-            f"{name}-global-rule", name=aws_name(org_name, account, "root-activity-global"),
+            f"{name}-global-rule", name=home.name("root-activity-global"),
             description=f"Root sign-in and global API use, forwarded to {home_region}",
             event_pattern=pattern, state=RULE_STATE, region=GLOBAL_EVENTS_REGION, opts=child,
         )
@@ -66,7 +65,7 @@ class RootActivityAlerts(pulumi.ComponentResource):
                                   "ArnEquals": {"aws:SourceArn": self.forward_rule.arn}}, sid="ForwardingRuleOnly"),
         ])
         role = aws.iam.Role(
-            f"{name}-forwarder", name=aws_name(org_name, account, "root-activity-forwarder", kind="iam"),
+            f"{name}-forwarder", name=home.name("root-activity-forwarder", kind="iam"),
             description="EventBridge forwards root activity from us-east-1 to the home region",
             assume_role_policy=trust.to_json(), tags={"Access": "service"}, opts=child,
         )

@@ -105,21 +105,21 @@ class SecurityGroup:
         """Admit `ports` from `peer`. The internet only into a public group, only on TCP 80/443."""
         if isinstance(peer, Cidr):
             problem = internet_exposure_problem(self.public, ports.protocol, (ports.from_port, ports.to_port),
-                                                peer.block)
+                                                cidr=peer.block)
             if problem:
                 raise ValueError(f"security group {self.name}: {problem}")
-        rule = self._rule("in", peer, ports, description)
+        rule = self._rule("in", peer, ports, description=description)
         assert isinstance(rule, aws.vpc.SecurityGroupIngressRule)
         return rule
 
     def allow_to(self, peer: SecurityGroup | Cidr, ports: Ports, description: str) -> aws.vpc.SecurityGroupEgressRule:
         """Let members open connections to `peer` on `ports` (answers to admitted traffic need no rule)."""
-        rule = self._rule("out", peer, ports, description)
+        rule = self._rule("out", peer, ports, description=description)
         assert isinstance(rule, aws.vpc.SecurityGroupEgressRule)
         return rule
 
     def _rule(self, direction: str, peer: SecurityGroup | Cidr, ports: Ports,
-              description: str) -> aws.vpc.SecurityGroupIngressRule | aws.vpc.SecurityGroupEgressRule:
+              *, description: str) -> aws.vpc.SecurityGroupIngressRule | aws.vpc.SecurityGroupEgressRule:
         """One rule per direction, peer and ports: asking twice returns the first."""
         peer_key = peer.name if isinstance(peer, SecurityGroup) else peer.key
         name = f"{self.name}-{direction}-{ports.key}-{peer_key}"
@@ -136,7 +136,7 @@ Peer = SecurityGroup | Cidr
 
 
 def connect(source: SecurityGroup, target: SecurityGroup, ports: Ports,
-            description: str) -> tuple[aws.vpc.SecurityGroupEgressRule, aws.vpc.SecurityGroupIngressRule]:
+            *, description: str) -> tuple[aws.vpc.SecurityGroupEgressRule, aws.vpc.SecurityGroupIngressRule]:
     """`source` may open connections to `target` on `ports`: egress on the source, ingress on the target."""
     return source.allow_to(target, ports, description), target.allow_from(source, ports, description)
 

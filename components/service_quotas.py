@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from config.quotas import QuotaRequest
 
 # Only the management account, in us-east-1, may change or associate the organization's quota request template.
@@ -35,10 +36,10 @@ class QuotaRequests(pulumi.ComponentResource):
     """One aws.servicequotas.ServiceQuota per request, in the account whose provider `opts` hands down; a request
     for a global quota names its region (us-east-1) on the resource, the rest use the provider's region."""
 
-    def __init__(self, name: str, requests: Sequence[QuotaRequest], *, account: str,
+    def __init__(self, name: str, requests: Sequence[QuotaRequest], home: Home, *,
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:quotas:QuotaRequests", name, None, opts)
-        self.account = account
+        self.account = home.account
         self.quotas: dict[str, aws.servicequotas.ServiceQuota] = {}
         for request in requests:
             quota = request.quota

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.waits import wait_for
-from config.naming import aws_name
 from config.routing import RoutingPlan
 from config.transit import TransitGatewayConfig
 
@@ -17,13 +17,16 @@ from config.transit import TransitGatewayConfig
 class TransitHub(pulumi.ComponentResource):
     """`route_tables[segment]` holds each segment's table; `shared` is what member attachments must wait for."""
 
-    def __init__(self, name: str, spec: TransitGatewayConfig, plan: RoutingPlan, *, org: str,
-                 organization_arn: pulumi.Input[str], production: bool,
-                 organization_sharing: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: TransitGatewayConfig, home: Home, *, plan: RoutingPlan,
+                 organization_arn: pulumi.Input[str], organization_sharing: Sequence[pulumi.Resource] = (),
+                 opts: pulumi.ResourceOptions | None = None):
+        """`home` is the hub account (network.transit_gateway.account); `organization_sharing` what RAM's sharing
+        with the organization waits for."""
         super().__init__("landing-zone:network:TransitHub", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.account = spec.account
-        base_name = aws_name(org, spec.account, "hub")
+        production = home.production
+        self.account = home.account
+        base_name = home.name("hub")
         self.transit_gateway = aws.ec2transitgateway.TransitGateway(
             name,
             description=spec.description,
@@ -40,9 +43,9 @@ class TransitHub(pulumi.ComponentResource):
         )
         self.share = aws.ram.ResourceShare(
             f"{name}-share",
-            name=aws_name(org, spec.account, "transit-gateway"),
+            name=home.name("transit-gateway"),
             allow_external_principals=False,
-            tags={"Name": aws_name(org, spec.account, "transit-gateway")},
+            tags={"Name": home.name("transit-gateway")},
             opts=child,
         )
         shared_resource = aws.ram.ResourceAssociation(f"{name}-share-tgw", resource_arn=self.transit_gateway.arn,
@@ -68,3 +71,12 @@ class TransitHub(pulumi.ComponentResource):
             "route_table_ids": {table: rt.id for table, rt in self.route_tables.items()},
             "share_arn": self.share.arn,
         })
+
+
+def organization_sharing_ready(organization: pulumi.Resource, opts: pulumi.ResourceOptions) -> pulumi.Resource:
+    """RAM's sharing with the organization, switched on in the management account (`opts` places it there) once the
+    organization exists, and the wait for RAM's onboarding to it: what the hub's organization-wide share waits for."""
+    sharing = aws.ram.SharingWithOrganization(
+        "ram-sharing-with-organization",
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[organization])))
+    return wait_for("ram-sharing-ready", "ram-organization-sharing", after=[sharing])

@@ -24,10 +24,11 @@ import pulumi_aws as aws
 
 from components.endpoints import gateway_endpoints, interface_endpoints
 from components.flow_logs import FlowLogs
+from components.home import Home
+from components.monitoring.monitor import Monitor
 from components.network_acls import network_acls
 from components.security_groups import ALL_TRAFFIC, Cidr, Ports, SecurityGroup, tcp, udp
 from config.nacls import TIERS, Tier
-from config.naming import aws_name
 from config.network import NetworkConfig, VpcConfig
 from config.security_groups import SecurityGroupRuleConfig
 
@@ -37,17 +38,20 @@ ANYWHERE = "0.0.0.0/0"
 class Vpc(pulumi.ComponentResource):
     """The VPC of `account`, carved by `spec.subnet_plan(zones)`. `peers` are the ranges the hub lets it reach."""
 
-    def __init__(self, name: str, spec: VpcConfig, network: NetworkConfig, *, org: str, account: str,
-                 account_id: pulumi.Input[str], region: str, zones: list[str], peers: list[str], production: bool,
-                 opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: VpcConfig, home: Home, *, network: NetworkConfig, zones: list[str],
+                 peers: list[str], monitor: Monitor | None = None, opts: pulumi.ResourceOptions | None = None):
+        """`network` is the whole network section (flow logs, NACLs, groups, endpoints); `monitor` watches the NAT
+        gateways (None: nothing watched)."""
         super().__init__("landing-zone:network:Vpc", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        account, region = home.account, home.region
         self.account = account
         self.segment: str = spec.segment
         self.cidr: str = spec.cidr
         self.zones: list[str] = list(zones)
         self.peers: list[str] = list(peers)
-        base_name = aws_name(org, account)
+        self.group_configs = network.groups_of(account)  # the segment's configured security groups, by name
+        base_name = home.name()
         self._name, self._base_name = name, base_name
 
         self.vpc = aws.ec2.Vpc(
@@ -83,7 +87,7 @@ class Vpc(pulumi.ComponentResource):
             tier_cidrs[tier].append(str(cidr))
 
         self.route_tables: dict[str, list[aws.ec2.RouteTable]] = {}
-        public = self._route_table(f"{name}-public", base_name, "public", None)
+        public = self._route_table(f"{name}-public", base_name, "public", zone=None)
         aws.ec2.Route(f"{name}-public-default", route_table_id=public.id, destination_cidr_block=ANYWHERE,
                       gateway_id=self.internet_gateway.id, opts=child)
         self.route_tables["public"] = [public]
@@ -101,7 +105,7 @@ class Vpc(pulumi.ComponentResource):
                 tags={"Name": f"{base_name}-nat-{zone}"},
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.internet_gateway]),
             )
-            table = self._route_table(f"{name}-app-{zone}", f"{base_name}-app-{zone}", "app", zone)
+            table = self._route_table(f"{name}-app-{zone}", f"{base_name}-app-{zone}", "app", zone=zone)
             # Each AZ leaves through its own NAT: losing one AZ never cuts the others off.
             aws.ec2.Route(f"{name}-app-{zone}-default", route_table_id=table.id, destination_cidr_block=ANYWHERE,
                           nat_gateway_id=nat.id, opts=child)
@@ -109,7 +113,7 @@ class Vpc(pulumi.ComponentResource):
             self.nat_gateways.append(nat)
             self.route_tables["app"].append(table)
         # The data tier never reaches the internet: its table holds only the local route and gateway endpoints.
-        self.route_tables["data"] = [self._route_table(f"{name}-data", f"{base_name}-data", "data", None)]
+        self.route_tables["data"] = [self._route_table(f"{name}-data", f"{base_name}-data", "data", zone=None)]
         for tier in TIERS:
             tables = self.route_tables[tier]
             for index, (zone, subnet) in enumerate(zip(self.zones, self.subnets[tier], strict=True)):
@@ -120,15 +124,18 @@ class Vpc(pulumi.ComponentResource):
             name, self.vpc.id, network.nacls, vpc_cidr=spec.cidr, tier_cidrs=tier_cidrs, peers=self.peers,
             subnets=self.subnets, name_of={tier: f"{base_name}-{tier}" for tier in TIERS}, parent=self,
         )
-        self.flow_logs = FlowLogs(f"{name}-flow-logs", self.vpc.id, network.flow_logs, org=org, account=account,
-                                  account_id=account_id, region=region, production=production, opts=child)
+        self.flow_logs = FlowLogs(f"{name}-flow-logs", network.flow_logs, home, vpc_id=self.vpc.id, opts=child)
         private_tables = [table.id for table in self.route_tables["app"] + self.route_tables["data"]]
-        self.gateway_endpoints = gateway_endpoints(name, self.vpc.id, region, private_tables, base_name, self)
+        self.gateway_endpoints = gateway_endpoints(name, self.vpc.id, region, route_table_ids=private_tables,
+                                                   name_of=base_name, parent=self)
         self.endpoint_security_group, self.interface_endpoints = interface_endpoints(
-            name, self.vpc.id, region, network.endpoints_of(account), spec.cidr, self.subnet_ids("app"), base_name,
-            self,
+            name, self.vpc.id, region, services=network.endpoints_of(account), vpc_cidr=spec.cidr,
+            subnet_ids=self.subnet_ids("app"), name_of=base_name, parent=self,
         )
         self.security_groups = self._shared_groups(name, network, base_name)
+        if monitor is not None:
+            for zone, nat in zip(self.zones, self.nat_gateways, strict=True):
+                monitor.watch("nat", account, {"NatGatewayId": nat.id}, name=f"nat-{zone}", parent=self, section="network")
 
         self.register_outputs({
             "vpc_id": self.vpc.id,
@@ -153,13 +160,13 @@ class Vpc(pulumi.ComponentResource):
                              group_name=f"{self._base_name}-{purpose}", description=description, public=public,
                              opts=pulumi.ResourceOptions(parent=parent))
 
-    def _route_table(self, name: str, aws_label: str, tier: str, zone: str | None) -> aws.ec2.RouteTable:
+    def _route_table(self, name: str, aws_label: str, tier: str, *, zone: str | None) -> aws.ec2.RouteTable:
         tags = {"Name": aws_label, "Tier": tier} | ({"Zone": zone} if zone else {})
         return aws.ec2.RouteTable(name, vpc_id=self.vpc.id, tags=tags, opts=pulumi.ResourceOptions(parent=self))
 
     def _shared_groups(self, name: str, network: NetworkConfig, base_name: str) -> dict[str, SecurityGroup]:
         """The configured groups of this VPC's segment; groups first, then rules, so rules may reference any."""
-        configs = network.groups_of(self.account)
+        configs = self.group_configs
         groups = {
             group_name: SecurityGroup(f"{name}-{group_name}-sg", vpc_id=self.vpc.id,
                                       group_name=f"{base_name}-{group_name}", description=config.description,

@@ -165,7 +165,8 @@ def _read(directory: Path) -> tuple[list[str], list[EmailTemplate]]:
             for language in sorted(variable.samples.keys() - manifest.languages.keys())
         )
         for language, language_name in manifest.languages.items():
-            template, version_problems = _read_version(directory, template_id, spec, language, language_name)
+            template, version_problems = _read_version(directory, template_id, spec, language=language,
+                                                       language_name=language_name)
             problems.extend(version_problems)
             if template is not None:
                 templates.append(template)
@@ -185,7 +186,7 @@ def _read(directory: Path) -> tuple[list[str], list[EmailTemplate]]:
 
 
 def _read_version(
-    directory: Path, template_id: str, spec: TemplateSpec, language: str, language_name: str
+    directory: Path, template_id: str, spec: TemplateSpec, *, language: str, language_name: str
 ) -> tuple[EmailTemplate | None, list[str]]:
     """One template in one language; `None` when none of its files exist."""
     name = f"{template_id}_{language}"

@@ -60,7 +60,7 @@ def _secret_keys_present() -> dict[str, bool]:
 
 
 def validate(raw: dict[str, Any], provider_region: str | None = None,
-             secrets: dict[str, bool] | None = None, other_keys: Sequence[str] = ()) -> StackConfig:
+             secrets: dict[str, bool] | None = None, *, other_keys: Sequence[str] = ()) -> StackConfig:
     """Validate each section on its own, then the checks across sections, and raise all problems together.
 
     `provider_region` is `aws:region`, the default provider's region, which must match the landing zone's.

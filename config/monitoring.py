@@ -236,6 +236,3 @@ def _dlq_on(sections: Sections, account: str) -> bool:
 @switched_on("nat", "network")
 def _nat_on(sections: Sections, account: str) -> bool:
     return account in sections["network"].vpcs
-
-
-# --- Cross-field checks ---------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class NaclConfig(Model):
     outbound: list[NaclRuleConfig] = Field(default_factory=list, description="Rules for traffic leaving the tier.")
 
 
-def _rule(number: int, peer: str, protocol: Literal["tcp", "udp", "all"] = "tcp", ports: tuple[int, int] | None = None,
+def _rule(number: int, peer: str, protocol: Literal["tcp", "udp", "all"] = "tcp", *, ports: tuple[int, int] | None = None,
           action: Literal["allow", "deny"] = "allow", comment: str = "") -> NaclRuleConfig:
     first, last = ports if ports else (None, None)
     return NaclRuleConfig(number=number, action=action, protocol=protocol, from_port=first, to_port=last, peer=peer,
@@ -154,7 +154,7 @@ class NaclEntry:
 
 
 def expand(rules: list[NaclRuleConfig], vpc_cidr: str, tier_cidrs: Mapping[str, list[str]],
-           peers: list[str]) -> list[NaclEntry]:
+           *, peers: list[str]) -> list[NaclEntry]:
     """The entries of one direction of one NACL in one VPC, in rule-number order."""
     entries: list[NaclEntry] = []
     for index, rule in enumerate(rules):

@@ -38,7 +38,7 @@ LIMITS: dict[str, tuple[int, bool]] = {
 }
 
 
-def aws_name(org: str, account: str, purpose: str = "", kind: str = "default") -> str:
+def aws_name(org: str, account: str, purpose: str = "", *, kind: str = "default") -> str:
     """`shop-dev-search`; when too long for `kind`, cut and end with a short stable hash so names stay unique."""
     limit, lowercase = LIMITS[kind]
     name = "-".join(part for part in (org, account, purpose) if part)

@@ -27,7 +27,7 @@ SECRET_KEYS: dict[str, SecretKey] = {}
 
 
 def secret_key(key: str, description: str, needs: tuple[str, ...] = (),
-               required: Callable[[Sections], bool] = lambda _: True) -> str:
+               *, required: Callable[[Sections], bool] = lambda _: True) -> str:
     """Register `landing-zone:<key>` as a secret, needed when `required(sections)`; returns the key."""
     SECRET_KEYS[key] = SecretKey(key, description, needs, required)
     return key

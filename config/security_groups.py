@@ -57,7 +57,7 @@ class SecurityGroupConfig(Model):
     )
 
 
-def internet_exposure_problem(public: bool, protocol: str, ports: tuple[int, int], cidr: str) -> str | None:
+def internet_exposure_problem(public: bool, protocol: str, ports: tuple[int, int], *, cidr: str) -> str | None:
     """Why an ingress rule from `cidr` is not allowed, or None. The one statement of the exposure rule."""
     if not is_anywhere(cidr):
         return None

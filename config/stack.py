@@ -56,3 +56,35 @@ class StackConfig(Model):
     def zones_of_vpc(self, account: str) -> list[str]:
         vpc = self.network.vpcs[account]
         return vpc.availability_zones or self.organization.availability_zones
+
+    @property
+    def other_regions(self) -> list[str]:
+        """The allowed regions (guardrails.allowed_regions) besides the home region, where the regional baseline goes."""
+        home = self.organization.region
+        return [region for region in self.guardrails.regions(home) if region != home]
+
+    def may_deploy_in(self, account: str, region: str) -> bool:
+        """SCPs never bind management; the region guardrail binds a member unless off, allowing, or exempting its role."""
+        guard = self.guardrails.policies.deny_other_regions
+        return (account == MANAGEMENT or not guard.enabled or self.account(account).role_name in guard.exempt_roles
+                or region in self.guardrails.regions(self.organization.region))
+
+    @property
+    def deploy_roles(self) -> list[str]:
+        """The access role of every member account, by which the stack deploys there (the SCPs exempt them)."""
+        return [account.role_name for account in self.accounts]
+
+    @property
+    def lakes_with_data_events(self) -> list[str]:
+        """Accounts whose lake's object reads and writes the organization trail records (lake.object_logging)."""
+        return [name for name, spec in self.data.items()
+                if spec.lake.enabled and spec.lake.object_logging == "data-events"]
+
+    def app_role(self, account: str) -> str:
+        """Purpose of `account`'s app role (`<org>-<account>-<app_role>`): data.<account>.search.app_role, else `app`."""
+        return self.data[account].search.app_role if account in self.data else "app"
+
+    def backup_copy_region(self, account: str) -> str | None:
+        """Where `account`'s backups are copied to (data.<account>.backup.copy_to.region), None when not copied."""
+        backup = self.data[account].backup
+        return backup.copy_to.region if backup.enabled else None

@@ -13,12 +13,11 @@ import pulumi
 import pulumi_aws as aws
 
 from components.audit_archive import ConfigDelivery
+from components.home import Home
 from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
 from components.waits import passed_through, wait_for
-from config.baseline import PasswordPolicyConfig
-from config.naming import aws_name
-from config.security_hub import SecurityContactConfig
+from config.baseline import BaselineConfig
 
 SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
 CONFIG_SERVICE = "config.amazonaws.com"
@@ -31,12 +30,13 @@ class SecurityBaseline(pulumi.ComponentResource):
     `analyzer_after` are the resources that must exist first (trusted access, the delegation).
     """
 
-    def __init__(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str], region: str,
-                 password_policy: PasswordPolicyConfig, delivery: ConfigDelivery, production: bool,
+    def __init__(self, name: str, spec: BaselineConfig, home: Home, *, delivery: ConfigDelivery,
                  organization_analyzer: bool = False, analyzer_after: Sequence[pulumi.Resource] = (),
-                 security_contact: SecurityContactConfig | None = None, opts: pulumi.ResourceOptions | None = None):
+                 opts: pulumi.ResourceOptions | None = None):
+        """`spec` gives the password policy and the security contact; `delivery` is the audit archive's."""
         super().__init__("landing-zone:baseline:SecurityBaseline", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        account, password_policy, security_contact = home.account, spec.password_policy, spec.security_contact
 
         self.password_policy = aws.iam.AccountPasswordPolicy(
             f"{name}-password-policy",
@@ -52,10 +52,10 @@ class SecurityBaseline(pulumi.ComponentResource):
         )
 
         # EBS: every new volume encrypted with the account's own key.
-        root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+        root = home.root_arn
         self.ebs_key = rotating_key(f"{name}-ebs-key", f"{account} default EBS encryption",
-                                    _ebs_key_policy(root, account_id, region), aws_name(org_name, account, "ebs"),
-                                    production, child)
+                                    _ebs_key_policy(root, home.account_id, home.region), alias=home.name("ebs"),
+                                    production=home.production, opts=child)
         self.ebs_encryption = aws.ebs.EncryptionByDefault(f"{name}-ebs-encryption", enabled=True, opts=child)
         aws.ebs.DefaultKmsKey(f"{name}-ebs-default-key", key_arn=self.ebs_key.arn,
                               opts=pulumi.ResourceOptions(parent=self, depends_on=[self.ebs_encryption]))
@@ -71,7 +71,7 @@ class SecurityBaseline(pulumi.ComponentResource):
 
         self.analyzer = aws.accessanalyzer.Analyzer(
             f"{name}-access-analyzer",
-            analyzer_name=aws_name(org_name, account, "organization" if organization_analyzer else "account"),
+            analyzer_name=home.name("organization" if organization_analyzer else "account"),
             type="ORGANIZATION" if organization_analyzer else "ACCOUNT",
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(analyzer_after)),
         )
@@ -84,8 +84,8 @@ class SecurityBaseline(pulumi.ComponentResource):
         role_ready = wait_for(f"{name}-config-service-role-ready", "service-linked-role", after=[self.config_role],
                               triggers={"arn": self.config_role.arn}, opts=child)
         self.config_role_arn: pulumi.Output[str] = passed_through(role_ready, "arn")
-        self.recorder = record_configuration(name, self, aws_name(org_name, account, "config"), self.config_role_arn,
-                                             delivery, region=None, global_types=True)
+        self.recorder = record_configuration(name, self, home.name("config"), role_arn=self.config_role_arn,
+                                             delivery=delivery, region=None, global_types=True)
 
         if security_contact is not None:
             aws.account.AlternativeContact(
@@ -96,7 +96,7 @@ class SecurityBaseline(pulumi.ComponentResource):
         # CIS: a role to manage incidents with AWS Support; principals of the account assume it.
         support = aws.iam.Role(
             f"{name}-support-role",
-            name=aws_name(org_name, account, "support", kind="iam"),
+            name=home.name("support", kind="iam"),
             description="Opens and manages AWS Support cases",
             assume_role_policy=PolicyDocument([
                 # People reach it by chaining from their MFA-guarded roles; the MFA context carries over.
@@ -112,8 +112,8 @@ class SecurityBaseline(pulumi.ComponentResource):
                                "support_role_arn": support.arn})
 
 
-def record_configuration(name: str, parent: pulumi.Resource, recorder_name: str, role_arn: pulumi.Input[str],
-                         delivery: ConfigDelivery, *, region: str | None, global_types: bool) -> aws.cfg.Recorder:
+def record_configuration(name: str, parent: pulumi.Resource, recorder_name: str, *, role_arn: pulumi.Input[str],
+                         delivery: ConfigDelivery, region: str | None, global_types: bool) -> aws.cfg.Recorder:
     """A Config recorder of every supported type (IAM and other global types only where `global_types`), delivering
     to the audit archive, switched on. `region` None is the provider's own. Config delivers to S3 and KMS as its
     service principal, which the archive admits for the organization."""

@@ -16,23 +16,25 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
-from config.naming import aws_name
+from components.home import Home
+from config.regions import zones_of
 
 
 class DefaultVpcLockdown(pulumi.ComponentResource):
-    """The default VPC of the provider's account in `region` (None: the provider's own), with nothing let through.
+    """The default VPC of `home`'s account in `place` (a region), with nothing let through.
 
-    `zones` are the AZ names of the region (every one holds a default subnet); `flow_log_destination` is an S3 ARN
-    (bucket and prefix) that admits VPC flow log delivery from this account.
+    Every AZ of `place` holds a default subnet; `flow_log_destination` is an S3 ARN (bucket and prefix) that admits
+    VPC flow log delivery from this account. In the home region the provider's own region is used.
     """
 
-    def __init__(self, name: str, *, org: str, account: str, region: str | None, zones: Sequence[str],
-                 flow_log_destination: pulumi.Input[str], ready: Sequence[pulumi.Resource] = (),
-                 opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, home: Home, *, place: str, flow_log_destination: pulumi.Input[str],
+                 ready: Sequence[pulumi.Resource] = (), opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:baseline:DefaultVpcLockdown", name, None, opts)
         # Adopted, never deleted: a destroy forgets it, which keeps the sandbox's destroy and re-create clean.
         adopted = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
-        label = aws_name(org, account, "default-unused")
+        label = home.name("default-unused")
+        region = None if place == home.region else place
+        zones = zones_of(place)
         self.vpc = aws.ec2.DefaultVpc(f"{name}-vpc", region=region, tags={"Name": label}, opts=adopted)
         self.security_group = aws.ec2.DefaultSecurityGroup(
             f"{name}-sg", vpc_id=self.vpc.id, region=region, tags={"Name": label}, opts=adopted)  # no rules: nothing

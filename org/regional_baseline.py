@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.audit_archive import ConfigDelivery
-from config.naming import aws_name
+from components.home import Home
 from org.baseline import record_configuration
 
 
@@ -19,14 +19,14 @@ class RegionalBaseline(pulumi.ComponentResource):
     """The regional part of the baseline in `region`, through the account's provider; `config_role_arn` is the
     account's AWS Config service-linked role (IAM roles are global)."""
 
-    def __init__(self, name: str, *, org: str, account: str, region: str, config_role_arn: pulumi.Input[str],
+    def __init__(self, name: str, home: Home, *, region: str, config_role_arn: pulumi.Input[str],
                  delivery: ConfigDelivery, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:baseline:RegionalBaseline", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         aws.ebs.EncryptionByDefault(f"{name}-ebs-encryption", enabled=True, region=region, opts=child)
-        self.recorder = record_configuration(name, self, aws_name(org, account, "config"), config_role_arn, delivery,
+        self.recorder = record_configuration(name, self, home.name("config"), role_arn=config_role_arn, delivery=delivery,
                                              region=region, global_types=False)
         self.analyzer = aws.accessanalyzer.Analyzer(
-            f"{name}-access-analyzer", analyzer_name=aws_name(org, account, f"account-{region}"), type="ACCOUNT",
+            f"{name}-access-analyzer", analyzer_name=home.name(f"account-{region}"), type="ACCOUNT",
             region=region, opts=child)
         self.register_outputs({"analyzer_arn": self.analyzer.arn})

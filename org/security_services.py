@@ -14,8 +14,11 @@ import pulumi
 import pulumi_aws as aws
 
 from aws_facts.security_hub_catalogue import catalog
+from components.home import Home
 from components.waits import wait_for
+from config.baseline import BaselineConfig
 from config.naming import aws_name
+from org.organization import Organization
 
 # S3 and RDS protection are Security Hub's GuardDuty.10 and GuardDuty.9.
 GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "EBS_MALWARE_PROTECTION")
@@ -34,17 +37,19 @@ def security_hub_standards(region: str) -> list[str]:
 class SecurityServices(pulumi.ComponentResource):
     """Designations from the management account (this component's provider) and the set-up in the administrator."""
 
-    def __init__(self, name: str, org_name: str, admin_account_id: pulumi.Input[str], admin_provider: aws.Provider,
-                 root_id: pulumi.Input[str], home_region: str, linked_regions: Sequence[str],
-                 organization: pulumi.Resource, disabled_controls: Sequence[str] = (),
-                 opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: BaselineConfig, home: Home, *, admin: Home, admin_provider: aws.Provider,
+                 linked_regions: Sequence[str], organization: Organization, opts: pulumi.ResourceOptions | None = None):
+        """`home` is the management account; `admin` the delegated administrator (`baseline.admin_account`), reached
+        through `admin_provider`; `spec.security_hub` lists the controls switched off, with their reasons."""
         super().__init__("landing-zone:org:SecurityServices", name, None, opts)
+        home_region, admin_account_id, root_id = home.region, admin.account_id, organization.root_id
+        disabled_controls = list(spec.security_hub.reasons)
 
         def in_admin(*after: pulumi.Resource) -> pulumi.ResourceOptions:
             return pulumi.ResourceOptions(parent=self, provider=admin_provider, depends_on=list(after))
 
         def in_management(*after: pulumi.Resource) -> pulumi.ResourceOptions:
-            return pulumi.ResourceOptions(parent=self, depends_on=[organization, *after])
+            return pulumi.ResourceOptions(parent=self, depends_on=[organization.organization, *after])
 
         # GuardDuty is regional: in each region the administrator's detector exists before the designation, so AWS
         # adopts it, then the organization configuration enables every member with the features.
@@ -95,7 +100,7 @@ class SecurityServices(pulumi.ComponentResource):
         )
         self.hub_policy = aws.securityhub.ConfigurationPolicy(
             f"{name}-securityhub-policy",
-            name=aws_name(org_name, "organization", "security-hub"),
+            name=aws_name(home.org, "organization", "security-hub"),
             description="Security Hub on in every account with CIS v5.0.0 and AWS Foundational Security Best Practices",
             configuration_policy=aws.securityhub.ConfigurationPolicyConfigurationPolicyArgs(
                 service_enabled=True,

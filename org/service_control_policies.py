@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.policy_document import PolicyDocument, Statement
 from config.errors import ConfigError, Problem
 from config.guardrails import FULL_AWS_ACCESS, MAX_POLICIES_PER_TARGET, ROOT, GuardrailsConfig
@@ -82,11 +83,11 @@ class ServiceControlPolicies(pulumi.ComponentResource):
     `target_ids` maps `root` and each OU name to its id; `deploy_roles` are the account access role names.
     """
 
-    def __init__(self, name: str, org_name: str, config: GuardrailsConfig, home_region: str,
-                 deploy_roles: Sequence[str], target_ids: Mapping[str, pulumi.Input[str]],
-                 organization: pulumi.Resource, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, config: GuardrailsConfig, home: Home, *, deploy_roles: Sequence[str],
+                 target_ids: Mapping[str, pulumi.Input[str]], organization: pulumi.Resource,
+                 opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:org:ServiceControlPolicies", name, None, opts)
-        self.planned = plan_policies(config, home_region, deploy_roles)
+        self.planned = plan_policies(config, home.region, deploy_roles)
         self.policies: list[aws.organizations.Policy] = []
         self.attachments: list[aws.organizations.PolicyAttachment] = []
         for planned in self.planned:
@@ -96,7 +97,7 @@ class ServiceControlPolicies(pulumi.ComponentResource):
                 label += f"-{siblings.index(planned) + 1}"
             policy = aws.organizations.Policy(
                 f"scp-{label}",
-                name=aws_name(org_name, "guardrails", label),
+                name=aws_name(home.org, "guardrails", label),
                 type="SERVICE_CONTROL_POLICY",
                 description=f"landing-zone guardrails: {', '.join(planned.guardrails)}"[:512],
                 content=planned.text,

@@ -99,7 +99,7 @@ def scorecard(resources: Sequence[rules.Resource], reasons: Mapping[str, str] | 
     for control in catalog().controls:
         standards = tuple(s.id for s in enabled if s.id in control.standards)
         if standards:
-            outcomes.append(_judge(control, standards, estate, disabled, reasons or {}))
+            outcomes.append(_judge(control, standards, estate, disabled=disabled, reasons=reasons or {}))
     return Scorecard(enabled, estate.home_region, tuple(outcomes))
 
 
@@ -107,7 +107,7 @@ def scorecard(resources: Sequence[rules.Resource], reasons: Mapping[str, str] | 
 _estate = rules.once_per_resources(Estate)
 
 
-def _judge(control: Control, standards: tuple[str, ...], estate: Estate, disabled: set[str],
+def _judge(control: Control, standards: tuple[str, ...], estate: Estate, *, disabled: set[str],
            reasons: Mapping[str, str]) -> Outcome:
     evaluation = EVALUATIONS.get(control.id)
     findings = estate.findings(control.id, evaluation) if evaluation is not None else ()

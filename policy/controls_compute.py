@@ -42,7 +42,7 @@ def _environments(estate: Estate) -> list[tuple[rules.Resource, Settings]]:
 
 
 def _each(estate: Estate, ok: Callable[[rules.Resource, Settings], bool], passed: str,
-          failed: str) -> Iterator[Finding]:
+          *, failed: str) -> Iterator[Finding]:
     for environment, settings in _environments(estate):
         good = ok(environment, settings)
         yield Finding(environment.urn, good, (passed if good else failed).format(name=label(environment)))
@@ -57,7 +57,7 @@ def _list(settings: Settings, namespace: str, option: str) -> list[str]:
 
 
 def _load_balancers(estate: Estate, ok: Callable[[Mapping[str, Any]], bool], passed: str,
-                    failed: str) -> Iterator[Finding]:
+                    *, failed: str) -> Iterator[Finding]:
     """Findings for the application load balancers the program creates itself (its inputs set the attributes)."""
     for balancer in estate.of(rules.LOAD_BALANCER):
         if balancer.inputs.get("loadBalancerType", "application") == "application":
@@ -74,7 +74,7 @@ BALANCER = "aws:elbv2:loadbalancer"
 def imdsv2_only(estate: Estate) -> Iterator[Finding]:
     """EC2.8: instances answer metadata requests over IMDSv2 only (DisableIMDSv1)."""
     yield from _each(estate, lambda _, s: _true(s, LAUNCH, "DisableIMDSv1"),
-                     "instances of {name} use IMDSv2 only", "instances of {name} still answer IMDSv1")
+                     "instances of {name} use IMDSv2 only", failed="instances of {name} still answer IMDSv1")
 
 
 def _no_public_ip(_: rules.Resource, settings: Settings) -> bool:
@@ -85,14 +85,14 @@ def _no_public_ip(_: rules.Resource, settings: Settings) -> bool:
 def no_public_ip(estate: Estate) -> Iterator[Finding]:
     """EC2.9: instances get no public IPv4 address (AssociatePublicIpAddress off; they sit in private subnets)."""
     yield from _each(estate, _no_public_ip, "instances of {name} have no public IP",
-                     "instances of {name} get public IPs")
+                     failed="instances of {name} get public IPs")
 
 
 @evaluates("EC2.25")
 def launch_template_no_public_ip(estate: Estate) -> Iterator[Finding]:
     """EC2.25: the launch template Beanstalk writes assigns no public IP to network interfaces."""
     yield from _each(estate, _no_public_ip, "the launch template of {name} assigns no public IP",
-                     "the launch template of {name} assigns public IPs")
+                     failed="the launch template of {name} assigns public IPs")
 
 
 @evaluates("EC2.3")
@@ -103,7 +103,7 @@ def volumes_encrypted(estate: Estate) -> Iterator[Finding]:
             estate.account_of(environment), estate.region_of(environment), rules.EBS_ENCRYPTION))
 
     yield from _each(estate, encrypted, "volumes of {name} are encrypted by default",
-                     "volumes of {name} are not encrypted (no EBS encryption by default)")
+                     failed="volumes of {name} are not encrypted (no EBS encryption by default)")
 
 
 @evaluates("EC2.24")
@@ -111,7 +111,7 @@ def hvm_instance_types(estate: Estate) -> Iterator[Finding]:
     """EC2.24: no paravirtual instance type."""
     yield from _each(estate, lambda _, s: not any(t.split(".")[0] in PARAVIRTUAL_FAMILIES
                                                   for t in _list(s, "aws:ec2:instances", "InstanceTypes")),
-                     "instances of {name} are HVM types", "instances of {name} include a paravirtual type")
+                     "instances of {name} are HVM types", failed="instances of {name} include a paravirtual type")
 
 
 def _instance_role(estate: Estate, settings: Settings) -> rules.Resource | None:
@@ -142,14 +142,14 @@ def managed_by_ssm(estate: Estate) -> Iterator[Finding]:
         return role is not None and registers_with_ssm(estate, role)
 
     yield from _each(estate, managed, "instances of {name} register with Systems Manager",
-                     "the instance role of {name} cannot register with Systems Manager")
+                     failed="the instance role of {name} cannot register with Systems Manager")
 
 
 @evaluates("AutoScaling.2")
 def group_multi_az(estate: Estate) -> Iterator[Finding]:
     """AutoScaling.2: the environment's instances spread over more than one AZ (its Subnets)."""
     yield from _each(estate, lambda _, s: len(_list(s, VPC, "Subnets")) >= 2,
-                     "instances of {name} span several AZs", "instances of {name} sit in one subnet")
+                     "instances of {name} span several AZs", failed="instances of {name} sit in one subnet")
 
 
 @evaluates("AutoScaling.6")
@@ -157,21 +157,21 @@ def group_instance_types(estate: Estate) -> Iterator[Finding]:
     """AutoScaling.6: the group uses more than one instance type, in more than one AZ."""
     yield from _each(estate, lambda _, s: len(_list(s, "aws:ec2:instances", "InstanceTypes")) >= 2
                      and len(_list(s, VPC, "Subnets")) >= 2,
-                     "{name} runs several instance types in several AZs", "{name} runs one instance type")
+                     "{name} runs several instance types in several AZs", failed="{name} runs one instance type")
 
 
 @evaluates("AutoScaling.9")
 def group_launch_template(estate: Estate) -> Iterator[Finding]:
     """AutoScaling.9: the group launches from a launch template, which Beanstalk writes when IMDSv1 is off."""
     yield from _each(estate, lambda _, s: _true(s, LAUNCH, "DisableIMDSv1"),
-                     "{name} launches from a launch template", "{name} may launch from a launch configuration")
+                     "{name} launches from a launch template", failed="{name} may launch from a launch configuration")
 
 
 @evaluates("AutoScaling.1")
 def group_elb_health_checks(estate: Estate) -> Iterator[Finding]:
     """AutoScaling.1: a group behind a load balancer replaces the instances it finds unhealthy (health check type
     ELB). Beanstalk offers no option setting for it, so its groups keep EC2 health checks."""
-    yield from _each(estate, lambda _, s: False, "", "the Auto Scaling group of {name} uses EC2 health checks")
+    yield from _each(estate, lambda _, s: False, "", failed="the Auto Scaling group of {name} uses EC2 health checks")
     for group in estate.of(rules.AUTO_SCALING_GROUP):
         if group.inputs.get("targetGroupArns") or group.inputs.get("loadBalancers"):
             good = group.inputs.get("healthCheckType") == "ELB"
@@ -196,69 +196,69 @@ def _http_redirected(estate: Estate, environment: rules.Resource, settings: Sett
 def alb_redirects_http(estate: Estate) -> Iterator[Finding]:
     """ELB.1: HTTP requests to the load balancer are redirected to HTTPS."""
     yield from _each(estate, lambda e, s: _http_redirected(estate, e, s), "the load balancer of {name} redirects "
-                     "HTTP to HTTPS", "the load balancer of {name} serves plain HTTP")
+                     "HTTP to HTTPS", failed="the load balancer of {name} serves plain HTTP")
 
 
 @evaluates("ELB.4")
 def alb_drops_invalid_headers(estate: Estate) -> Iterator[Finding]:
     """ELB.4: the load balancer drops invalid HTTP headers; Beanstalk cannot set it, so AWS's default (off) stays."""
-    yield from _each(estate, lambda _, s: False, "", "the load balancer of {name} keeps invalid headers "
+    yield from _each(estate, lambda _, s: False, "", failed="the load balancer of {name} keeps invalid headers "
                      "(routing.http.drop_invalid_header_fields is off)")
     yield from _load_balancers(estate, lambda i: i.get("dropInvalidHeaderFields") is True,
-                               "load balancer {name} drops invalid headers", "load balancer {name} keeps invalid headers")
+                               "load balancer {name} drops invalid headers", failed="load balancer {name} keeps invalid headers")
 
 
 @evaluates("ELB.5")
 def alb_access_logs(estate: Estate) -> Iterator[Finding]:
     """ELB.5: the load balancer writes access logs (AccessLogsS3Enabled)."""
     yield from _each(estate, lambda _, s: _true(s, BALANCER, "AccessLogsS3Enabled"),
-                     "the load balancer of {name} writes access logs", "the load balancer of {name} writes no access logs")
+                     "the load balancer of {name} writes access logs", failed="the load balancer of {name} writes no access logs")
     yield from _load_balancers(estate, lambda i: (i.get("accessLogs") or {}).get("enabled") is True,
-                               "load balancer {name} writes access logs", "load balancer {name} writes no access logs")
+                               "load balancer {name} writes access logs", failed="load balancer {name} writes no access logs")
 
 
 @evaluates("ELB.6")
 def alb_deletion_protection(estate: Estate) -> Iterator[Finding]:
     """ELB.6: deletion protection on the load balancer; Beanstalk, which deletes and replaces it, cannot set it."""
-    yield from _each(estate, lambda _, s: False, "", "the load balancer of {name} has no deletion protection")
+    yield from _each(estate, lambda _, s: False, "", failed="the load balancer of {name} has no deletion protection")
     yield from _load_balancers(estate, lambda i: i.get("enableDeletionProtection") is True,
                                "load balancer {name} has deletion protection",
-                               "load balancer {name} has no deletion protection")
+                               failed="load balancer {name} has no deletion protection")
 
 
 @evaluates("ELB.12")
 def alb_desync_mitigation(estate: Estate) -> Iterator[Finding]:
     """ELB.12: desync mitigation is defensive or strictest; AWS's default is defensive and Beanstalk keeps it."""
-    yield from _each(estate, lambda _, s: True, "the load balancer of {name} keeps defensive desync mitigation", "")
+    yield from _each(estate, lambda _, s: True, "the load balancer of {name} keeps defensive desync mitigation", failed="")
     yield from _load_balancers(estate, lambda i: i.get("desyncMitigationMode", "defensive") in ("defensive", "strictest"),
-                               "load balancer {name} mitigates desync", "load balancer {name} tolerates request desync")
+                               "load balancer {name} mitigates desync", failed="load balancer {name} tolerates request desync")
 
 
 @evaluates("ELB.13")
 def alb_multi_az(estate: Estate) -> Iterator[Finding]:
     """ELB.13: the load balancer spans more than one AZ (its ELBSubnets)."""
     yield from _each(estate, lambda _, s: len(_list(s, VPC, "ELBSubnets")) >= 2,
-                     "the load balancer of {name} spans several AZs", "the load balancer of {name} sits in one AZ")
+                     "the load balancer of {name} spans several AZs", failed="the load balancer of {name} sits in one AZ")
     yield from _load_balancers(estate, lambda i: len(rules._as_list(i.get("subnets"))) >= 2,
-                               "load balancer {name} spans several AZs", "load balancer {name} sits in one AZ")
+                               "load balancer {name} spans several AZs", failed="load balancer {name} sits in one AZ")
 
 
 @evaluates("ElasticBeanstalk.1")
 def enhanced_health(estate: Estate) -> Iterator[Finding]:
     """ElasticBeanstalk.1: enhanced health reporting."""
     yield from _each(estate, lambda _, s: s.get(("aws:elasticbeanstalk:healthreporting:system", "SystemType"))
-                     == "enhanced", "{name} reports enhanced health", "{name} reports basic health only")
+                     == "enhanced", "{name} reports enhanced health", failed="{name} reports basic health only")
 
 
 @evaluates("ElasticBeanstalk.2")
 def managed_updates(estate: Estate) -> Iterator[Finding]:
     """ElasticBeanstalk.2: managed platform updates."""
     yield from _each(estate, lambda _, s: _true(s, "aws:elasticbeanstalk:managedactions", "ManagedActionsEnabled"),
-                     "{name} takes managed platform updates", "{name} takes no managed platform updates")
+                     "{name} takes managed platform updates", failed="{name} takes no managed platform updates")
 
 
 @evaluates("ElasticBeanstalk.3")
 def streams_logs(estate: Estate) -> Iterator[Finding]:
     """ElasticBeanstalk.3: instance logs stream to CloudWatch Logs."""
     yield from _each(estate, lambda _, s: _true(s, "aws:elasticbeanstalk:cloudwatch:logs", "StreamLogs"),
-                     "{name} streams its logs to CloudWatch", "{name} keeps its logs on the instances")
+                     "{name} streams its logs to CloudWatch", failed="{name} keeps its logs on the instances")

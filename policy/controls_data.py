@@ -52,46 +52,46 @@ def _aurora_instances(estate: Estate) -> list[tuple[rules.Resource, rules.Resour
 
 
 def _instances(estate: Estate, ok: Callable[[rules.Resource, rules.Resource], bool], passed: str,
-               failed: str) -> Iterator[Finding]:
+               *, failed: str) -> Iterator[Finding]:
     for instance, cluster in _aurora_instances(estate):
         good = ok(instance, cluster)
         yield Finding(instance.urn, good, (passed if good else failed).format(name=label(instance)))
 
 
 def _clusters_and_instances(estate: Estate, ok: Callable[[rules.Resource], bool], passed: str,
-                            failed: str) -> Iterator[Finding]:
+                            *, failed: str) -> Iterator[Finding]:
     """A cluster setting its instances report: one finding per Aurora cluster and one per instance."""
-    yield from each(_aurora(estate), ok, f"cluster {{name}} {passed}", f"cluster {{name}} {failed}")
+    yield from each(_aurora(estate), ok, f"cluster {{name}} {passed}", failed=f"cluster {{name}} {failed}")
     yield from _instances(estate, lambda _, cluster: ok(cluster), f"instance {{name}} {passed}",
-                          f"instance {{name}} {failed}")
+                          failed=f"instance {{name}} {failed}")
 
 
 @evaluates("RDS.2")
 def instance_not_public(estate: Estate) -> Iterator[Finding]:
     """RDS.2: no instance is publicly accessible."""
     yield from _instances(estate, lambda i, _: i.inputs.get("publiclyAccessible") is not True,
-                          "instance {name} is private", "instance {name} is publicly accessible")
+                          "instance {name} is private", failed="instance {name} is publicly accessible")
 
 
 @evaluates("RDS.3", "RDS.27")
 def storage_encrypted(estate: Estate) -> Iterator[Finding]:
     """RDS.3 (instances) and RDS.27 (clusters): Aurora storage is encrypted, which its instances report."""
     yield from _clusters_and_instances(estate, lambda c: c.inputs.get("storageEncrypted") is True,
-                                       "is on encrypted storage", "stores data unencrypted")
+                                       "is on encrypted storage", failed="stores data unencrypted")
 
 
 @evaluates("RDS.6")
 def enhanced_monitoring(estate: Estate) -> Iterator[Finding]:
     """RDS.6: enhanced monitoring samples the instance (monitoring_interval > 0)."""
     yield from _instances(estate, lambda i, _: int(i.inputs.get("monitoringInterval") or 0) > 0,
-                          "instance {name} has enhanced monitoring", "instance {name} has no enhanced monitoring")
+                          "instance {name} has enhanced monitoring", failed="instance {name} has no enhanced monitoring")
 
 
 @evaluates("RDS.7")
 def cluster_deletion_protection(estate: Estate) -> Iterator[Finding]:
     """RDS.7: the cluster cannot be deleted while deletion protection is on."""
     yield from each(estate.of(rules.RDS_CLUSTER), lambda c: c.inputs.get("deletionProtection") is True,
-                    "cluster {name} has deletion protection", "cluster {name} can be deleted (deletion protection off)")
+                    "cluster {name} has deletion protection", failed="cluster {name} can be deleted (deletion protection off)")
 
 
 @evaluates("RDS.9")
@@ -101,28 +101,28 @@ def instance_logging(estate: Estate) -> Iterator[Finding]:
         wanted = AURORA_LOGS.get(str(cluster.inputs.get("engine")), ())
         return set(wanted) <= {str(log) for log in rules._as_list(cluster.inputs.get("enabledCloudwatchLogsExports"))}
 
-    yield from _instances(estate, exports, "instance {name} exports its logs", "instance {name} exports too few logs")
+    yield from _instances(estate, exports, "instance {name} exports its logs", failed="instance {name} exports too few logs")
 
 
 @evaluates("RDS.10", "RDS.12")
 def iam_authentication(estate: Estate) -> Iterator[Finding]:
     """RDS.10 (instances) and RDS.12 (clusters): IAM database authentication is on."""
     yield from _clusters_and_instances(estate, lambda c: c.inputs.get("iamDatabaseAuthenticationEnabled") is True,
-                                       "accepts IAM authentication", "has IAM authentication off")
+                                       "accepts IAM authentication", failed="has IAM authentication off")
 
 
 @evaluates("RDS.11")
 def automatic_backups(estate: Estate) -> Iterator[Finding]:
     """RDS.11: automated backups kept at least 7 days (backupRetentionMinimum 7)."""
     yield from each(estate.of(rules.RDS_CLUSTER), lambda c: int(c.inputs.get("backupRetentionPeriod") or 1) >= 7,
-                    "cluster {name} keeps backups 7+ days", "cluster {name} keeps automated backups under 7 days")
+                    "cluster {name} keeps backups 7+ days", failed="cluster {name} keeps automated backups under 7 days")
 
 
 @evaluates("RDS.13")
 def instance_minor_upgrades(estate: Estate) -> Iterator[Finding]:
     """RDS.13: the instance takes automatic minor version upgrades."""
     yield from _instances(estate, lambda i, _: i.inputs.get("autoMinorVersionUpgrade", True) is not False,
-                          "instance {name} takes minor upgrades", "instance {name} refuses minor upgrades")
+                          "instance {name} takes minor upgrades", failed="instance {name} refuses minor upgrades")
 
 
 @evaluates("RDS.14")
@@ -131,7 +131,7 @@ def backtracking(estate: Estate) -> Iterator[Finding]:
     not evaluated)."""
     mysql = [c for c in estate.of(rules.RDS_CLUSTER) if c.inputs.get("engine") == "aurora-mysql"]
     yield from each(mysql, lambda c: int(c.inputs.get("backtrackWindow") or 0) > 0,
-                    "cluster {name} can backtrack", "cluster {name} has no backtrack window")
+                    "cluster {name} can backtrack", failed="cluster {name} has no backtrack window")
 
 
 @evaluates("RDS.15")
@@ -148,14 +148,14 @@ def cluster_multi_az(estate: Estate) -> Iterator[Finding]:
 def copy_tags_to_snapshots(estate: Estate) -> Iterator[Finding]:
     """RDS.16 (clusters) and RDS.17 (instances): snapshots inherit the cluster's tags."""
     yield from _clusters_and_instances(estate, lambda c: c.inputs.get("copyTagsToSnapshot") is True,
-                                       "copies tags to snapshots", "leaves its snapshots untagged")
+                                       "copies tags to snapshots", failed="leaves its snapshots untagged")
 
 
 @evaluates("RDS.18")
 def instance_in_vpc(estate: Estate) -> Iterator[Finding]:
     """RDS.18: the instance lives in a VPC (a DB subnet group)."""
     yield from _instances(estate, lambda i, c: bool(i.inputs.get("dbSubnetGroupName") or c.inputs.get("dbSubnetGroupName")),
-                          "instance {name} is in the VPC", "instance {name} has no DB subnet group")
+                          "instance {name} is in the VPC", failed="instance {name} has no DB subnet group")
 
 
 @evaluates("RDS.23")
@@ -166,7 +166,7 @@ def non_default_port(estate: Estate) -> Iterator[Finding]:
         return int(cluster.inputs.get("port") or default or 0) != default
 
     yield from each(estate.of(rules.RDS_CLUSTER), custom, "cluster {name} listens on a custom port",
-                    "cluster {name} listens on its engine's default port")
+                    failed="cluster {name} listens on its engine's default port")
 
 
 @evaluates("RDS.24", "RDS.25")
@@ -176,9 +176,9 @@ def custom_admin_username(estate: Estate) -> Iterator[Finding]:
         return cluster.inputs.get("masterUsername") not in (None, DEFAULT_ADMINS.get(str(cluster.inputs.get("engine"))))
 
     yield from each(estate.of(rules.RDS_CLUSTER), custom, "cluster {name} has its own admin name",
-                    "cluster {name} keeps the default admin name")
+                    failed="cluster {name} keeps the default admin name")
     yield from _instances(estate, lambda _, c: custom(c), "instance {name} has its own admin name",
-                          "instance {name} keeps the default admin name")
+                          failed="instance {name} keeps the default admin name")
 
 
 @evaluates("RDS.34", "RDS.37")
@@ -206,14 +206,14 @@ def _standalone(estate: Estate, *engines: str) -> list[rules.Resource]:
 def instance_multi_az(estate: Estate) -> Iterator[Finding]:
     """RDS.5: a standalone instance keeps a standby in another AZ (Aurora instances are not evaluated)."""
     yield from each(_standalone(estate), lambda i: i.inputs.get("multiAz") is True, "instance {name} is Multi-AZ",
-                    "instance {name} has no standby in another AZ")
+                    failed="instance {name} has no standby in another AZ")
 
 
 @evaluates("RDS.8")
 def instance_deletion_protection(estate: Estate) -> Iterator[Finding]:
     """RDS.8: standalone instances of the listed engines have deletion protection."""
     yield from each(_standalone(estate, *DELETION_PROTECTED_ENGINES), lambda i: i.inputs.get("deletionProtection") is True,
-                    "instance {name} has deletion protection", "instance {name} can be deleted")
+                    "instance {name} has deletion protection", failed="instance {name} can be deleted")
 
 
 @evaluates("RDS.36")
@@ -221,10 +221,10 @@ def postgres_instance_logs(estate: Estate) -> Iterator[Finding]:
     """RDS.36: RDS for PostgreSQL exports its postgresql and upgrade logs."""
     yield from each(_standalone(estate, "postgres"), lambda i: {"postgresql", "upgrade"} <= {
         str(e) for e in rules._as_list(i.inputs.get("enabledCloudwatchLogsExports"))},
-        "instance {name} exports its logs", "instance {name} does not export postgresql and upgrade logs")
+        "instance {name} exports its logs", failed="instance {name} does not export postgresql and upgrade logs")
 
 
-def _forces_tls(estate: Estate, instance: rules.Resource, parameter: str, value: str) -> bool:
+def _forces_tls(estate: Estate, instance: rules.Resource, parameter: str, *, value: str) -> bool:
     groups = [g for g in estate.of(rules.DB_PARAMETER_GROUP)
               if g.urn in instance.property_dependencies.get("parameterGroupName", ())
               or g.inputs.get("name") == instance.inputs.get("parameterGroupName")]
@@ -235,15 +235,15 @@ def _forces_tls(estate: Estate, instance: rules.Resource, parameter: str, value:
 @evaluates("RDS.38")
 def postgres_instance_tls(estate: Estate) -> Iterator[Finding]:
     """RDS.38: RDS for PostgreSQL refuses unencrypted connections (rds.force_ssl = 1)."""
-    yield from each(_standalone(estate, "postgres"), lambda i: _forces_tls(estate, i, "rds.force_ssl", "1"),
-                    "instance {name} requires TLS", "instance {name} accepts unencrypted connections")
+    yield from each(_standalone(estate, "postgres"), lambda i: _forces_tls(estate, i, "rds.force_ssl", value="1"),
+                    "instance {name} requires TLS", failed="instance {name} accepts unencrypted connections")
 
 
 @evaluates("RDS.39")
 def mysql_instance_tls(estate: Estate) -> Iterator[Finding]:
     """RDS.39: RDS for MySQL refuses unencrypted connections (require_secure_transport = ON)."""
-    yield from each(_standalone(estate, "mysql"), lambda i: _forces_tls(estate, i, "require_secure_transport", "ON"),
-                    "instance {name} requires TLS", "instance {name} accepts unencrypted connections")
+    yield from each(_standalone(estate, "mysql"), lambda i: _forces_tls(estate, i, "require_secure_transport", value="ON"),
+                    "instance {name} requires TLS", failed="instance {name} accepts unencrypted connections")
 
 
 @evaluates("RDS.35")
@@ -251,7 +251,7 @@ def cluster_minor_upgrades(estate: Estate) -> Iterator[Finding]:
     """RDS.35: Multi-AZ DB clusters (not Aurora, whose instances carry the setting) take minor upgrades."""
     multi_az = [c for c in estate.of(rules.RDS_CLUSTER) if not str(c.inputs.get("engine", "")).startswith("aurora")]
     yield from each(multi_az, lambda c: c.inputs.get("autoMinorVersionUpgrade", True) is not False,
-                    "cluster {name} takes minor upgrades", "cluster {name} refuses minor upgrades")
+                    "cluster {name} takes minor upgrades", failed="cluster {name} refuses minor upgrades")
 
 
 def _domains(estate: Estate) -> list[rules.Resource]:
@@ -260,7 +260,7 @@ def _domains(estate: Estate) -> list[rules.Resource]:
 
 def _domain(ok: Callable[[Any], bool], passed: str, failed: str) -> Callable[[Estate], Iterator[Finding]]:
     def evaluate(estate: Estate) -> Iterator[Finding]:
-        yield from each(_domains(estate), lambda d: ok(d.inputs), passed, failed)
+        yield from each(_domains(estate), lambda d: ok(d.inputs), passed, failed=failed)
 
     return evaluate
 

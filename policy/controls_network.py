@@ -183,7 +183,7 @@ def _open_ports(rules_: Sequence[Rule], ports: Sequence[int], ipv6: bool | None)
     return sorted(opened)
 
 
-def _group_findings(estate: Estate, ports: Sequence[int], ipv6: bool | None, what: str) -> Iterator[Finding]:
+def _group_findings(estate: Estate, ports: Sequence[int], ipv6: bool | None, *, what: str) -> Iterator[Finding]:
     for group, group_rules in security_group_ingress(estate).values():
         opened = _open_ports(group_rules, ports, ipv6)
         yield Finding(group.urn, not opened, f"security group {label(group)} "
@@ -193,19 +193,19 @@ def _group_findings(estate: Estate, ports: Sequence[int], ipv6: bool | None, wha
 @evaluates("EC2.53")
 def admin_ports_ipv4(estate: Estate) -> Iterator[Finding]:
     """EC2.53: no security group admits 0.0.0.0/0 to 22 or 3389."""
-    yield from _group_findings(estate, REMOTE_ADMINISTRATION_PORTS, False, "0.0.0.0/0")
+    yield from _group_findings(estate, REMOTE_ADMINISTRATION_PORTS, False, what="0.0.0.0/0")
 
 
 @evaluates("EC2.54")
 def admin_ports_ipv6(estate: Estate) -> Iterator[Finding]:
     """EC2.54: no security group admits ::/0 to 22 or 3389."""
-    yield from _group_findings(estate, REMOTE_ADMINISTRATION_PORTS, True, "::/0")
+    yield from _group_findings(estate, REMOTE_ADMINISTRATION_PORTS, True, what="::/0")
 
 
 @evaluates("EC2.19")
 def high_risk_ports(estate: Estate) -> Iterator[Finding]:
     """EC2.19: no security group opens a high-risk port to the internet."""
-    yield from _group_findings(estate, HIGH_RISK_PORTS, None, "the internet")
+    yield from _group_findings(estate, HIGH_RISK_PORTS, None, what="the internet")
 
 
 @evaluates("EC2.18")

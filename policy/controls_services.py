@@ -24,28 +24,28 @@ decided_at_runtime("whether a rotation succeeded, and whether a secret is still 
 def table_capacity_scales(estate: Estate) -> Iterator[Finding]:
     """DynamoDB.1: on-demand tables scale on their own (provisioned ones would need auto scaling targets)."""
     yield from each(estate.of(rules.DYNAMODB_TABLE), lambda t: t.inputs.get("billingMode") == "PAY_PER_REQUEST",
-                    "table {name} is on demand", "table {name} has fixed provisioned capacity")
+                    "table {name} is on demand", failed="table {name} has fixed provisioned capacity")
 
 
 @evaluates("DynamoDB.2")
 def table_point_in_time_recovery(estate: Estate) -> Iterator[Finding]:
     """DynamoDB.2: point-in-time recovery is on."""
     yield from each(estate.of(rules.DYNAMODB_TABLE), lambda t: (t.inputs.get("pointInTimeRecovery") or {}).get("enabled") is True,
-                    "table {name} has point-in-time recovery", "table {name} has no point-in-time recovery")
+                    "table {name} has point-in-time recovery", failed="table {name} has no point-in-time recovery")
 
 
 @evaluates("Kinesis.1")
 def stream_encrypted(estate: Estate) -> Iterator[Finding]:
     """Kinesis.1: the stream encrypts records with KMS."""
     yield from each(estate.of(rules.KINESIS_STREAM), lambda s: s.inputs.get("encryptionType") == "KMS",
-                    "stream {name} encrypts with KMS", "stream {name} is not encrypted")
+                    "stream {name} encrypts with KMS", failed="stream {name} is not encrypted")
 
 
 @evaluates("SNS.1")
 def topic_encrypted(estate: Estate) -> Iterator[Finding]:
     """SNS.1: the topic is encrypted with a KMS key."""
     yield from each(estate.of(rules.SNS_TOPIC), lambda t: bool(t.inputs.get("kmsMasterKeyId")),
-                    "topic {name} is KMS-encrypted", "topic {name} is not encrypted")
+                    "topic {name} is KMS-encrypted", failed="topic {name} is not encrypted")
 
 
 FEEDBACK_ROLES = ("applicationSuccessFeedbackRoleArn", "applicationFailureFeedbackRoleArn",
@@ -58,7 +58,7 @@ FEEDBACK_ROLES = ("applicationSuccessFeedbackRoleArn", "applicationFailureFeedba
 def topic_delivery_status(estate: Estate) -> Iterator[Finding]:
     """SNS.2: the topic logs the delivery status of its messages (a feedback role for some protocol)."""
     yield from each(estate.of(rules.SNS_TOPIC), lambda t: any(t.inputs.get(key) for key in FEEDBACK_ROLES),
-                    "topic {name} logs delivery status", "topic {name} logs no delivery status")
+                    "topic {name} logs delivery status", failed="topic {name} logs no delivery status")
 
 
 @evaluates("SNS.4")
@@ -78,7 +78,7 @@ def queue_encrypted(estate: Estate) -> Iterator[Finding]:
     """SQS.1: the queue is encrypted (a KMS key, or SQS-managed encryption, on by default for new queues)."""
     yield from each(estate.of(rules.SQS_QUEUE), lambda q: bool(q.inputs.get("kmsMasterKeyId"))
                     or q.inputs.get("sqsManagedSseEnabled") is not False,
-                    "queue {name} is encrypted", "queue {name} is not encrypted")
+                    "queue {name} is encrypted", failed="queue {name} is not encrypted")
 
 
 def _rotation_days(estate: Estate, secret: rules.Resource) -> int | None:
@@ -92,14 +92,14 @@ def _rotation_days(estate: Estate, secret: rules.Resource) -> int | None:
 def secret_rotates(estate: Estate) -> Iterator[Finding]:
     """SecretsManager.1: the secret has automatic rotation (RDS-managed master secrets rotate on their own)."""
     yield from each(estate.of(rules.SECRETS_MANAGER_SECRET), lambda s: _rotation_days(estate, s) is not None,
-                    "secret {name} rotates automatically", "secret {name} never rotates")
+                    "secret {name} rotates automatically", failed="secret {name} never rotates")
 
 
 @evaluates("SecretsManager.4")
 def secret_rotates_often(estate: Estate) -> Iterator[Finding]:
     """SecretsManager.4: rotation at most every 90 days."""
     yield from each(estate.of(rules.SECRETS_MANAGER_SECRET), lambda s: (_rotation_days(estate, s) or 10**6) <= 90,
-                    "secret {name} rotates within 90 days", "secret {name} is not rotated within 90 days")
+                    "secret {name} rotates within 90 days", failed="secret {name} is not rotated within 90 days")
 
 
 @evaluates("Lambda.1")
@@ -123,7 +123,7 @@ def function_runtime_supported(estate: Estate) -> Iterator[Finding]:
     """Lambda.2: the function runs on a runtime AWS supports (rules/services.py's list)."""
     zipped = [f for f in estate.of(rules.LAMBDA_FUNCTION) if f.inputs.get("packageType", "Zip") == "Zip"]
     yield from each(zipped, lambda f: f.inputs.get("runtime") in rules.SUPPORTED_LAMBDA_RUNTIMES,
-                    "function {name} runs on a supported runtime", "function {name} runs on an unsupported runtime")
+                    "function {name} runs on a supported runtime", failed="function {name} runs on an unsupported runtime")
 
 
 @evaluates("Lambda.5")
@@ -131,4 +131,4 @@ def function_multi_az(estate: Estate) -> Iterator[Finding]:
     """Lambda.5: a function in a VPC has subnets in more than one AZ (functions outside a VPC are not evaluated)."""
     in_vpc = [f for f in estate.of(rules.LAMBDA_FUNCTION) if (f.inputs.get("vpcConfig") or {}).get("subnetIds")]
     yield from each(in_vpc, lambda f: len(rules._as_list((f.inputs.get("vpcConfig") or {}).get("subnetIds"))) >= 2,
-                    "function {name} runs in several AZs", "function {name} runs in one subnet")
+                    "function {name} runs in several AZs", failed="function {name} runs in one subnet")

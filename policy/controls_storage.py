@@ -57,14 +57,14 @@ def bucket_public_access_blocked(estate: Estate) -> Iterator[Finding]:
     """S3.2 (public read), S3.3 (public write), S3.8 (bucket-level block): a public access block with all four flags
     on means neither ACLs nor policies can make the bucket public (rules/storage.py: s3-bucket-blocks-public-access)."""
     yield from from_stack_rule(rules.s3_bucket_blocks_public_access, buckets(estate), estate,
-                               "bucket {name} blocks every public ACL and policy")
+                               passed="bucket {name} blocks every public ACL and policy")
 
 
 @evaluates("S3.5")
 def bucket_requires_tls(estate: Estate) -> Iterator[Finding]:
     """S3.5: the bucket policy denies requests without TLS (rules/storage.py: s3-bucket-enforces-tls)."""
     yield from from_stack_rule(rules.s3_bucket_enforces_tls, buckets(estate), estate,
-                               "bucket {name} refuses plain HTTP")
+                               passed="bucket {name} refuses plain HTTP")
 
 
 def _grants_other_accounts(statement: Mapping[str, Any]) -> list[str]:
@@ -96,7 +96,7 @@ def bucket_access_logging(estate: Estate) -> Iterator[Finding]:
     """S3.9: server access logging is on for the bucket."""
     logging = settings_of(estate, rules.BUCKET_LOGGING)
     yield from each(buckets(estate), lambda b: bool(logging[b.urn]), "bucket {name} writes server access logs",
-                    "bucket {name} writes no server access logs")
+                    failed="bucket {name} writes no server access logs")
 
 
 def _enabled_rules(configuration: rules.Resource) -> list[Mapping[str, Any]]:
@@ -108,7 +108,7 @@ def bucket_lifecycle(estate: Estate) -> Iterator[Finding]:
     """S3.13: the bucket has a lifecycle configuration with an enabled rule."""
     lifecycles = settings_of(estate, rules.BUCKET_LIFECYCLE)
     yield from each(buckets(estate), lambda b: any(_enabled_rules(c) for c in lifecycles[b.urn]),
-                    "bucket {name} has lifecycle rules", "bucket {name} has no enabled lifecycle rule")
+                    "bucket {name} has lifecycle rules", failed="bucket {name} has no enabled lifecycle rule")
 
 
 def _versioned(estate: Estate) -> dict[str, Mapping[str, Any]]:
@@ -127,7 +127,7 @@ def versioned_bucket_lifecycle(estate: Estate) -> Iterator[Finding]:
     lifecycles = settings_of(estate, rules.BUCKET_LIFECYCLE)
     subjects = [b for b in buckets(estate) if versioned.get(b.urn, {}).get("status") == "Enabled"]
     yield from each(subjects, lambda b: any(_enabled_rules(c) for c in lifecycles[b.urn]),
-                    "versioned bucket {name} has lifecycle rules", "versioned bucket {name} has no lifecycle rule")
+                    "versioned bucket {name} has lifecycle rules", failed="versioned bucket {name} has no lifecycle rule")
 
 
 @evaluates("S3.20")
@@ -135,7 +135,7 @@ def bucket_mfa_delete(estate: Estate) -> Iterator[Finding]:
     """S3.20: MFA delete is on for the bucket's versioning."""
     versioned = _versioned(estate)
     yield from each(buckets(estate), lambda b: versioned.get(b.urn, {}).get("mfaDelete") == "Enabled",
-                    "bucket {name} requires MFA to delete versions", "bucket {name} has MFA delete off")
+                    "bucket {name} requires MFA to delete versions", failed="bucket {name} has MFA delete off")
 
 
 @evaluates("S3.11")
@@ -148,7 +148,7 @@ def bucket_event_notifications(estate: Estate) -> Iterator[Finding]:
                    for n in notifications[bucket.urn])
 
     yield from each(buckets(estate), notifies, "bucket {name} sends event notifications",
-                    "bucket {name} sends no event notifications")
+                    failed="bucket {name} sends no event notifications")
 
 
 @evaluates("S3.12")
@@ -157,7 +157,7 @@ def bucket_owner_enforced(estate: Estate) -> Iterator[Finding]:
     ownership = settings_of(estate, rules.BUCKET_OWNERSHIP)
     yield from each(buckets(estate), lambda b: any((o.inputs.get("rule") or {}).get("objectOwnership")
                                                    == "BucketOwnerEnforced" for o in ownership[b.urn]),
-                    "bucket {name} ignores ACLs (BucketOwnerEnforced)", "bucket {name} still honours ACLs")
+                    "bucket {name} ignores ACLs (BucketOwnerEnforced)", failed="bucket {name} still honours ACLs")
 
 
 def trails(estate: Estate) -> list[rules.Resource]:
@@ -168,21 +168,21 @@ def trails(estate: Estate) -> list[rules.Resource]:
 def trail_encrypted(estate: Estate) -> Iterator[Finding]:
     """CloudTrail.2: the trail encrypts its logs with a KMS key."""
     yield from each(trails(estate), lambda t: bool(t.inputs.get("kmsKeyId")), "trail {name} encrypts with KMS",
-                    "trail {name} is not KMS-encrypted")
+                    failed="trail {name} is not KMS-encrypted")
 
 
 @evaluates("CloudTrail.4")
 def trail_validated(estate: Estate) -> Iterator[Finding]:
     """CloudTrail.4: log file validation is on."""
     yield from each(trails(estate), lambda t: t.inputs.get("enableLogFileValidation") is True,
-                    "trail {name} validates its log files", "trail {name} does not validate its log files")
+                    "trail {name} validates its log files", failed="trail {name} does not validate its log files")
 
 
 @evaluates("CloudTrail.5")
 def trail_to_cloudwatch(estate: Estate) -> Iterator[Finding]:
     """CloudTrail.5: the trail also delivers to CloudWatch Logs."""
     yield from each(trails(estate), lambda t: bool(t.inputs.get("cloudWatchLogsGroupArn")),
-                    "trail {name} delivers to CloudWatch Logs", "trail {name} does not deliver to CloudWatch Logs")
+                    "trail {name} delivers to CloudWatch Logs", failed="trail {name} does not deliver to CloudWatch Logs")
 
 
 def _bucket_named(estate: Estate, trail: rules.Resource) -> Sequence[rules.Resource]:

@@ -192,7 +192,7 @@ def decided_at_runtime(reason: str, *control_ids: str) -> None:
 
 
 def each(resources: Iterable[rules.Resource], ok: Callable[[rules.Resource], bool], passed: str,
-         failed: str) -> Iterator[Finding]:
+         *, failed: str) -> Iterator[Finding]:
     """One finding per resource: `passed` or `failed` (each formatted with {name}) as `ok(resource)` says."""
     for resource in resources:
         good = ok(resource)
@@ -200,7 +200,7 @@ def each(resources: Iterable[rules.Resource], ok: Callable[[rules.Resource], boo
 
 
 def from_stack_rule(check: Callable[[Sequence[rules.Resource]], Iterable[tuple[str, str]]],
-                    subjects: Iterable[rules.Resource], estate: Estate, passed: str) -> Iterator[Finding]:
+                    subjects: Iterable[rules.Resource], estate: Estate, *, passed: str) -> Iterator[Finding]:
     """A stack rule (rules/) as findings: its violations fail, every other subject passes with `passed`."""
     failures: dict[str, str] = {}
     for urn, message in check(estate.resources):

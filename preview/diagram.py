@@ -78,7 +78,7 @@ def draw(architecture: Architecture) -> dw.Drawing:
     drawing.append(dw.Rectangle(0, 0, width + 2 * MARGIN, height, fill="#ffffff"))
     y = float(MARGIN)
     for part in parts:
-        place(drawing, part, MARGIN, y)
+        place(drawing, part, MARGIN, y=y)
         y += part.height + GAP
     return drawing
 
@@ -120,11 +120,11 @@ def _columns(architecture: Architecture) -> tuple[list[Column], list[Account]]:
 
 def _title(architecture: Architecture, width: float) -> Block:
     result = block(width, 44)
-    label(result.group, f"{architecture.project} / {architecture.stack}", 0, 22, size=20, weight="bold", width=width)
+    label(result.group, f"{architecture.project} / {architecture.stack}", 0, y=22, size=20, weight="bold", width=width)
     members = len(architecture.accounts)
     facts = (f"{members} accounts · {architecture.resources} resources · region {architecture.region or '?'} · "
              "drawn from the offline preview's inventory")
-    label(result.group, facts, 0, 40, size=12, fill=MUTED, width=width)
+    label(result.group, facts, 0, y=40, size=12, fill=MUTED, width=width)
     return result
 
 
@@ -142,15 +142,15 @@ def _organization(architecture: Architecture, width: float) -> Block:
         unit_width = max(columns * (chip_width + 6) + 14, text_width(f"OU {unit}", 12) + 24)
         rows = (len(names) + per_row - 1) // per_row
         unit_block = block(unit_width, 30 + rows * 24, class_="unit")
-        box(unit_block.group, 0, 0, unit_width, unit_block.height, fill="#f8fafc", stroke="#9aa5b1")
-        label(unit_block.group, f"OU {unit}", 8, 17, size=12, weight="bold", fill=MUTED)
+        box(unit_block.group, 0, 0, width=unit_width, height=unit_block.height, fill="#f8fafc", stroke="#9aa5b1")
+        label(unit_block.group, f"OU {unit}", 8, y=17, size=12, weight="bold", fill=MUTED)
         for index, (name, color) in enumerate(names):
             chip_x = 8 + (index % per_row) * (chip_width + 6)
             chip_y = 26 + (index // per_row) * 24
             chip_group = dw.Group(data_account=attribute(name), class_="account-chip")
-            box(chip_group, chip_x, chip_y, chip_width, 19, fill="#ffffff", stroke=color, radius=4)
+            box(chip_group, chip_x, chip_y, width=chip_width, height=19, fill="#ffffff", stroke=color, radius=4)
             chip_group.append(dw.Rectangle(chip_x, chip_y, 5, 19, fill=color, rx=2))
-            label(chip_group, name, chip_x + 10, chip_y + 14, size=11, width=chip_width - 12)
+            label(chip_group, name, chip_x + 10, y=chip_y + 14, size=11, width=chip_width - 12)
             unit_block.group.append(chip_group)
         unit_boxes.append(unit_block)
     # Lay the OUs out left to right, wrapping onto new rows.
@@ -164,25 +164,25 @@ def _organization(architecture: Architecture, width: float) -> Block:
         row_height = max(row_height, unit_block.height)
     height = y + row_height + 12
     result = block(width, height, class_="organization")
-    box(result.group, 0, 0, width, height, fill="#ffffff", stroke=INK, radius=8)
-    label(result.group, f"AWS Organization {architecture.organization_id or ''}", 12, 20, size=14, weight="bold")
+    box(result.group, 0, 0, width=width, height=height, fill="#ffffff", stroke=INK, radius=8)
+    label(result.group, f"AWS Organization {architecture.organization_id or ''}", 12, y=20, size=14, weight="bold")
     management = architecture.accounts.get(MANAGEMENT)
     management_text = (f"management account: {management.resources} resources (organization, SCPs, identity, "
                        "organization trail)") if management else ""
     management_group = dw.Group(data_account=MANAGEMENT, class_="account-chip")
-    label(management_group, management_text, 12, 40, size=11, fill=MUTED, width=width - 24)
+    label(management_group, management_text, 12, y=40, size=11, fill=MUTED, width=width - 24)
     result.group.append(management_group)
     for unit_block, (unit_x, unit_y) in zip(unit_boxes, positions, strict=True):
-        place(result.group, unit_block, unit_x, unit_y)
+        place(result.group, unit_block, unit_x, y=unit_y)
     return result
 
 
 def _table_lines(table: RouteTable, tables: list[RouteTable], width: float) -> list[tuple[str, str]]:
-    lines = [(INK, line) for line in wrap(table.associations, width - 90, 11, 2)]
+    lines = [(INK, line) for line in wrap(table.associations, width - 90, 11, max_lines=2)]
     if lines:
         lines[0] = (INK, "associated: " + lines[0][1])
     reach = table.propagations + [f"{cidr} via {way}" for cidr, way in table.static_routes]
-    for index, line in enumerate(wrap(reach, width - 90, 11, 3)):
+    for index, line in enumerate(wrap(reach, width - 90, 11, max_lines=3)):
         lines.append((INK, ("routes to: " if index == 0 else "") + line))
     reachable = set(table.propagations) | {way for _, way in table.static_routes}
     apart = [t.segment for t in tables if t is not table and t.associations and not set(t.associations) & reachable]
@@ -206,18 +206,18 @@ def _network(architecture: Architecture, columns: list[Column], width: float) ->
     result = block(width, height, class_="network")
     group = result.group
     if hub:
-        box(group, -10, 0, width + 20, hub_top + table_height + 10, fill="#f5f3ff", stroke="#6d28d9", radius=8)
-        label(group, f"Transit Gateway {hub.name} · account {hub.account or '?'} · ASN {hub.asn}", 12, 20, size=14,
+        box(group, -10, 0, width=width + 20, height=hub_top + table_height + 10, fill="#f5f3ff", stroke="#6d28d9", radius=8)
+        label(group, f"Transit Gateway {hub.name} · account {hub.account or '?'} · ASN {hub.asn}", 12, y=20, size=14,
               weight="bold", fill="#4c1d95", width=width - 24)
     x = 0.0
     for column in columns:
         color = segment_color(column.segment)
         if column.table:
-            _route_table(group, column, tables, x, hub_top, table_height - 6, color)
+            _route_table(group, column, tables, x=x, y=hub_top, height=table_height - 6, color=color)
         y = float(panels_top)
         for account in column.accounts:
             drawn = panel(account)
-            place(group, drawn, x + TRUNK, y)
+            place(group, drawn, x + TRUNK, y=y)
             if column.table:
                 group.append(dw.Lines(x + 10, hub_top + table_height - 6, x + 10, y + 12, x + TRUNK, y + 12,
                                       fill="none", stroke=color, stroke_width=2.5))
@@ -227,22 +227,22 @@ def _network(architecture: Architecture, columns: list[Column], width: float) ->
             if column.table:
                 group.append(dw.Line(x + chain.width / 2, hub_top + table_height - 6, x + chain.width / 2, y,
                                      stroke=SEGMENT_COLORS["on-premises"], stroke_width=2.5, stroke_dasharray="6 3"))
-            place(group, chain, x, y)
+            place(group, chain, x, y=y)
         x += column.width + GAP
     return result
 
 
-def _route_table(group: dw.Group, column: Column, tables: list[RouteTable], x: float, y: float, height: float,
+def _route_table(group: dw.Group, column: Column, tables: list[RouteTable], *, x: float, y: float, height: float,
                  color: str) -> None:
     assert column.table is not None
     width = column.width
     table_group = dw.Group(class_="route-table", data_segment=attribute(column.segment))
-    box(table_group, x, y, width, height, fill="#ffffff", stroke=color)
+    box(table_group, x, y, width=width, height=height, fill="#ffffff", stroke=color)
     table_group.append(dw.Rectangle(x, y, width, 22, rx=6, fill=color))
-    label(table_group, f"route table · {column.segment}", x + 8, y + 16, size=12, weight="bold", fill="#ffffff",
+    label(table_group, f"route table · {column.segment}", x + 8, y=y + 16, size=12, weight="bold", fill="#ffffff",
           width=width - 16)
     for index, (fill, line) in enumerate(_table_lines(column.table, tables, width)):
-        label(table_group, line, x + 8, y + 38 + index * 15, size=11, fill=fill, width=width - 16)
+        label(table_group, line, x + 8, y=y + 38 + index * 15, size=11, fill=fill, width=width - 16)
     group.append(table_group)
 
 
@@ -254,21 +254,21 @@ def _direct_connect(column: Column) -> tuple[Block, float]:
     width = DIRECT_CONNECT_WIDTH
     steps = [
         (f"Direct Connect gateway {connect.gateway}",
-         wrap(f"ASN {connect.asn} · allows {', '.join(connect.advertised)}".split(" "), width - 16, 11, 3,
+         wrap(f"ASN {connect.asn} · allows {', '.join(connect.advertised)}".split(" "), width - 16, 11, max_lines=3,
               separator=" ")),
         (f"transit VIF · VLAN {connect.vlan}", [connect.connection or "no connection",
                                                f"customer BGP ASN {connect.customer_asn}"]),
-        ("on-premises", wrap(connect.on_premises, width - 16, 11, 3) or ["no prefixes routed"]),
+        ("on-premises", wrap(connect.on_premises, width - 16, 11, max_lines=3) or ["no prefixes routed"]),
     ]
     heights = [24 + 14 * len(lines) for _, lines in steps]
     result = block(width, sum(heights) + 18 * (len(steps) - 1) + 16, class_="direct-connect")
     top = 0.0
     for index, ((title, lines), height) in enumerate(zip(steps, heights, strict=True)):
-        box(result.group, 0, top, width, height, fill="#f5f3ff" if index < 2 else "#ede9fe", stroke=color,
+        box(result.group, 0, top, width=width, height=height, fill="#f5f3ff" if index < 2 else "#ede9fe", stroke=color,
             dash="5 3" if index == 2 else None)
-        label(result.group, title, 8, top + 17, size=12, weight="bold", fill="#4c1d95", width=width - 16)
+        label(result.group, title, 8, y=top + 17, size=12, weight="bold", fill="#4c1d95", width=width - 16)
         for number, line in enumerate(lines):
-            label(result.group, line, 8, top + 32 + number * 14, size=11, width=width - 16)
+            label(result.group, line, 8, y=top + 32 + number * 14, size=11, width=width - 16)
         if index < len(steps) - 1:
             result.group.append(dw.Line(width / 2, top + height, width / 2, top + height + 18, stroke=color,
                                         stroke_width=2.5))
@@ -280,11 +280,11 @@ def _summaries(accounts: list[Account], width: float) -> Block:
     per_row = max(int((width - 20) // (summary_width() + 8)), 1)
     rows = (len(accounts) + per_row - 1) // per_row
     result = block(width, 34 + rows * 26, class_="summaries")
-    box(result.group, 0, 0, width, result.height, fill="#f8fafc", stroke="#9aa5b1", radius=8)
-    label(result.group, f"{len(accounts)} more accounts, one line each (CIDR, AZs, NAT gateways)", 12, 20, size=13,
+    box(result.group, 0, 0, width=width, height=result.height, fill="#f8fafc", stroke="#9aa5b1", radius=8)
+    label(result.group, f"{len(accounts)} more accounts, one line each (CIDR, AZs, NAT gateways)", 12, y=20, size=13,
           weight="bold", fill=MUTED)
     for index, account in enumerate(accounts):
-        place(result.group, summary(account), 10 + (index % per_row) * (summary_width() + 8), 30 + (index // per_row) * 26)
+        place(result.group, summary(account), 10 + (index % per_row) * (summary_width() + 8), y=30 + (index // per_row) * 26)
     return result
 
 
@@ -295,29 +295,29 @@ def _alerts(architecture: Architecture, width: float) -> Block:
     result = block(width, 34 + max(len(notifiers), 1) * row, class_="alerts")
     group = result.group
     color = SERVICE_COLORS["alerts"]
-    box(group, 0, 0, width, result.height, fill="#fff7f7", stroke=color, radius=8)
-    label(group, "Alerts: CloudWatch alarms → SNS topics → Lambda notifier → Slack", 12, 20, size=14, weight="bold",
+    box(group, 0, 0, width=width, height=result.height, fill="#fff7f7", stroke=color, radius=8)
+    label(group, "Alerts: CloudWatch alarms → SNS topics → Lambda notifier → Slack", 12, y=20, size=14, weight="bold",
           fill="#7f1d1d")
     if not notifiers:
-        label(group, "no notifier: the stack sends alerts nowhere", 12, 50, size=12, fill=MUTED)
+        label(group, "no notifier: the stack sends alerts nowhere", 12, y=50, size=12, fill=MUTED)
     third = min((width - 80) / 3, 460)
     arrow = arrow_marker(color)
     for index, notifier in enumerate(notifiers):
         top = 32 + index * row
         cells = [
             (f"SNS alert topics of {len(notifier.sources)} account{'s' * (len(notifier.sources) != 1)}",
-             wrap(notifier.sources, third - 16, 11, 3)),
+             wrap(notifier.sources, third - 16, 11, max_lines=3)),
             (f"λ {notifier.function}", [f"account {notifier.account or '?'}"]
              + ([f"its own alarms e-mail {notifier.fallback_emails} address"
                  f"{'es' * (notifier.fallback_emails != 1)}"] if notifier.fallback_emails else [])),
-            ("Slack", wrap([f"#{c}" for c in notifier.channels], third - 16, 11, 3) or ["no channels"]),
+            ("Slack", wrap([f"#{c}" for c in notifier.channels], third - 16, 11, max_lines=3) or ["no channels"]),
         ]
         for position, (title, lines) in enumerate(cells):
             x = 12 + position * (third + 28)
-            box(group, x, top, third, row - 12, fill="#ffffff", stroke=color)
-            label(group, title, x + 8, top + 17, size=12, weight="bold", width=third - 16)
+            box(group, x, top, width=third, height=row - 12, fill="#ffffff", stroke=color)
+            label(group, title, x + 8, y=top + 17, size=12, weight="bold", width=third - 16)
             for number, line in enumerate(lines[:3]):
-                label(group, line, x + 8, top + 33 + number * 14, size=11, fill=INK, width=third - 16)
+                label(group, line, x + 8, y=top + 33 + number * 14, size=11, fill=INK, width=third - 16)
             if position < 2:
                 group.append(dw.Line(x + third + 2, top + (row - 12) / 2, x + third + 20, top + (row - 12) / 2,
                                      stroke=color, stroke_width=2, marker_end=arrow))
@@ -330,11 +330,11 @@ def _legend(width: float) -> Block:
     entries = [(TIER_FILL[t], f"{t} subnets", "#c3cad3") for t in ("public", "app", "data")]
     entries += [(segment_color(s), f"segment {s}", segment_color(s)) for s in ("dev", "shared", "prod", "on-premises")]
     for fill, text, stroke in entries:
-        box(result.group, x, 4, 14, 14, fill=fill, stroke=stroke, radius=3)
-        label(result.group, text, x + 19, 16, size=11, fill=MUTED)
+        box(result.group, x, 4, width=14, height=14, fill=fill, stroke=stroke, radius=3)
+        label(result.group, text, x + 19, y=16, size=11, fill=MUTED)
         x += 30 + text_width(text, 11)
     label(result.group, "a line joins each VPC to the route table its attachment uses",
-          x + 10, 16, size=11, fill=MUTED, width=max(width - x - 10, 0))
+          x + 10, y=16, size=11, fill=MUTED, width=max(width - x - 10, 0))
     return result
 
 

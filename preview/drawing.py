@@ -32,7 +32,7 @@ def block(width: float, height: float, **attributes: object) -> Block:
     return Block(width, height, dw.Group(**attributes))
 
 
-def place(parent: dw.Group | dw.Drawing, child: Block, x: float, y: float) -> None:
+def place(parent: dw.Group | dw.Drawing, child: Block, x: float, *, y: float) -> None:
     wrapper = dw.Group(transform=f"translate({x:.1f},{y:.1f})")
     wrapper.append(child.group)
     parent.append(wrapper)
@@ -55,7 +55,7 @@ def fit(text: str, size: float, width: float) -> str:
     return text[:keep] + "…"
 
 
-def label(parent: dw.Group, text: str, x: float, y: float, *, size: float = 11, width: float | None = None,
+def label(parent: dw.Group, text: str, x: float, *, y: float, size: float = 11, width: float | None = None,
           fill: str = INK, weight: str = "normal", anchor: str = "start", **attributes: object) -> None:
     """One line of text whose baseline is at `y`; cut to `width` with the whole text as its tooltip."""
     shown = fit(text, size, width) if width is not None else text
@@ -65,20 +65,20 @@ def label(parent: dw.Group, text: str, x: float, y: float, *, size: float = 11, 
     parent.append(element)
 
 
-def box(parent: dw.Group, x: float, y: float, width: float, height: float, *, fill: str = "#ffffff",
+def box(parent: dw.Group, x: float, y: float, *, width: float, height: float, fill: str = "#ffffff",
         stroke: str = "#9aa5b1", radius: float = 6, dash: str | None = None, **attributes: object) -> None:
     parent.append(dw.Rectangle(x, y, width, height, rx=radius, fill=fill, stroke=stroke, stroke_width=1.2,
                                stroke_dasharray=dash, **attributes))
 
 
-def chip(parent: dw.Group, text: str, x: float, y: float, width: float, color: str, *, size: float = 10,
+def chip(parent: dw.Group, text: str, x: float, *, y: float, width: float, color: str, size: float = 10,
          **attributes: object) -> None:
     """A filled label 15 px high: a resource placed in a cell (a NAT gateway, an Aurora instance)."""
     parent.append(dw.Rectangle(x, y, width, 15, rx=3, fill=color, **attributes))
-    label(parent, text, x + width / 2, y + 11, size=size, width=width - 6, fill="#ffffff", anchor="middle")
+    label(parent, text, x + width / 2, y=y + 11, size=size, width=width - 6, fill="#ffffff", anchor="middle")
 
 
-def wrap(items: Iterable[str], width: float, size: float, max_lines: int, separator: str = ", ") -> list[str]:
+def wrap(items: Iterable[str], width: float, size: float, *, max_lines: int, separator: str = ", ") -> list[str]:
     """`items` joined into lines of at most `width` pixels; past `max_lines`, the last line ends in "(+N more)"."""
     items = list(items)
     lines: list[str] = []

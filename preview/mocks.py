@@ -85,9 +85,9 @@ class LandingZoneMocks(Mocks):
         service = token.split(":")[1].split("/")[0]
         state: dict[str, Any] = {}
         if token.startswith("aws:"):  # other packages' resources (time, slack) have no ARN
-            state["arn"] = (_service_arn(token, inputs, resource_id, account_id, region)
+            state["arn"] = (_service_arn(token, inputs, resource_id, account_id=account_id, region=region)
                             or f"arn:aws:{service}:{region}:{account_id}:{args.name}/{resource_id}")
-        state.update(_type_outputs(token, args.name, resource_id, identity, account_id, region))
+        state.update(_type_outputs(token, args.name, resource_id, identity=identity, account_id=account_id, region=region))
         state.update(inputs)
         for key, computed in _computed_within_inputs(token, resource_id).items():
             state[key] = {**(state.get(key) or {}), **computed}
@@ -153,7 +153,7 @@ _SERVICE_LINKED_ROLES = {"config.amazonaws.com": "AWSServiceRoleForConfig",
                          "opensearchservice.amazonaws.com": "AWSServiceRoleForAmazonOpenSearchService"}
 
 
-def _service_arn(token: str, inputs: dict[str, Any], resource_id: str, account_id: str, region: str) -> str | None:
+def _service_arn(token: str, inputs: dict[str, Any], resource_id: str, *, account_id: str, region: str) -> str | None:
     if token == "aws:iam/serviceLinkedRole:ServiceLinkedRole":
         service = str(inputs.get("awsServiceName") or "")
         return f"arn:aws:iam::{account_id}:role/aws-service-role/{service}/{_SERVICE_LINKED_ROLES.get(service, resource_id)}"
@@ -166,7 +166,7 @@ def _service_arn(token: str, inputs: dict[str, Any], resource_id: str, account_i
                            suffix=_short_hash(resource_id)[:6])
 
 
-def _type_outputs(token: str, name: str, resource_id: str, identity: str, account_id: str,
+def _type_outputs(token: str, name: str, resource_id: str, *, identity: str, account_id: str,
                   region: str) -> dict[str, Any]:
     """Outputs the engine would compute that the program reads back."""
     if token == "aws:organizations/organization:Organization":

@@ -25,7 +25,7 @@ class _Node:
 
 
 def render(inventory: Inventory, violations: list[rules.Violation], scorecard: compliance.Scorecard | None = None,
-           blocks: Sequence[list[str]] = ()) -> str:
+           *, blocks: Sequence[list[str]] = ()) -> str:
     """The tree per account, the compliance scorecard, then each of `blocks` (lines), then the policy verdict."""
     run = inventory.run
     custom = [r for r in run.registrations if r.custom]

@@ -34,7 +34,7 @@ def panel_width(account: Account) -> float:
     return PAD * 2 + TIER_LABEL + ZONE * max(zones, 2)
 
 
-def _cell_chips(vpc: Vpc, workloads: Workloads, tier: str, zone: str) -> list[tuple[str, str]]:
+def _cell_chips(vpc: Vpc, workloads: Workloads, tier: str, *, zone: str) -> list[tuple[str, str]]:
     chips: list[tuple[str, str]] = []
     if tier == "public":
         chips += [("NAT gateway", SERVICE_COLORS["nat"])] * vpc.nat_zones.count(zone)
@@ -93,56 +93,56 @@ def panel(account: Account) -> Block:
     inner = width - 2 * PAD
     vpc = account.vpc
     color = segment_color(vpc.segment if vpc else None)
-    services = [(color, wrap(text.split(" "), inner - 13, 10.5, 2, separator=" "))
+    services = [(color, wrap(text.split(" "), inner - 13, 10.5, max_lines=2, separator=" "))
                 for color, text in _service_lines(account)]
     tiers = [t for t in TIERS if vpc and any(s.tier == t for s in vpc.subnets)]
     tiers += sorted({s.tier for s in vpc.subnets} - set(TIERS)) if vpc else []
     rows = []
     for tier in tiers:
         assert vpc is not None
-        most = max(len(_cell_chips(vpc, account.workloads, tier, zone)) for zone in vpc.zones)
+        most = max(len(_cell_chips(vpc, account.workloads, tier, zone=zone)) for zone in vpc.zones)
         rows.append((tier, 22 + most * 17))
     grid_top = 26 + 20 + 18
     height = grid_top + sum(h + 4 for _, h in rows) + 6 + sum(len(lines) for _, lines in services) * LINE + PAD
     result = block(width, height, data_account=attribute(account.name), class_="account-panel")
     group = result.group
-    box(group, 0, 0, width, height, stroke=color)
+    box(group, 0, 0, width=width, height=height, stroke=color)
     group.append_title(f"account {account.name}")
     head = block(width, 24)
-    box(head.group, 0, 0, width, 24, fill=color, stroke=color)
-    label(head.group, f"{account.name} · {account.unit or 'management'}", PAD, 17, size=13, weight="bold",
+    box(head.group, 0, 0, width=width, height=24, fill=color, stroke=color)
+    label(head.group, f"{account.name} · {account.unit or 'management'}", PAD, y=17, size=13, weight="bold",
           fill="#ffffff", width=inner - 110)
-    label(head.group, f"{account.resources} resources", width - PAD, 17, size=11, fill="#ffffff", anchor="end")
+    label(head.group, f"{account.resources} resources", width - PAD, y=17, size=11, fill="#ffffff", anchor="end")
     group.append(head.group)
     y = 26
     if vpc:
         segment = f" · segment {vpc.segment}" if vpc.segment else ""
-        label(group, f"VPC {vpc.name}  {vpc.cidr}{segment}", PAD, y + 15, size=12, weight="bold", width=inner)
+        label(group, f"VPC {vpc.name}  {vpc.cidr}{segment}", PAD, y=y + 15, size=12, weight="bold", width=inner)
         y += 20
         for index, zone in enumerate(vpc.zones):
-            label(group, zone, PAD + TIER_LABEL + index * ZONE + ZONE / 2, y + 13, size=10.5, fill=MUTED,
+            label(group, zone, PAD + TIER_LABEL + index * ZONE + ZONE / 2, y=y + 13, size=10.5, fill=MUTED,
                   anchor="middle", width=ZONE - 4)
         y += 18
         for tier, row_height in rows:
-            label(group, tier, PAD, y + 15, size=11, weight="bold", fill=MUTED, width=TIER_LABEL - 4)
+            label(group, tier, PAD, y=y + 15, size=11, weight="bold", fill=MUTED, width=TIER_LABEL - 4)
             for index, zone in enumerate(vpc.zones):
                 x = PAD + TIER_LABEL + index * ZONE
-                box(group, x + 2, y, ZONE - 4, row_height, fill=TIER_FILL.get(tier, "#f1f3f5"), stroke="#c3cad3",
+                box(group, x + 2, y, width=ZONE - 4, height=row_height, fill=TIER_FILL.get(tier, "#f1f3f5"), stroke="#c3cad3",
                     radius=4)
                 subnet = vpc.subnet(tier, zone)
-                label(group, subnet.cidr if subnet else "no subnet", x + 8, y + 15, size=11,
+                label(group, subnet.cidr if subnet else "no subnet", x + 8, y=y + 15, size=11,
                       weight="bold" if subnet else "normal", fill="#1f2933" if subnet else MUTED, width=ZONE - 14)
-                for position, (text, chip_color) in enumerate(_cell_chips(vpc, account.workloads, tier, zone)):
-                    chip(group, text, x + 6, y + 21 + position * 17, ZONE - 12, chip_color)
+                for position, (text, chip_color) in enumerate(_cell_chips(vpc, account.workloads, tier, zone=zone)):
+                    chip(group, text, x + 6, y=y + 21 + position * 17, width=ZONE - 12, color=chip_color)
             y += row_height + 4
     else:
-        label(group, "no VPC", PAD, y + 15, size=11, fill=MUTED)
+        label(group, "no VPC", PAD, y=y + 15, size=11, fill=MUTED)
         y += 20
     y += 6
     for color_of_line, lines in services:
-        box(group, PAD, y + 3, 8, 8, fill=color_of_line, stroke=color_of_line, radius=2)
+        box(group, PAD, y + 3, width=8, height=8, fill=color_of_line, stroke=color_of_line, radius=2)
         for line in lines:
-            label(group, line, PAD + 13, y + 11, size=10.5, width=inner - 13)
+            label(group, line, PAD + 13, y=y + 11, size=10.5, width=inner - 13)
             y += LINE
     return result
 
@@ -157,13 +157,13 @@ def summary(account: Account) -> Block:
     vpc = account.vpc
     color = segment_color(vpc.segment if vpc else None)
     result = block(width, 20, data_account=attribute(account.name), class_="account-summary")
-    box(result.group, 0, 0, width, 20, stroke=color, radius=3)
+    box(result.group, 0, 0, width=width, height=20, stroke=color, radius=3)
     result.group.append(dw.Rectangle(0, 0, 5, 20, fill=color, rx=2))
     segment = f" · {vpc.segment}" if vpc and vpc.segment else ""
     details = (f"{vpc.cidr}{segment} · {len(vpc.zones)} AZ · {len(vpc.nat_zones)} NAT" if vpc else "no VPC")
     name = fit(account.name, 11, 95)
     name_width = text_width(name, 11) * BOLD
-    label(result.group, name, 10, 14, size=11, weight="bold")
-    label(result.group, details, 18 + name_width, 14, size=10.5, fill=MUTED, width=width - 24 - name_width)
+    label(result.group, name, 10, y=14, size=11, weight="bold")
+    label(result.group, details, 18 + name_width, y=14, size=10.5, fill=MUTED, width=width - 24 - name_width)
     return result
 

@@ -12,6 +12,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from components.alert_topics import AlertTopics
+from components.home import Home
 from components.monitoring import Monitor
 from config.monitoring import MonitoringConfig
 from preview.mocks import LandingZoneMocks, RecordingMonitor, Registration
@@ -44,12 +45,14 @@ def run_with_monitor(spec: MonitoringConfig, body: Callable[[Monitor], None]) ->
         providers = {name: aws.Provider(name, region=REGION, allowed_account_ids=[account_id],
                                         default_tags=aws.ProviderDefaultTagsArgs(tags={"Account": name}))
                      for name, account_id in ACCOUNT_IDS.items()}
-        alerts = {name: AlertTopics(f"{name}-alerts", "shop", name, ACCOUNT_IDS[name], "o-probe", False,
+        homes = {name: Home(org="shop", account=name, account_id=account_id, region=REGION, production=False)
+                 for name, account_id in ACCOUNT_IDS.items()}
+        alerts = {name: AlertTopics(f"{name}-alerts", homes[name], organization_id="o-probe",
                                     opts=pulumi.ResourceOptions(providers=[providers[name]]))
                   for name in providers}
-        monitor = Monitor("shop", REGION, spec, ENVIRONMENTS, alerts, providers, dict(ACCOUNT_IDS))
+        monitor = Monitor(spec, homes["ops"], environments=ENVIRONMENTS, alerts=alerts, providers=providers, homes=homes)
         body(monitor)
-        monitor.render_dashboards("ops")
+        monitor.render_dashboards()
 
     _sync_await(run_pulumi_func(program))
     return sorted(recorder.registrations, key=lambda r: r.urn)

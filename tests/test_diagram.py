@@ -172,7 +172,7 @@ def test_a_hundred_accounts_are_summarized_and_stay_readable() -> None:
 def test_text_is_fitted_with_its_whole_self_as_tooltip() -> None:
     assert fit("10.22.0.0/16", 11, 200) == "10.22.0.0/16"
     assert fit("a-very-long-account-name", 10, 60).endswith("…")
-    assert wrap([f"svc{i:03d}" for i in range(40)], 200, 11, 2)[-1].endswith("more)")
+    assert wrap([f"svc{i:03d}" for i in range(40)], 200, 11, max_lines=2)[-1].endswith("more)")
     svg = ET.fromstring(diagram.render(organization(1) | {"stack": "x" * 400}))
     titles = ["".join(t.itertext()) for t in svg.iter(f"{SVG}title")]
     assert any(t.endswith("x" * 400) for t in titles)

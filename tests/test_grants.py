@@ -119,7 +119,8 @@ def test_query_search_reaches_only_the_named_paths() -> pulumi.Output[None]:
 @pulumi.runtime.test
 def test_send_templated_email_from_one_address_with_named_templates() -> pulumi.Output[None]:
     template_arn = "arn:aws:ses:ap-northeast-2:444455556666:template/coupon"
-    return _check(grant_send_templated_email(IDENTITY, ["welcome", template_arn], CONFIGURATION_SET, "shop@mail.shop.example"), [
+    return _check(grant_send_templated_email(IDENTITY, ["welcome", template_arn], CONFIGURATION_SET,
+                                             from_address="shop@mail.shop.example"), [
         {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendTemplatedEmail"],
          "Resource": [IDENTITY, CONFIGURATION_SET, "arn:aws:ses:ap-northeast-2:444455556666:template/welcome", template_arn],
          "Condition": {"StringEquals": {"ses:FromAddress": "shop@mail.shop.example"}}},
@@ -152,9 +153,9 @@ def test_read_secret_without_a_customer_key_grants_no_kms() -> pulumi.Output[Non
     (lambda: grant_query_search(DOMAIN, []), "at least one path"),
     (lambda: grant_query_search(DOMAIN, ["*"]), "whole domain"),
     (lambda: grant_query_search(DOMAIN, ["products/_search"], ["DELETE"]), "do not query"),
-    (lambda: grant_send_templated_email(IDENTITY, [], CONFIGURATION_SET, "a@b.example"), "at least one template"),
-    (lambda: grant_send_templated_email(IDENTITY, ["welcome"], CONFIGURATION_SET, "shop"), "not an e-mail address"),
-    (lambda: grant_send_templated_email(IDENTITY, ["bad name"], CONFIGURATION_SET, "a@b.example"), "neither an ARN"),
+    (lambda: grant_send_templated_email(IDENTITY, [], CONFIGURATION_SET, from_address="a@b.example"), "at least one template"),
+    (lambda: grant_send_templated_email(IDENTITY, ["welcome"], CONFIGURATION_SET, from_address="shop"), "not an e-mail address"),
+    (lambda: grant_send_templated_email(IDENTITY, ["bad name"], CONFIGURATION_SET, from_address="a@b.example"), "neither an ARN"),
     (lambda: grant_read_secret("arn:aws:secretsmanager:ap-northeast-2:444455556666:secret:*"), "one secretsmanager"),
 ])
 def test_grants_refuse_what_is_not_one_resource(call, message: str) -> None:

@@ -142,10 +142,10 @@ def test_watch_picks_metrics_and_rejects_bad_calls() -> None:
 
     def body(monitor) -> None:
         Probe("stream", monitor, "firehose", "ops", {"DeliveryStreamName": "events"}, metrics=["s3_freshness"])
-        for call in (lambda: monitor.watch("auroraa", "ops", {}, "x"),
-                     lambda: monitor.watch("aurora", "ops", {}, "x"),
-                     lambda: monitor.watch("lambda", "ops", {"FunctionName": "f"}, "x", metrics=["latency"]),
-                     lambda: monitor.watch("lambda", "nowhere", {"FunctionName": "f"}, "x")):
+        for call in (lambda: monitor.watch("auroraa", "ops", {}, name="x"),
+                     lambda: monitor.watch("aurora", "ops", {}, name="x"),
+                     lambda: monitor.watch("lambda", "ops", {"FunctionName": "f"}, name="x", metrics=["latency"]),
+                     lambda: monitor.watch("lambda", "nowhere", {"FunctionName": "f"}, name="x")):
             try:
                 call()
             except ValueError as error:
@@ -164,7 +164,7 @@ def test_watch_after_the_dashboards_rendered_fails_loudly() -> None:
     monitors = []
     run_with_monitor(MonitoringConfig(), monitors.append)
     with pytest.raises(RuntimeError, match="after the dashboards were rendered"):
-        monitors[0].watch("lambda", "ops", {"FunctionName": "late"}, "late")
+        monitors[0].watch("lambda", "ops", {"FunctionName": "late"}, name="late")
 
 
 @pytest.mark.parametrize("kind", sorted(CATALOGUE))

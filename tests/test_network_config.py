@@ -60,7 +60,7 @@ def test_nacl_expansion_numbers_peer_and_tier_lists_consecutively() -> None:
     rules = [NaclRuleConfig(number=100, from_port=5432, peer="app"),
              NaclRuleConfig(number=200, from_port=443, peer="peers"),
              NaclRuleConfig(number=300, protocol="all", peer="vpc")]
-    entries = expand(rules, "10.1.0.0/16", {"app": ["10.1.16.0/20", "10.1.32.0/20"]}, ["10.0.0.0/16", "10.9.0.0/16"])
+    entries = expand(rules, "10.1.0.0/16", {"app": ["10.1.16.0/20", "10.1.32.0/20"]}, peers=["10.0.0.0/16", "10.9.0.0/16"])
     assert [(e.number, e.cidr, e.rule) for e in entries] == [
         (100, "10.1.16.0/20", 0), (101, "10.1.32.0/20", 0), (200, "10.0.0.0/16", 1), (201, "10.9.0.0/16", 1),
         (300, "10.1.0.0/16", 2)]
@@ -68,7 +68,7 @@ def test_nacl_expansion_numbers_peer_and_tier_lists_consecutively() -> None:
 
 def test_admin_ports_count_every_allowing_rule_from_anywhere_as_security_hub_does() -> None:
     def entries(*rules: NaclRuleConfig) -> list:
-        return expand(list(rules), "10.1.0.0/16", {}, [])
+        return expand(list(rules), "10.1.0.0/16", {}, peers=[])
 
     ephemeral = NaclRuleConfig(number=400, from_port=1024, to_port=65535, peer="0.0.0.0/0")
     deny = NaclRuleConfig(number=310, from_port=3389, peer="0.0.0.0/0", action="deny")

@@ -6,6 +6,7 @@ import pulumi
 import pytest
 from pulumi.runtime import settings
 
+from components.home import Home
 from components.security_groups import ALL_TRAFFIC, Cidr, Ports, SecurityGroup, connect, tcp, udp
 from components.vpc import Vpc
 from config.network import NetworkConfig
@@ -64,7 +65,7 @@ def test_a_public_group_admits_80_and_443_from_anywhere_as_separate_rules(monito
 @pulumi.runtime.test
 def test_connect_writes_egress_on_the_source_and_ingress_on_the_target(monitor: RecordingMonitor):
     app, database = _group("app"), _group("db")
-    egress_rule, ingress_rule = connect(app, database, tcp(5432), "app to Aurora")
+    egress_rule, ingress_rule = connect(app, database, tcp(5432), description="app to Aurora")
 
     def check(ids: list[str]) -> None:
         app_id, database_id = ids[:2]
@@ -96,8 +97,8 @@ def test_vpc_interface_is_typed_and_in_zone_order(monitor: RecordingMonitor):
     zones = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]
     app = {"description": "app", "ingress": [], "egress": []}
     network = NetworkConfig.model_validate({"vpcs": {"dev": {"cidr": "10.11.0.0/16"}}, "security_groups": {"app": app}})
-    vpc = Vpc("unit-vpc", network.vpcs["dev"], network, org="shop", account="dev", account_id="123456789012",
-              region="ap-northeast-2", zones=zones, peers=["10.10.0.0/19"], production=False)
+    home = Home(org="shop", account="dev", account_id="123456789012", region="ap-northeast-2", production=False)
+    vpc = Vpc("unit-vpc", network.vpcs["dev"], home, network=network, zones=zones, peers=["10.10.0.0/19"])
     assert vpc.cidr == "10.11.0.0/16" and vpc.zones == zones and vpc.segment == "dev"
     assert {tier: len(subnets) for tier, subnets in vpc.subnets.items()} == {"public": 3, "app": 3, "data": 3}
     assert {tier: len(tables) for tier, tables in vpc.route_tables.items()} == {"public": 1, "app": 3, "data": 1}
@@ -105,7 +106,7 @@ def test_vpc_interface_is_typed_and_in_zone_order(monitor: RecordingMonitor):
     assert set(vpc.network_acls) == {"public", "app", "data"}
     assert vpc.endpoint_security_group is not None
     database = vpc.new_security_group("aurora", "Aurora PostgreSQL", parent=vpc)
-    egress, ingress = connect(vpc.security_groups["app"], database, tcp(5432), "app tier to Aurora")
+    egress, ingress = connect(vpc.security_groups["app"], database, tcp(5432), description="app tier to Aurora")
     assert database.name == "unit-vpc-aurora-sg" and not database.public
 
     def check(args: list) -> None:

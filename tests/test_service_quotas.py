@@ -16,6 +16,7 @@ from pulumi.runtime.sync_await import _sync_await
 import config
 import preview.__main__ as preview_main
 from bench.cases import many_accounts_stack_file
+from components.home import Home
 from components.service_quotas import TEMPLATE_REGION, QuotaRequests
 from config.quotas import SERVICE_QUOTAS_PRINCIPAL
 from org.organization import Organization
@@ -149,8 +150,11 @@ def _organization_with_quotas(path: Path) -> list[rules.Resource]:
         stack = config.load()
         on_management = pulumi.ResourceOptions(providers=[management_provider(stack)])
         Organization("organization", stack, opts=on_management)
+        home = Home(org=stack.organization.name, account=config.MANAGEMENT,
+                    account_id=stack.organization.management_account_id, region=stack.organization.region,
+                    production=stack.production)
         QuotaRequests("management-quotas", stack.quotas.requests_for(config.MANAGEMENT, stack.organization.region),
-                      account=config.MANAGEMENT, opts=on_management)
+                      home, opts=on_management)
 
     _sync_await(run_pulumi_func(program))
     run = Run(PROJECT, "dev", sorted(recorder.registrations, key=lambda r: r.urn), {}, values)

@@ -16,6 +16,7 @@ import pulumi_aws as aws
 
 from components.data.backup_roles import backup_roles
 from components.data.keys import purpose_key
+from components.home import Home
 from config.data import BackupConfig, ScheduledRuleConfig, VaultLockConfig
 from config.naming import aws_name
 
@@ -29,34 +30,35 @@ class Backup(pulumi.ComponentResource):
     """The account's vault and plan. `copy_provider` is the same account's provider in `spec.copy_to.region`;
     restores may never delete the clusters in `keep_clusters`."""
 
-    def __init__(self, name: str, spec: BackupConfig, key: aws.kms.Key, *, org: str, account: str,
-                 account_id: pulumi.Input[str], region: str, production: bool, alert_topic_arn: pulumi.Input[str],
+    def __init__(self, name: str, spec: BackupConfig, home: Home, *, key: aws.kms.Key, alert_topic_arn: pulumi.Input[str],
                  copy_provider: aws.Provider | None = None, keep_clusters: Sequence[pulumi.Input[str]] = (),
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:data:Backup", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        org, account, account_id, region, production = (home.org, home.account, home.account_id, home.region,
+                                                         home.production)
         self.spec = spec
         self.locked = spec.locked(production)
         objectives = {"RecoveryPointObjectiveHours": f"{spec.rpo_hours:g}",
                       "RecoveryTimeObjectiveHours": f"{spec.rto_hours:g}"}
         self.vault_name = aws_name(org, account, "backup", kind="backup-vault")
-        self.vault = _vault(name, self.vault_name, key.arn, spec.vault_lock if self.locked else None, production, self,
-                            child)
+        self.vault = _vault(name, self.vault_name, key.arn, lock=spec.vault_lock if self.locked else None,
+                            production=production, parent=self, opts=child)
 
         self.copy_vault: aws.backup.Vault | None = None
         self.copy_key: aws.kms.Key | None = None
         if spec.copy_to.region is not None and copy_provider is not None:
             in_copy_region = pulumi.ResourceOptions(parent=self, provider=copy_provider)
-            self.copy_key = purpose_key(f"{name}-copy-key", org, account, "backup", account_id, spec.copy_to.region,
-                                        production, in_copy_region, alias_suffix="copy")
+            self.copy_key = purpose_key(f"{name}-copy-key", "backup", home, opts=in_copy_region,
+                                        region=spec.copy_to.region, alias_suffix="copy")
             self.copy_vault = _vault(f"{name}-copy", aws_name(org, account, "backup-copy", kind="backup-vault"),
-                                     self.copy_key.arn, spec.vault_lock if self.locked else None, production, self,
-                                     in_copy_region)
+                                     self.copy_key.arn, lock=spec.vault_lock if self.locked else None,
+                                     production=production, parent=self, opts=in_copy_region)
 
         regions = [region, *([spec.copy_to.region] if self.copy_vault is not None and spec.copy_to.region else [])]
         self.role, self.restore_role = backup_roles(
             name, (aws_name(org, account, "backup", kind="iam"), aws_name(org, account, "backup-restore", kind="iam")),
-            account_id, regions, keep_clusters, self)
+            account_id, regions=regions, keep=keep_clusters, parent=self)
 
         self.rules = self._rules(spec, self.copy_vault)
         self.plan = aws.backup.Plan(f"{name}-plan", name=aws_name(org, account, "data", kind="backup-plan"),
@@ -126,7 +128,7 @@ FAILURE_PATTERN = {
 }
 
 
-def _vault(name: str, vault_name: str, key_arn: pulumi.Input[str], lock: VaultLockConfig | None, production: bool,
+def _vault(name: str, vault_name: str, key_arn: pulumi.Input[str], *, lock: VaultLockConfig | None, production: bool,
            parent: pulumi.Resource, opts: pulumi.ResourceOptions) -> aws.backup.Vault:
     vault = aws.backup.Vault(
         # A sandbox destroy deletes its recovery points with the vault; production's vaults are protected (and locked).

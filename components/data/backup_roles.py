@@ -18,7 +18,7 @@ Input = pulumi.Input[str]
 KEY_SERVICES = ("backup", "rds", "s3", "dynamodb")
 
 
-def _arn(service: str, account_id: Input, resource: str, region: str = "*") -> pulumi.Output[str]:
+def _arn(service: str, account_id: Input, resource: str, *, region: str = "*") -> pulumi.Output[str]:
     return pulumi.Output.concat(f"arn:aws:{service}:{region}:", account_id, f":{resource}")
 
 
@@ -115,7 +115,7 @@ class BackupRole:
     arn: pulumi.Output[str]
 
 
-def backup_roles(name: str, role_names: tuple[str, str], account_id: Input, regions: Sequence[str],
+def backup_roles(name: str, role_names: tuple[str, str], account_id: Input, *, regions: Sequence[str],
                  keep: Sequence[Input], parent: pulumi.Resource) -> tuple[BackupRole, BackupRole]:
     """(backup role, restore role)."""
     child = pulumi.ResourceOptions(parent=parent)

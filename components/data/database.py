@@ -12,7 +12,9 @@ import pulumiverse_time as time
 from components import grants
 from components.data.database_logging import logging_parameters
 from components.data.database_support import MONITORING_LOG_GROUP, monitoring_role
+from components.data.keys import DataKeys
 from components.data.log_groups import log_groups
+from components.home import Home
 from components.policy_document import Statement
 from components.security_groups import SecurityGroup, connect, tcp
 from components.vpc import Vpc
@@ -33,12 +35,15 @@ def reader_zones(zones: list[str], readers: int) -> list[str]:
 class Database(pulumi.ComponentResource):
     """The account's Aurora cluster. Only the app tier's security group reaches it, on the engine port."""
 
-    def __init__(self, name: str, spec: DatabaseConfig, vpc: Vpc, app: SecurityGroup, key: aws.kms.Key,
-                 logs_key: aws.kms.Key, *, org: str, account: str, account_id: pulumi.Input[str], region: str,
-                 production: bool, tags: Mapping[str, str], ignore_backup_retention: bool = False,
+    def __init__(self, name: str, spec: DatabaseConfig, home: Home, *, vpc: Vpc, app: SecurityGroup, keys: DataKeys,
+                 tags: Mapping[str, str], ignore_backup_retention: bool = False,
                  opts: pulumi.ResourceOptions | None = None):
+        """In `vpc`'s data subnets, reachable from the `app` group; `keys` gives the database and logs keys."""
         super().__init__("landing-zone:data:Database", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        key, logs_key = keys["database"], keys["logs"]
+        org, account, account_id, region, production = (home.org, home.account, home.account_id, home.region,
+                                                         home.production)
         self.key = key
         self.region = region
         self.account_id = account_id
@@ -50,7 +55,7 @@ class Database(pulumi.ComponentResource):
         self.security_group = SecurityGroup(f"{name}-sg", vpc_id=vpc.vpc_id, group_name=aws_name(org, account, "aurora"),
                                             description=f"Aurora {spec.engine}: the app tier on {spec.port} only",
                                             opts=child)
-        connect(app, self.security_group, tcp(spec.port), f"app tier to Aurora on {spec.port}")
+        connect(app, self.security_group, tcp(spec.port), description=f"app tier to Aurora on {spec.port}")
         self.subnet_group = aws.rds.SubnetGroup(f"{name}-subnets", name=identifier, subnet_ids=vpc.subnet_ids("data"),
                                                 description=f"{identifier}: the isolated data subnets", opts=child)
         parameter, value = AURORA_FORCE_TLS[spec.engine]
@@ -62,8 +67,9 @@ class Database(pulumi.ComponentResource):
 
         exports = list(AURORA_LOG_EXPORTS[spec.engine])
         groups = log_groups(name, [f"/aws/rds/cluster/{identifier}/{log}" for log in exports] + [MONITORING_LOG_GROUP],
-                            spec.log_retention_days, logs_key, production, self)
-        role, role_policy = monitoring_role(name, aws_name(org, account, "rds-monitoring", kind="iam"), account_id, region, self)
+                            spec.log_retention_days, key=logs_key, production=production, parent=self)
+        role, role_policy = monitoring_role(name, aws_name(org, account, "rds-monitoring", kind="iam"), account_id,
+                                            region=region, parent=self)
 
         # AWS applies minor upgrades (auto_minor_version_upgrade) and then owns the version: pinning it would ask
         # every later `up` to go back, which RDS refuses. Continuous backup owns the retention window once on.
@@ -133,7 +139,7 @@ class Database(pulumi.ComponentResource):
 
         self.scaling_target: aws.appautoscaling.Target | None = None
         if spec.scaling.enabled:
-            self._reader_scaling(name, spec, org, account)
+            self._reader_scaling(name, spec, org, account=account)
         self.register_outputs({"cluster_identifier": identifier, "endpoint": self.endpoint,
                                "reader_endpoint": self.reader_endpoint, "instance_identifiers": self.instance_identifiers})
 
@@ -144,7 +150,7 @@ class Database(pulumi.ComponentResource):
         created = time.Static(f"{name}-created", opts=pulumi.ResourceOptions(parent=self))
         return pulumi.Output.concat(identifier, "-final-", created.unix.apply(str))
 
-    def _reader_scaling(self, name: str, spec: DatabaseConfig, org: str, account: str) -> None:
+    def _reader_scaling(self, name: str, spec: DatabaseConfig, org: str, *, account: str) -> None:
         scaling = spec.scaling
         resource_id = pulumi.Output.concat("cluster:", self.cluster.cluster_identifier)
         self.scaling_target = aws.appautoscaling.Target(

@@ -12,7 +12,7 @@ from components.policy_document import PolicyDocument, Statement
 MONITORING_LOG_GROUP = "RDSOSMetrics"
 
 
-def monitoring_role(name: str, role_name: str, account_id: pulumi.Input[str], region: str,
+def monitoring_role(name: str, role_name: str, account_id: pulumi.Input[str], *, region: str,
                     parent: pulumi.Resource) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
     """The role RDS enhanced monitoring assumes: the AmazonRDSEnhancedMonitoringRole permissions, scoped to this
     account and region."""

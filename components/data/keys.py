@@ -7,9 +7,9 @@ from collections.abc import Iterable
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home, account_root_arn
 from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
-from config.naming import aws_name
 
 # Purpose -> the services that may use the key on a caller's behalf (kms:ViaService).
 PURPOSES: dict[str, tuple[str, ...]] = {
@@ -34,7 +34,7 @@ GRANT_ACTIONS = ("kms:CreateGrant",)
 
 def key_policy(purpose: str, account_id: pulumi.Input[str], region: str) -> PolicyDocument:
     """Root administers; principals of the account use the key only through the purpose's services."""
-    root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+    root = account_root_arn(account_id)
     statements = [Statement("Allow", list(ADMIN_ACTIONS), ["*"], principals={"AWS": [root]}, sid="AccountAdministers")]
     services = [f"{service}.{region}.amazonaws.com" for service in PURPOSES[purpose]]
     if services:
@@ -60,27 +60,27 @@ def key_policy(purpose: str, account_id: pulumi.Input[str], region: str) -> Poli
     return PolicyDocument(statements)
 
 
-def purpose_key(name: str, org: str, account: str, purpose: str, account_id: pulumi.Input[str], region: str,
-                production: bool, opts: pulumi.ResourceOptions, alias_suffix: str = "") -> aws.kms.Key:
-    """A rotated key for `purpose` in `region` with its alias; protected in production, 30 days to cancel a deletion.
+def purpose_key(name: str, purpose: str, home: Home, *, opts: pulumi.ResourceOptions, region: str | None = None,
+                alias_suffix: str = "") -> aws.kms.Key:
+    """A rotated key for `purpose` in `region` (default: the home region) with its alias; protected in production,
+    30 days to cancel a deletion.
 
     `opts` names the parent (and, for another region, that region's provider).
     """
-    alias = aws_name(org, account, f"{purpose}{alias_suffix and f'-{alias_suffix}'}")
-    return rotating_key(name, f"{account} {purpose}{alias_suffix and f' ({alias_suffix})'}",
-                        key_policy(purpose, account_id, region), alias, production, opts, tags={"Purpose": purpose})
+    alias = home.name(f"{purpose}{alias_suffix and f'-{alias_suffix}'}")
+    return rotating_key(name, f"{home.account} {purpose}{alias_suffix and f' ({alias_suffix})'}",
+                        key_policy(purpose, home.account_id, region or home.region), alias=alias,
+                        production=home.production, opts=opts, tags={"Purpose": purpose})
 
 
 class DataKeys(pulumi.ComponentResource):
     """The data tier's keys: `keys[purpose]` for each purpose in `purposes` (database, search, stream, lake, logs,
     backup)."""
 
-    def __init__(self, name: str, purposes: Iterable[str], *, org: str, account: str, account_id: pulumi.Input[str],
-                 region: str, production: bool, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, purposes: Iterable[str], home: Home, *, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:data:DataKeys", name, None, opts)
         self.keys: dict[str, aws.kms.Key] = {
-            purpose: purpose_key(f"{name}-{purpose}", org, account, purpose, account_id, region, production,
-                                 pulumi.ResourceOptions(parent=self))
+            purpose: purpose_key(f"{name}-{purpose}", purpose, home, opts=pulumi.ResourceOptions(parent=self))
             for purpose in purposes
         }
         self.arns: dict[str, pulumi.Output[str]] = {purpose: key.arn for purpose, key in self.keys.items()}

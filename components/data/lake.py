@@ -13,9 +13,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components import grants
+from components.home import Home
 from components.policy_document import PolicyDocument, Statement
 from config.data import LakeConfig
-from config.naming import aws_name
 
 EVENTS_PREFIX = "events/"
 ERRORS_PREFIX = "errors/"
@@ -23,24 +23,24 @@ ACCESS_LOG_PREFIX = "lake/"
 ABORT_INCOMPLETE_UPLOADS_DAYS = 7
 
 
-def lake_bucket_name(org: str, account: str, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+def lake_bucket_name(home: Home) -> pulumi.Output[str]:
     """The lake bucket's name, known before the bucket: the organization trail selects its data events by it."""
     # Bucket names are global: the account id keeps the sandbox's and production's `dev` lakes apart.
-    return pulumi.Output.concat(aws_name(org, account, "lake", kind="s3-bucket-prefix"), "-", account_id)
+    return pulumi.Output.concat(home.name("lake", kind="s3-bucket-prefix"), "-", home.account_id)
 
 
 class DataLake(pulumi.ComponentResource):
     """The account's data lake. `tags` carry the backup selection tag so AWS Backup picks the bucket up."""
 
-    def __init__(self, name: str, spec: LakeConfig, key: aws.kms.Key, *, org: str, account: str,
-                 account_id: pulumi.Input[str], production: bool, tags: Mapping[str, str],
+    def __init__(self, name: str, spec: LakeConfig, home: Home, *, key: aws.kms.Key, tags: Mapping[str, str],
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:data:DataLake", name, None, opts)
+        production = home.production
         child = pulumi.ResourceOptions(parent=self)
         self.key = key
         self.bucket = aws.s3.Bucket(
             name,
-            bucket=lake_bucket_name(org, account, account_id),
+            bucket=lake_bucket_name(home),
             # The sandbox is destroyed and rebuilt at will; production's lake is protected and never emptied.
             force_destroy=not production,
             tags=dict(tags),
@@ -73,16 +73,16 @@ class DataLake(pulumi.ComponentResource):
         aws.s3.BucketNotification(f"{name}-events", bucket=self.bucket.id, eventbridge=True, opts=child)
         self.access_logs: aws.s3.Bucket | None = None
         if spec.object_logging == "access-logs":
-            self.access_logs = self._access_log_bucket(name, spec, org, account, account_id, production)
+            self.access_logs = self._access_log_bucket(name, spec, home)
         self.register_outputs({"bucket": self.bucket.bucket, "arn": self.bucket.arn})
 
-    def _access_log_bucket(self, name: str, spec: LakeConfig, org: str, account: str, account_id: pulumi.Input[str],
-                           production: bool) -> aws.s3.Bucket:
+    def _access_log_bucket(self, name: str, spec: LakeConfig, home: Home) -> aws.s3.Bucket:
         """A private, KMS-encrypted bucket that receives the lake's S3 server access logs (same account and region,
         as S3 requires), and the lake's logging into it."""
         child = pulumi.ResourceOptions(parent=self)
+        account_id, production = home.account_id, home.production
         logs = aws.s3.Bucket(f"{name}-access-logs",
-                             bucket=pulumi.Output.concat(aws_name(org, account, "lake-logs", kind="s3-bucket-prefix"),
+                             bucket=pulumi.Output.concat(home.name("lake-logs", kind="s3-bucket-prefix"),
                                                          "-", account_id),
                              force_destroy=not production, opts=pulumi.ResourceOptions(parent=self, protect=production))
         aws.s3.BucketOwnershipControls(

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 
-def log_groups(name: str, group_names: Sequence[str], retention_days: int, key: aws.kms.Key, production: bool,
+def log_groups(name: str, group_names: Sequence[str], retention_days: int, *, key: aws.kms.Key, production: bool,
                parent: pulumi.Resource) -> list[aws.cloudwatch.LogGroup]:
     """One KMS-encrypted group per name, with the configured retention."""
     return [

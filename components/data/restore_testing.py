@@ -9,10 +9,11 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.data.backup_roles import BackupRole
+from components.data.backup import Backup
 from components.data.database import Database
+from components.home import Home
 from components.policy_document import PolicyDocument, Statement
-from config.data import RestoreTestingConfig
+from config.data import BackupConfig
 from config.naming import aws_name
 
 SOURCE = Path(__file__).resolve().parents[2] / "functions" / "restore_validation"
@@ -31,12 +32,16 @@ def plan_name(org: str, account: str, purpose: str) -> str:
 class RestoreTesting(pulumi.ComponentResource):
     """The restore-testing plan and Aurora selection, and the validator that judges each restore."""
 
-    def __init__(self, name: str, spec: RestoreTestingConfig, database: Database, vault: aws.backup.Vault,
-                 restore_role: BackupRole, logs_key: aws.kms.Key, *, continuous: bool, rto_hours: float,
-                 log_retention_days: int, org: str, account: str, account_id: pulumi.Input[str], region: str,
-                 production: bool, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: BackupConfig, home: Home, *, database: Database, backup: Backup,
+                 logs_key: aws.kms.Key, log_retention_days: int, opts: pulumi.ResourceOptions | None = None):
+        """Restores `database`'s recovery points from `backup`'s vault as `spec.restore_testing` says, within
+        `spec.rto_hours`; `log_retention_days` is the database's."""
         super().__init__("landing-zone:data:RestoreTesting", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        continuous, rto_hours = spec.continuous.enabled, spec.rto_hours
+        vault, restore_role, testing = backup.vault, backup.restore_role, spec.restore_testing
+        org, account, account_id, region, production = (home.org, home.account, home.account_id, home.region,
+                                                         home.production)
         self.plan = aws.backup.RestoreTestingPlan(
             f"{name}-plan",
             name=plan_name(org, account, "aurora-restore"),
@@ -44,11 +49,11 @@ class RestoreTesting(pulumi.ComponentResource):
                 algorithm="LATEST_WITHIN_WINDOW",
                 include_vaults=[vault.arn],
                 recovery_point_types=["SNAPSHOT", *(["CONTINUOUS"] if continuous else [])],
-                selection_window_days=spec.selection_window_days,
+                selection_window_days=testing.selection_window_days,
             ),
-            schedule_expression=f"cron(0 {spec.hour_utc} ? * {spec.day} *)",
+            schedule_expression=f"cron(0 {testing.hour_utc} ? * {testing.day} *)",
             schedule_expression_timezone="Etc/UTC",
-            start_window_hours=spec.start_window_hours,
+            start_window_hours=testing.start_window_hours,
             opts=child,
         )
         self.selection = aws.backup.RestoreTestingSelection(
@@ -63,14 +68,14 @@ class RestoreTesting(pulumi.ComponentResource):
                 "dbsubnetgroupname": database.subnet_group.name,
                 "vpcsecuritygroupids": database.security_group.id.apply(lambda group: json.dumps([group])),
             },
-            validation_window_hours=spec.validation_window_hours,
+            validation_window_hours=testing.validation_window_hours,
             opts=child,
         )
-        self.validator = self._validator(name, rto_hours, log_retention_days, logs_key, org, account, account_id,
-                                         region, production)
+        self.validator = self._validator(name, rto_hours, log_retention_days, logs_key=logs_key, org=org, account=account,
+                                         account_id=account_id, region=region, production=production)
         self.register_outputs({"plan_name": self.plan.name, "validator": self.validator.name})
 
-    def _validator(self, name: str, rto_hours: float, log_retention_days: int, logs_key: aws.kms.Key, org: str,
+    def _validator(self, name: str, rto_hours: float, log_retention_days: int, *, logs_key: aws.kms.Key, org: str,
                    account: str, account_id: pulumi.Input[str], region: str, production: bool) -> aws.lambda_.Function:
         child = pulumi.ResourceOptions(parent=self)
         function_name = aws_name(org, account, "restore-validation", kind="lambda")
@@ -89,7 +94,7 @@ class RestoreTesting(pulumi.ComponentResource):
                             assume_role_policy=trust.to_json(), opts=child)
         policy = aws.iam.RolePolicy(f"{name}-validator-policy", role=role.id,
                                     policy=_validator_policy(log_group.arn, dead_letters.arn, account_id,
-                                                             region).to_json(), opts=child)
+                                                             region=region).to_json(), opts=child)
         function = aws.lambda_.Function(
             f"{name}-validator",
             name=function_name,
@@ -118,7 +123,7 @@ class RestoreTesting(pulumi.ComponentResource):
 
 
 def _validator_policy(log_group_arn: pulumi.Input[str], queue_arn: pulumi.Input[str], account_id: pulumi.Input[str],
-                      region: str) -> PolicyDocument:
+                      *, region: str) -> PolicyDocument:
     clusters = pulumi.Output.concat("arn:aws:rds:", region, ":", account_id, ":cluster:*")
     return PolicyDocument([
         # Neither action names a resource type: AWS authorizes them on `*` only.

@@ -9,7 +9,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components import grants
+from components.data.keys import DataKeys
 from components.data.log_groups import log_groups
+from components.home import Home, account_root_arn
 from components.policy_document import PolicyDocument, Statement
 from components.security_groups import SecurityGroup, connect, tcp
 from components.vpc import Vpc
@@ -27,12 +29,15 @@ HTTP_ACTIONS = ("es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"
 class SearchDomain(pulumi.ComponentResource):
     """The account's product-search domain; `app_role_arn` queries it, `admin_role_arn` is its security admin."""
 
-    def __init__(self, name: str, spec: SearchConfig, vpc: Vpc, app: SecurityGroup, key: aws.kms.Key,
-                 logs_key: aws.kms.Key, *, org: str, account: str, account_id: pulumi.Input[str], region: str,
-                 production: bool, app_role_arn: pulumi.Input[str], admin_role_arn: pulumi.Input[str],
+    def __init__(self, name: str, spec: SearchConfig, home: Home, *, vpc: Vpc, app: SecurityGroup, keys: DataKeys,
+                 app_role_arn: pulumi.Input[str], admin_role_arn: pulumi.Input[str],
                  opts: pulumi.ResourceOptions | None = None):
+        """In `vpc`'s data subnets, reachable from the `app` group; `keys` gives the search and logs keys."""
         super().__init__("landing-zone:data:SearchDomain", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        key, logs_key = keys["search"], keys["logs"]
+        org, account, account_id, region, production = (home.org, home.account, home.account_id, home.region,
+                                                         home.production)
         self.key = key
         self.domain_name = aws_name(org, account, "search", kind="opensearch-domain")
         zones = spec.zone_count(production)
@@ -43,9 +48,9 @@ class SearchDomain(pulumi.ComponentResource):
         self.security_group = SecurityGroup(f"{name}-sg", vpc_id=vpc.vpc_id, group_name=aws_name(org, account, "search"),
                                             description="OpenSearch product search: HTTPS from the app tier only",
                                             opts=child)
-        connect(app, self.security_group, tcp(443), "app tier to OpenSearch over HTTPS")
+        connect(app, self.security_group, tcp(443), description="app tier to OpenSearch over HTTPS")
         groups = log_groups(name, [f"/aws/opensearch/{self.domain_name}/{kind}" for kind in LOG_TYPES.values()],
-                            spec.log_retention_days, logs_key, production, self)
+                            spec.log_retention_days, key=logs_key, production=production, parent=self)
         log_policy = aws.cloudwatch.LogResourcePolicy(
             f"{name}-log-policy", policy_name=aws_name(org, account, "search-logs"),
             policy_document=_log_delivery_policy([group.arn for group in groups], account_id, domain_arn).to_json(),
@@ -96,7 +101,7 @@ class SearchDomain(pulumi.ComponentResource):
         self.endpoint: pulumi.Output[str] = self.domain.endpoint
         aws.opensearch.DomainPolicy(f"{name}-access", domain_name=self.domain.domain_name,
                                     access_policies=_access_policy(self.domain.arn, app_role_arn, admin_role_arn,
-                                                                   account_id).to_json(),
+                                                                   account_id=account_id).to_json(),
                                     opts=child)
         self.register_outputs({"domain_name": self.domain_name, "domain_arn": self.domain.arn,
                                "endpoint": self.domain.endpoint})
@@ -117,11 +122,11 @@ def _log_delivery_policy(group_arns: Sequence[pulumi.Input[str]], account_id: pu
 
 
 def _access_policy(domain_arn: pulumi.Input[str], app_role_arn: pulumi.Input[str], admin_role_arn: pulumi.Input[str],
-                   account_id: pulumi.Input[str]) -> PolicyDocument:
+                   *, account_id: pulumi.Input[str]) -> PolicyDocument:
     """The app role (and the security admin) over HTTP; everyone else in the account is denied, whatever their own
     policies say."""
     paths = pulumi.Output.concat(domain_arn, "/*")
-    root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+    root = account_root_arn(account_id)
     admitted = {"aws:PrincipalArn": [app_role_arn, admin_role_arn]}
     return PolicyDocument([
         Statement("Allow", list(HTTP_ACTIONS), [paths], principals={"AWS": [root]},

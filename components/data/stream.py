@@ -6,7 +6,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components import grants
+from components.data.keys import DataKeys
 from components.data.lake import ERRORS_PREFIX, EVENTS_PREFIX, DataLake
+from components.home import Home
 from components.policy_document import PolicyDocument, Statement
 from config.data import StreamConfig
 from config.naming import aws_name
@@ -20,11 +22,14 @@ LOG_STREAM = "DestinationDelivery"
 class EventStream(pulumi.ComponentResource):
     """Kinesis stream (KMS, on-demand or provisioned) and the Firehose that writes it to `lake`, partitioned by date."""
 
-    def __init__(self, name: str, spec: StreamConfig, key: aws.kms.Key, lake: DataLake, logs_key: aws.kms.Key, *,
-                 org: str, account: str, account_id: pulumi.Input[str], region: str, production: bool,
+    def __init__(self, name: str, spec: StreamConfig, home: Home, *, keys: DataKeys, lake: DataLake,
                  opts: pulumi.ResourceOptions | None = None):
+        """Kinesis (the stream key) delivered by Firehose into `lake`; `keys` gives the stream and logs keys."""
         super().__init__("landing-zone:data:EventStream", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        key, logs_key = keys["stream"], keys["logs"]
+        org, account, account_id, region, production = (home.org, home.account, home.account_id, home.region,
+                                                         home.production)
         self.key = key
         self.stream_name = aws_name(org, account, "events", kind="kinesis")
         provisioned = spec.mode == "provisioned"
@@ -59,7 +64,8 @@ class EventStream(pulumi.ComponentResource):
         )
         role_policy = aws.iam.RolePolicy(
             f"{name}-delivery-policy", role=role.id,
-            policy=_delivery_policy(self.stream.arn, key.arn, lake, self.log_group.arn, region).to_json(), opts=child)
+            policy=_delivery_policy(self.stream.arn, key.arn, lake, log_group_arn=self.log_group.arn,
+                                    region=region).to_json(), opts=child)
         self.delivery_stream = aws.kinesis.FirehoseDeliveryStream(
             f"{name}-delivery",
             name=self.delivery_stream_name,
@@ -102,7 +108,7 @@ def _trust_policy(account_id: pulumi.Input[str]) -> PolicyDocument:
 
 
 def _delivery_policy(stream_arn: pulumi.Input[str], stream_key_arn: pulumi.Input[str], lake: DataLake,
-                     log_group_arn: pulumi.Input[str], region: str) -> PolicyDocument:
+                     *, log_group_arn: pulumi.Input[str], region: str) -> PolicyDocument:
     objects = pulumi.Output.concat(lake.bucket_arn, "/*")
     return PolicyDocument([
         Statement("Allow", ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator",

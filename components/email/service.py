@@ -11,9 +11,10 @@ import pulumi
 import pulumi_aws as aws
 
 from components import grants
+from components.home import Home
+from components.monitoring.monitor import Monitor
 from components.policy_document import Statement
 from config.email_templates import EmailTemplate, load_templates
-from config.naming import aws_name
 from config.services import EmailConfig
 
 DKIM_TOKENS = 3  # Easy DKIM always publishes three CNAME records
@@ -32,10 +33,12 @@ class EmailService(pulumi.ComponentResource):
     template_names                  tuple[str, ...]
     """
 
-    def __init__(self, name: str, spec: EmailConfig, *, org: str, account: str, region: str,
-                 events_topic_arn: pulumi.Input[str], templates: Sequence[EmailTemplate] | None = None,
+    def __init__(self, name: str, spec: EmailConfig, home: Home, *, events_topic_arn: pulumi.Input[str],
+                 monitor: Monitor, templates: Sequence[EmailTemplate] | None = None,
                  opts: pulumi.ResourceOptions | None = None):
+        """`events_topic_arn` receives bounces and complaints; `monitor` watches the sending reputation."""
         super().__init__("landing-zone:email:EmailService", name, None, opts)
+        region = home.region
         if spec.domain is None:
             raise ValueError("EmailService needs spec.domain (the config model requires it when enabled)")
         child = pulumi.ResourceOptions(parent=self)
@@ -45,7 +48,7 @@ class EmailService(pulumi.ComponentResource):
 
         configuration_set = aws.sesv2.ConfigurationSet(
             f"{name}-configuration-set",
-            configuration_set_name=aws_name(org, account, "email", kind="ses-configuration-set"),
+            configuration_set_name=home.name("email", kind="ses-configuration-set"),
             delivery_options=aws.sesv2.ConfigurationSetDeliveryOptionsArgs(tls_policy="REQUIRE"),
             reputation_options=aws.sesv2.ConfigurationSetReputationOptionsArgs(reputation_metrics_enabled=True),
             sending_options=aws.sesv2.ConfigurationSetSendingOptionsArgs(sending_enabled=True),
@@ -84,7 +87,7 @@ class EmailService(pulumi.ComponentResource):
             opts=child,
         )
         if spec.hosted_zone_id is not None:
-            self._dns_records(name, spec.hosted_zone_id, identity, region)
+            self._dns_records(name, spec.hosted_zone_id, identity, region=region)
 
         self.templates: dict[str, aws.ses.Template] = {
             template.name: aws.ses.Template(
@@ -98,13 +101,14 @@ class EmailService(pulumi.ComponentResource):
             for template in (templates if templates is not None else load_templates())
         }
         self.template_names: tuple[str, ...] = tuple(self.templates)
+        monitor.watch("ses", home.account, {}, name="email", section="email")
         self.register_outputs({
             "identity_arn": identity.arn,
             "configuration_set_name": configuration_set.configuration_set_name,
             "template_names": list(self.template_names),
         })
 
-    def _dns_records(self, name: str, zone_id: str, identity: aws.sesv2.EmailIdentity, region: str) -> None:
+    def _dns_records(self, name: str, zone_id: str, identity: aws.sesv2.EmailIdentity, *, region: str) -> None:
         """Easy DKIM CNAMEs (they also verify the domain), and the MAIL FROM domain's MX and SPF records."""
         child = pulumi.ResourceOptions(parent=self)
         tokens = identity.dkim_signing_attributes.apply(lambda attributes: list(attributes.tokens or []))
@@ -128,7 +132,7 @@ class EmailService(pulumi.ComponentResource):
         """Send only this identity's templates, as its one From address, through its configuration set."""
         return grants.grant_send_templated_email(
             self.identity_arn, [template.arn for template in self.templates.values()], self.configuration_set_arn,
-            self.from_address)
+            from_address=self.from_address)
 
     def app_environment(self) -> dict[str, pulumi.Input[str]]:
         """What an application needs to send these e-mails (names, never credentials)."""

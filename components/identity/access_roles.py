@@ -5,6 +5,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home, account_root_arn
 from components.identity.permission_sets import (
     NEEDS_BOUNDARY,
     PermissionContext,
@@ -22,7 +23,7 @@ HUMAN = "human"
 def human_trust(management_account_id: str) -> PolicyDocument:
     """Only IAM users of the management account, signed in with MFA; their group policies pick the roles."""
     return PolicyDocument([
-        Statement("Allow", ["sts:AssumeRole"], principals={"AWS": [f"arn:aws:iam::{management_account_id}:root"]},
+        Statement("Allow", ["sts:AssumeRole"], principals={"AWS": [account_root_arn(management_account_id)]},
                   conditions={"Bool": {"aws:MultiFactorAuthPresent": "true"},
                               "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{management_account_id}:user/*"}},
                   sid="ManagementUsersWithMfa"),
@@ -42,11 +43,11 @@ def boundary_document(boundary: DeveloperBoundaryConfig, ctx: PermissionContext)
 class AccessRoles(pulumi.ComponentResource):
     """Every configured role that belongs in `account`, trusting the management account's MFA-signed-in users."""
 
-    def __init__(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str],
-                 management_account_id: str, region: str, identity: IdentityConfig, member_accounts: list[str],
-                 opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, identity: IdentityConfig, home: Home, *, management_account_id: str,
+                 member_accounts: list[str], opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:identity:AccessRoles", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        org_name, account, account_id, region = home.org, home.account, home.account_id, home.region
         keys = [key for key in identity.roles if account in identity.role_accounts(key, member_accounts)]
         platform = PermissionContext(account_id, region, platform_prefix=platform_prefix(org_name, account))
         self.boundary: aws.iam.Policy | None = None

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.identity.mfa_guard import mfa_guard
 from components.identity.permission_sets import BUILDERS, PermissionContext, from_config
 from components.policy_document import PolicyDocument, Statement
@@ -28,12 +29,14 @@ def group_name(org_name: str, group: str) -> str:
 class People(pulumi.ComponentResource):
     """Groups and users of the management account; member-account access only through the mapped roles."""
 
-    def __init__(self, name: str, org_name: str, identity: IdentityConfig, management_account_id: str, region: str,
+    def __init__(self, name: str, identity: IdentityConfig, home: Home, *,
                  role_arns: Mapping[tuple[str, str], pulumi.Input[str]], member_accounts: list[str],
                  opts: pulumi.ResourceOptions | None = None):
+        """`home` is the management account; `role_arns` are the member accounts' access roles by (account, key)."""
         super().__init__("landing-zone:identity:People", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        context = PermissionContext(management_account_id, region)
+        org_name, management_account_id = home.org, home.account_id
+        context = PermissionContext(management_account_id, home.region)
         guard = aws.iam.Policy(
             f"{name}-mfa-guard",
             name=aws_name(org_name, "", "mfa-guard", kind="iam"),
@@ -63,10 +66,10 @@ class People(pulumi.ComponentResource):
         self.users: dict[str, aws.iam.User] = {}
         self.initial_passwords: dict[str, pulumi.Output[str]] = {}
         for spec_user in identity.users:
-            self.users[spec_user.name] = self._user(name, spec_user, identity.console_password_length, child)
+            self.users[spec_user.name] = self._user(name, spec_user, identity.console_password_length, child=child)
         programs = [self.users[user.name].name for user in identity.users if not user.console]
         if programs:
-            self._no_console(name, org_name, programs, guard, child)
+            self._no_console(name, org_name, programs, guard=guard, child=child)
         for key, group in self.groups.items():
             members = [self.users[user.name].name for user in identity.users if key in user.groups]
             if members:
@@ -76,7 +79,7 @@ class People(pulumi.ComponentResource):
         self.register_outputs({"groups": {key: group.name for key, group in self.groups.items()},
                                "users": {key: user.name for key, user in self.users.items()}})
 
-    def _no_console(self, name: str, org_name: str, programs: list[pulumi.Output[str]], guard: aws.iam.Policy,
+    def _no_console(self, name: str, org_name: str, programs: list[pulumi.Output[str]], *, guard: aws.iam.Policy,
                     child: pulumi.ResourceOptions) -> None:
         """No console for programs, ever (access keys are never created by this program either). Through a group of
         their own: users hold no policies themselves (Security Hub IAM.2, CIS 1.14)."""
@@ -92,7 +95,7 @@ class People(pulumi.ComponentResource):
         aws.iam.GroupMembership(f"{name}-{PROGRAMS_GROUP}-members", name=f"{group_name_}-members", group=group.name,
                                 users=programs, opts=child)
 
-    def _user(self, name: str, spec: UserConfig, password_length: int, child: pulumi.ResourceOptions) -> aws.iam.User:
+    def _user(self, name: str, spec: UserConfig, password_length: int, *, child: pulumi.ResourceOptions) -> aws.iam.User:
         access = CONSOLE if spec.console else PROGRAMMATIC
         # People enrol MFA devices and signing keys themselves; deleting the user must not stop at them.
         user = aws.iam.User(f"{name}-user-{spec.name}", name=spec.name, tags={"Access": access}, force_destroy=True,

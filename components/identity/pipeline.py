@@ -3,14 +3,15 @@ the deploy roles of the accounts it ships to."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.identity.permission_sets import PermissionContext, platform_prefix, statements_for
 from components.policy_document import PolicyDocument, Statement
-from config.identity import DeployConfig, OidcConfig
+from config.identity import IdentityConfig, OidcConfig
 from config.naming import aws_name
 
 MACHINE = "machine"
@@ -33,10 +34,12 @@ def pipeline_trust(oidc: OidcConfig, provider_arn: pulumi.Input[str]) -> PolicyD
 class PipelineAccess(pulumi.ComponentResource):
     """In the build account: the OIDC provider, and the pipeline role whose only power is assuming deploy roles."""
 
-    def __init__(self, name: str, org_name: str, account: str, oidc: OidcConfig,
-                 deploy_account_ids: Mapping[str, pulumi.Input[str]], opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, oidc: OidcConfig, home: Home, *, deploy_targets: Sequence[Home],
+                 opts: pulumi.ResourceOptions | None = None):
+        """`home` is the pipeline account; `deploy_targets` the accounts whose deploy role the pipeline may assume."""
         super().__init__("landing-zone:identity:PipelineAccess", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        org_name, account = home.org, home.account
         self.provider = aws.iam.OpenIdConnectProvider(
             f"{name}-oidc",
             url=oidc.url,
@@ -54,8 +57,8 @@ class PipelineAccess(pulumi.ComponentResource):
             opts=child,
         )
         # The deploy roles' ARNs by name: they trust this role, so they are created after it.
-        targets = [pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", deploy_role_name(org_name, target))
-                   for target, account_id in sorted(deploy_account_ids.items())]
+        targets = [target.role_arn(deploy_role_name(org_name, target.account))
+                   for target in sorted(deploy_targets, key=lambda target: target.account)]
         if targets:
             aws.iam.RolePolicy(
                 f"{name}-assume-deploy",
@@ -70,11 +73,13 @@ class PipelineAccess(pulumi.ComponentResource):
 class DeployRole(pulumi.ComponentResource):
     """In an account the pipeline ships to: a role only the build account's pipeline role may assume."""
 
-    def __init__(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str], region: str,
-                 deploy: DeployConfig, role_path: str, pipeline_role_arn: pulumi.Input[str],
+    def __init__(self, name: str, identity: IdentityConfig, home: Home, *, pipeline_role_arn: pulumi.Input[str],
                  opts: pulumi.ResourceOptions | None = None):
+        """`identity` gives the deploy role's permissions (`identity.deploy`) and the developers' role path."""
         super().__init__("landing-zone:identity:DeployRole", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        org_name, account, account_id, region = home.org, home.account, home.account_id, home.region
+        deploy, role_path = identity.deploy, identity.developer_boundary.role_path
         trust = PolicyDocument([
             Statement("Allow", ["sts:AssumeRole"], principals={"AWS": [pipeline_role_arn]}, sid="BuildPipelineOnly"),
         ])

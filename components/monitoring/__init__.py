@@ -1,7 +1,7 @@
 """Monitoring: central observability (OAM), Slack alerting (channels, notifier, subscriptions), alarms and dashboards.
 
-Other components call `Monitor.watch(kind=..., account=..., dimensions=..., name=...)` to get their alarms
-and dashboard widgets; the kinds are in `config.alarm_catalogue.CATALOGUE`.
+Components are given the monitor and call `monitor.watch(kind, account, dimensions, name=..., section=...)` for what
+they create, to get its alarms and dashboard widgets; the kinds are in `config.alarm_catalogue.CATALOGUE`.
 """
 
 from components.monitoring.dashboard import Dashboard

@@ -8,14 +8,14 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.monitoring.widgets import Widget
-from config.naming import aws_name
 
 
 class Dashboard(pulumi.ComponentResource):
     """The environment's dashboard: exactly the widgets `Monitor.watch` registered, in registration order."""
 
-    def __init__(self, name: str, org_name: str, account: str, environment: str, widgets: Sequence[Widget],
+    def __init__(self, name: str, home: Home, *, environment: str, widgets: Sequence[Widget],
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:monitoring:Dashboard", name, None, opts)
         self.widget_count = len(widgets)
@@ -23,7 +23,7 @@ class Dashboard(pulumi.ComponentResource):
         body = pulumi.Output.from_input({"widgets": [widget.as_input() for widget in widgets]})
         self.dashboard = aws.cloudwatch.Dashboard(
             name,
-            dashboard_name=aws_name(org_name, account, f"{environment}-overview", kind="dashboard"),
+            dashboard_name=home.name(f"{environment}-overview", kind="dashboard"),
             dashboard_body=body.apply(lambda document: json.dumps(document, separators=(",", ":"))),
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.home import account_root_arn
 from components.policy_document import PolicyDocument, Statement
 from config.monitoring import DatadogConfig
 
@@ -75,7 +76,7 @@ def integration_policy() -> PolicyDocument:
 def trust_policy(principal_account_id: str, external_id: str) -> PolicyDocument:
     """Only Datadog's AWS account, presenting this account's external ID, may assume the role."""
     return PolicyDocument([
-        Statement("Allow", ["sts:AssumeRole"], principals={"AWS": [f"arn:aws:iam::{principal_account_id}:root"]},
+        Statement("Allow", ["sts:AssumeRole"], principals={"AWS": [account_root_arn(principal_account_id)]},
                   conditions={"StringEquals": {"sts:ExternalId": external_id}}, sid="DatadogAssumes"),
     ])
 
@@ -83,7 +84,7 @@ def trust_policy(principal_account_id: str, external_id: str) -> PolicyDocument:
 class DatadogIntegration(pulumi.ComponentResource):
     """The integration role in one account."""
 
-    def __init__(self, name: str, spec: DatadogConfig, external_id: str, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: DatadogConfig, *, external_id: str, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:monitoring:DatadogIntegration", name, None, opts)
         self.role = aws.iam.Role(
             f"{name}-role",

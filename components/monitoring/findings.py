@@ -20,8 +20,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from config.monitoring import FindingsConfig
-from config.naming import aws_name
 
 # The lowest GuardDuty score of each band (docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html).
 GUARDDUTY_FLOOR = {"LOW": 1.0, "MEDIUM": 4.0, "HIGH": 7.0, "CRITICAL": 9.0}
@@ -51,20 +51,21 @@ def security_hub_pattern(spec: FindingsConfig, home_region: str) -> dict[str, An
 class SecurityFindings(pulumi.ComponentResource):
     """Two EventBridge rules in the delegated administrator's home region, both to its security alert topic."""
 
-    def __init__(self, name: str, spec: FindingsConfig, *, org: str, account: str, home_region: str,
-                 security_topic_arn: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: FindingsConfig, home: Home, *, security_topic_arn: pulumi.Input[str],
+                 opts: pulumi.ResourceOptions | None = None):
+        """`home` is the delegated administrator of GuardDuty and Security Hub (`baseline.admin_account`)."""
         super().__init__("landing-zone:monitoring:SecurityFindings", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         severities = ", ".join(spec.severities)
         rules = {
             "guardduty": (guardduty_pattern(spec), f"GuardDuty findings of every account, {severities}"),
-            "security-hub": (security_hub_pattern(spec, home_region),
+            "security-hub": (security_hub_pattern(spec, home.region),
                              f"New Security Hub findings of every account and region, {severities}"),
         }
         self.rules: dict[str, aws.cloudwatch.EventRule] = {}
         for key, (pattern, description) in rules.items():
             rule = aws.cloudwatch.EventRule(
-                f"{name}-{key}", name=aws_name(org, account, f"{key}-findings"), description=description,
+                f"{name}-{key}", name=home.name(f"{key}-findings"), description=description,
                 event_pattern=json.dumps(pattern, sort_keys=True), opts=child)
             aws.cloudwatch.EventTarget(f"{name}-{key}-to-security", rule=rule.name, target_id="security-topic",
                                        arn=security_topic_arn, opts=child)

@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alert_topics import AlertTopics, topic_policy
+from components.home import Home
 from components.monitoring.monitor import Monitor
 from components.monitoring.notifier_secrets import NotifierSecrets
 from components.policy_document import PolicyDocument, Statement
@@ -23,6 +24,7 @@ from config.naming import aws_name
 # The notifier is a package (relative imports): its files go under slack_notifier/ in the zip.
 PACKAGE = "slack_notifier"
 HANDLER = f"{PACKAGE}.handler.handler"
+SOURCE = "functions/slack_notifier"  # relative to the project directory, where Pulumi runs the program
 # Longest SQS retention: time to notice the alarm, fix the cause and redrive.
 DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 
@@ -30,12 +32,14 @@ DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 class SlackNotifier(pulumi.ComponentResource):
     """The notifier Lambda with its role, log group, dead-letter queue, alarms, and the topics' permission to invoke it."""
 
-    def __init__(self, name: str, org_name: str, account: str, environment: str, spec: NotifierConfig, source: str,
-                 secrets: NotifierSecrets, channel_ids: Mapping[str, pulumi.Input[str]],
-                 topics: Mapping[str, AlertTopics], account_ids: Mapping[str, pulumi.Input[str]], monitor: Monitor,
+    def __init__(self, name: str, spec: NotifierConfig, home: Home, *, environment: str, secrets: NotifierSecrets,
+                 channel_ids: Mapping[str, pulumi.Input[str]], topics: Mapping[str, AlertTopics], monitor: Monitor,
                  opts: pulumi.ResourceOptions | None = None):
+        """`home` is the monitoring account; `topics` the alert topics of `environment`'s accounts, which invoke it;
+        `channel_ids` the environment's Slack channels. Its code is `functions/slack_notifier` (SOURCE)."""
         super().__init__("landing-zone:monitoring:SlackNotifier", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        org_name, account, source = home.org, home.account, SOURCE
         function_name = aws_name(org_name, account, f"{environment}-slack-notifier", kind="lambda")
 
         self.log_group = aws.cloudwatch.LogGroup(
@@ -89,7 +93,7 @@ class SlackNotifier(pulumi.ComponentResource):
                 "SLACK_CHANNELS": channels,
                 "SLACK_TOKEN_SECRET_ARN": secrets.secret_arn,
                 "DEFAULT_SEVERITY": spec.default_severity,
-                "ACCOUNT_NAMES": _account_names(account_ids),
+                "ACCOUNT_NAMES": _account_names(monitor.homes),
             }),
             # The role must be able to write logs and read the token before the first invocation.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy, self.log_group]),
@@ -120,21 +124,22 @@ class SlackNotifier(pulumi.ComponentResource):
         # alarms go to a topic that e-mails them.
         self.health_topic: aws.sns.Topic | None = None
         if spec.fallback_emails:
-            home = monitor.alerts[account]
+            home_topics, monitor_home = monitor.alerts[account], monitor.homes[account]
             self.health_topic = aws.sns.Topic(
                 f"{name}-health", name=aws_name(org_name, account, f"{environment}-notifier-health", kind="sns-topic"),
-                kms_master_key_id=home.key.arn, opts=child)
+                kms_master_key_id=home_topics.key.arn, opts=child)
             aws.sns.TopicPolicy(f"{name}-health-policy", arn=self.health_topic.arn, policy=topic_policy(
-                self.health_topic.arn, pulumi.Output.concat("arn:aws:iam::", account_ids[account], ":root"),
-                account_ids[account], home.organization_id).to_json(), opts=child)
+                self.health_topic.arn, monitor_home.root_arn, monitor_home.account_id,
+                organization_id=home_topics.organization_id).to_json(), opts=child)
             for index, address in enumerate(spec.fallback_emails):
                 aws.sns.TopicSubscription(f"{name}-health-email-{index}", topic=self.health_topic.arn,
                                           protocol="email", endpoint=address, opts=child)
         notify = self.health_topic.arn if self.health_topic is not None else None
         monitor.watch(kind="lambda", account=account, dimensions={"FunctionName": self.function.name},
-                      name=f"{environment}-slack-notifier", parent=self, notify=notify, metrics=LAMBDA_WITH_DESTINATION)
+                      name=f"{environment}-slack-notifier", parent=self, notify=notify, metrics=LAMBDA_WITH_DESTINATION,
+                      section="alerting")
         monitor.watch(kind="dead_letter_queue", account=account, dimensions={"QueueName": self.dead_letters.name},
-                      name=f"{environment}-slack-notifier-dlq", parent=self, notify=notify)
+                      name=f"{environment}-slack-notifier-dlq", parent=self, notify=notify, section="alerting")
 
         self.function_arn: pulumi.Output[str] = self.function.arn
         self.register_outputs({"function_arn": self.function_arn, "dead_letter_queue_arn": self.dead_letters.arn})
@@ -148,8 +153,8 @@ def package_archive(source: str) -> pulumi.AssetArchive:
     return pulumi.AssetArchive({f"{PACKAGE}/{file.name}": pulumi.FileAsset(f"{source}/{file.name}") for file in files})
 
 
-def _account_names(account_ids: Mapping[str, pulumi.Input[str]]) -> pulumi.Output[str]:
+def _account_names(homes: Mapping[str, Home]) -> pulumi.Output[str]:
     """ACCOUNT_NAMES for the messages: account id -> config name, as JSON."""
-    names = list(account_ids)
-    return pulumi.Output.all(*(account_ids[name] for name in names)).apply(
+    names = list(homes)
+    return pulumi.Output.all(*(homes[name].account_id for name in names)).apply(
         lambda ids: json.dumps(dict(zip(ids, names, strict=True)), sort_keys=True))

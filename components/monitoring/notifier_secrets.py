@@ -5,19 +5,21 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.kms import rotating_key
 from components.policy_document import PolicyDocument, Statement
-from config.naming import aws_name
 
 
 class NotifierSecrets(pulumi.ComponentResource):
     """The key and the token secret; `grant_*` give a notifier's role exactly what it needs of them."""
 
-    def __init__(self, name: str, org_name: str, account: str, account_id: pulumi.Input[str], region: str,
-                 bot_token: pulumi.Input[str], production: bool, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, home: Home, *, bot_token: pulumi.Input[str],
+                 opts: pulumi.ResourceOptions | None = None):
+        """`home` is the monitoring account; `bot_token` the stack secret `slack_bot_token`."""
         super().__init__("landing-zone:monitoring:NotifierSecrets", name, None, opts)
+        account, account_id, region, production = home.account, home.account_id, home.region, home.production
         self.region = region
-        root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+        root = home.root_arn
         log_groups = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:*")
         key_policy = PolicyDocument([
             Statement("Allow", ["kms:*"], ["*"], principals={"AWS": [root]}, sid="AccountAdministers"),
@@ -27,11 +29,11 @@ class NotifierSecrets(pulumi.ComponentResource):
                       sid="AccountLogGroupsEncrypt"),
         ])
         self.key = rotating_key(f"{name}-key", f"{account} Slack notifiers: bot token, logs, dead letters", key_policy,
-                                aws_name(org_name, account, "slack-notifier"), production,
-                                pulumi.ResourceOptions(parent=self))
+                                alias=home.name("slack-notifier"), production=production,
+                                opts=pulumi.ResourceOptions(parent=self))
         self.secret = aws.secretsmanager.Secret(
             f"{name}-bot-token",
-            name=aws_name(org_name, account, "slack-bot-token", kind="secret"),
+            name=home.name("slack-bot-token", kind="secret"),
             description="Slack bot token the alert notifiers post with (from the stack secret slack_bot_token)",
             kms_key_id=self.key.arn,
             # A name in its recovery window cannot be used again: the sandbox deletes at once so it can be rebuilt.

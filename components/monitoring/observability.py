@@ -5,9 +5,9 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
 from components.policy_document import PolicyDocument, Statement
 from components.waits import wait_for
-from config.naming import aws_name
 
 # What every account shares with the monitoring account: metrics, logs and traces.
 SHARED_RESOURCE_TYPES = ("AWS::CloudWatch::Metric", "AWS::Logs::LogGroup", "AWS::XRay::Trace")
@@ -16,10 +16,10 @@ SHARED_RESOURCE_TYPES = ("AWS::CloudWatch::Metric", "AWS::Logs::LogGroup", "AWS:
 class ObservabilitySink(pulumi.ComponentResource):
     """The OAM sink; its policy admits links from accounts of the organization only, for the shared types only."""
 
-    def __init__(self, name: str, org_name: str, account: str, organization_id: pulumi.Input[str],
+    def __init__(self, name: str, home: Home, *, organization_id: pulumi.Input[str],
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:monitoring:ObservabilitySink", name, None, opts)
-        self.sink = aws.oam.Sink(name, name=aws_name(org_name, account, "observability", kind="oam-sink"),
+        self.sink = aws.oam.Sink(name, name=home.name("observability", kind="oam-sink"),
                                  opts=pulumi.ResourceOptions(parent=self))
         policy = PolicyDocument([
             Statement("Allow", ["oam:CreateLink", "oam:UpdateLink"], ["*"], principals="*", sid="OrganizationLinks",

@@ -13,7 +13,7 @@ from config.monitoring import SlackConfig, channel_names
 class SlackChannels(pulumi.ComponentResource):
     """`ids[environment][severity]` is the channel id the environment's notifier posts to."""
 
-    def __init__(self, name: str, spec: SlackConfig, environments: Sequence[str],
+    def __init__(self, name: str, spec: SlackConfig, *, environments: Sequence[str],
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:monitoring:SlackChannels", name, None, opts)
         members = [spec.bot_user_id] if spec.bot_user_id else None

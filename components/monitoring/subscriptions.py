@@ -14,7 +14,7 @@ from components.alert_topics import AlertTopics
 class AlertSubscriptions(pulumi.ComponentResource):
     """One Lambda subscription per severity topic of the account (cross-account when the notifier lives elsewhere)."""
 
-    def __init__(self, name: str, topics: AlertTopics, function_arn: pulumi.Input[str],
+    def __init__(self, name: str, topics: AlertTopics, *, function_arn: pulumi.Input[str],
                  opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:monitoring:AlertSubscriptions", name, None, opts)
         self.subscriptions = {

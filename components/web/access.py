@@ -21,8 +21,8 @@ class AppAccess:
     environment: dict[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
-def app_access(region: str, search_access: SearchAccessConfig, data: DataTier | None,
-               email: EmailService | None, curation: Curation | None = None) -> AppAccess:
+def app_access(search_access: SearchAccessConfig, *, region: str, data: DataTier | None, email: EmailService | None,
+               curation: Curation | None = None) -> AppAccess:
     """The grants and variables of the parts that exist in the account (a disabled part gives neither)."""
     access = AppAccess(environment={"AWS_REGION": region})
     if data is not None and data.database is not None:

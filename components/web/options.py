@@ -24,7 +24,7 @@ MANAGED_UPDATES_ROLE = "AWSServiceRoleForElasticBeanstalkManagedUpdates"
 
 
 @dataclass(frozen=True)
-class Placement:
+class EnvironmentPlacement:
     """Where the environment runs and as whom."""
 
     vpc_id: pulumi.Input[str]
@@ -39,7 +39,7 @@ def _joined(values: Sequence[pulumi.Input[str]]) -> pulumi.Output[str]:
     return pulumi.Output.all(*values).apply(",".join)
 
 
-def network(placement: Placement) -> list[Option]:
+def network(placement: EnvironmentPlacement) -> list[Option]:
     """Instances in the private app subnets of every AZ; the load balancer public, in the public subnets."""
     vpc = "aws:ec2:vpc"
     return [
@@ -51,7 +51,7 @@ def network(placement: Placement) -> list[Option]:
     ]
 
 
-def instances(spec: WebConfig, placement: Placement) -> list[Option]:
+def instances(spec: WebConfig, placement: EnvironmentPlacement) -> list[Option]:
     """Instance types, profile and group; IMDSv2 only (Beanstalk then launches from a launch template)."""
     launch = "aws:autoscaling:launchconfiguration"
     return [
@@ -80,7 +80,7 @@ def scaling(spec: WebConfig) -> list[Option]:
     ]
 
 
-def load_balancer(spec: WebConfig, placement: Placement) -> list[Option]:
+def load_balancer(spec: WebConfig, placement: EnvironmentPlacement) -> list[Option]:
     """An application load balancer serving HTTPS only; HTTP gets a redirect listener outside Beanstalk."""
     assert spec.certificate_arn is not None  # the config model requires it when the service is enabled
     environment, balancer = "aws:elasticbeanstalk:environment", "aws:elbv2:loadbalancer"
@@ -167,7 +167,7 @@ def variables(values: Mapping[str, pulumi.Input[str]]) -> list[Option]:
     return [(APP_ENVIRONMENT, name, value) for name, value in sorted(values.items())]
 
 
-def option_settings(spec: WebConfig, placement: Placement, environment: Mapping[str, pulumi.Input[str]], *,
+def option_settings(spec: WebConfig, placement: EnvironmentPlacement, environment: Mapping[str, pulumi.Input[str]], *,
                     keep_logs: bool) -> list[Option]:
     return [
         *network(placement),

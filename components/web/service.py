@@ -4,15 +4,16 @@ balanced, HTTPS-only, self-updating environment whose instances may do exactly w
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 import pulumi
 import pulumi_aws as aws
 
+from components.home import Home
+from components.monitoring.monitor import Monitor
 from components.policy_document import PolicyDocument, Statement
-from components.security_groups import SecurityGroup, connect, tcp
-from components.web.options import Placement, option_settings
-from config.naming import aws_name
+from components.security_groups import connect, tcp
+from components.vpc import Vpc
+from components.web.access import AppAccess
+from components.web.options import EnvironmentPlacement, option_settings
 from config.services import BundleConfig, WebConfig
 
 
@@ -26,17 +27,22 @@ class WebService(pulumi.ComponentResource):
     load_balancer_arn                     Output[str]
     """
 
-    def __init__(self, name: str, spec: WebConfig, *, org: str, account: str, account_id: pulumi.Input[str],
-                 region: str, instance_role_name: str,
-                 vpc_id: pulumi.Input[str], instance_subnet_ids: Sequence[pulumi.Input[str]],
-                 load_balancer_subnet_ids: Sequence[pulumi.Input[str]], instance_group: SecurityGroup,
-                 load_balancer_group: SecurityGroup, open_proxy_port: bool, app_statements: Sequence[Statement],
-                 environment: Mapping[str, pulumi.Input[str]], production: bool,
-                 opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, spec: WebConfig, home: Home, *, vpc: Vpc, app_role: str, access: AppAccess,
+                 monitor: Monitor, opts: pulumi.ResourceOptions | None = None):
+        """Instances in `vpc`'s app subnets, the load balancer in its public ones, both in groups the VPC's segment
+        configures; the instances run as the role `<org>-<account>-<app_role>` (the role the search domain admits,
+        data.<account>.search.app_role) with `access`'s grants and variables."""
         super().__init__("landing-zone:web:WebService", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.application_name = aws_name(org, account, "web", kind="beanstalk-application")
-        self.environment_name = aws_name(org, account, "web", kind="beanstalk-environment")
+        account, account_id, region, production = home.account, home.account_id, home.region, home.production
+        instance_role_name = home.name(app_role, kind="iam")
+        groups = vpc.group_configs
+        instance_group = vpc.security_groups[spec.instance_security_group]
+        load_balancer_group = vpc.security_groups[spec.load_balancer_group(groups)]
+        open_proxy_port = not spec.proxy_port_open(groups)
+        app_statements, environment = access.statements, access.environment | spec.variables
+        self.application_name = home.name("web", kind="beanstalk-application")
+        self.environment_name = home.name("web", kind="beanstalk-environment")
 
         self.instance_role = aws.iam.Role(
             f"{name}-instance-role",
@@ -54,8 +60,8 @@ class WebService(pulumi.ComponentResource):
         # CloudWatch, report enhanced health, and fetch the configured bundle.
         self.platform_policy = aws.iam.RolePolicy(
             f"{name}-platform-policy", name="platform", role=self.instance_role.id,
-            policy=_platform_document(region, account_id, self.application_name, self.environment_name,
-                                      spec.bundle).to_json(), opts=child)
+            policy=_platform_document(region, account_id, self.application_name, environment=self.environment_name,
+                                      bundle=spec.bundle).to_json(), opts=child)
         self.instance_profile = aws.iam.InstanceProfile(
             f"{name}-instance-profile", name=instance_role_name,
             role=self.instance_role.name, opts=child)
@@ -72,9 +78,9 @@ class WebService(pulumi.ComponentResource):
 
         if open_proxy_port:  # the shared groups' own rules do not reach the platform's proxy port yet
             connect(load_balancer_group, instance_group, tcp(spec.instance_port),
-                    f"load balancer to the Beanstalk proxy of {self.environment_name}")
-        placement = Placement(
-            vpc_id=vpc_id, instance_subnet_ids=instance_subnet_ids, load_balancer_subnet_ids=load_balancer_subnet_ids,
+                    description=f"load balancer to the Beanstalk proxy of {self.environment_name}")
+        placement = EnvironmentPlacement(
+            vpc_id=vpc.vpc_id, instance_subnet_ids=vpc.subnet_ids("app"), load_balancer_subnet_ids=vpc.subnet_ids("public"),
             instance_security_group_id=instance_group.id, load_balancer_security_group_id=load_balancer_group.id,
             instance_profile_name=self.instance_profile.name,
         )
@@ -111,6 +117,7 @@ class WebService(pulumi.ComponentResource):
             )],
             opts=child,
         )
+        monitor.watch("beanstalk", account, {"EnvironmentName": self.environment_name}, name="web", section="web")
         self.register_outputs({
             "application_name": self.application_name,
             "environment_name": self.environment_name,
@@ -123,7 +130,7 @@ def _trust(service: str) -> PolicyDocument:
     return PolicyDocument([Statement("Allow", ["sts:AssumeRole"], principals={"Service": [service]}, sid="ServiceAssumes")])
 
 
-def _platform_document(region: str, account_id: pulumi.Input[str], application: str, environment: str,
+def _platform_document(region: str, account_id: pulumi.Input[str], application: str, *, environment: str,
                        bundle: BundleConfig | None) -> PolicyDocument:
     """The instance-side permissions Beanstalk's own agents use, for this application and environment only."""
     prefix = pulumi.Output.concat("arn:aws:logs:", region, ":", account_id, ":log-group:/aws/elasticbeanstalk/",

@@ -73,13 +73,13 @@ def alarm_thresholds(sections: Sections) -> Iterator[Problem]:
     monitoring: MonitoringConfig = sections["monitoring"]
     environments = environments_of(monitoring, sections["organization"], sections["accounts"])
     every_account = [account for accounts in environments.values() for account in accounts]
-    yield from _threshold_problems("monitoring.alarms", monitoring.alarms, every_account, "this stack", sections)
+    yield from _threshold_problems("monitoring.alarms", monitoring.alarms, every_account, where="this stack", sections=sections)
     for name, environment in monitoring.environments.items():
         yield from _threshold_problems(f"monitoring.environments.{name}.alarms", environment.alarms,
-                                       environments[name], f"environment {name}", sections)
+                                       environments[name], where=f"environment {name}", sections=sections)
 
 
-def _threshold_problems(path: str, alarms: AlarmThresholds, accounts: list[str], where: str,
+def _threshold_problems(path: str, alarms: AlarmThresholds, accounts: list[str], *, where: str,
                         sections: Sections) -> Iterator[Problem]:
     for kind, thresholds in alarms.items():
         service = CATALOGUE.get(kind)

@@ -52,7 +52,7 @@ def security_groups(sections: Sections) -> Iterator[Problem]:
                                                        f"but `{name}` is created in {group.segments or 'every VPC'}; "
                                                        "widen its segments or narrow this group's")
                 if direction == "ingress" and rule.cidr is not None:
-                    problem = internet_exposure_problem(group.public, rule.protocol, rule.ports, rule.cidr)
+                    problem = internet_exposure_problem(group.public, rule.protocol, rule.ports, cidr=rule.cidr)
                     if problem:
                         yield Problem(f"{path}.cidr", problem)
 
@@ -79,15 +79,15 @@ def nacls(sections: Sections) -> Iterator[Problem]:
                     continue  # reported at network.vpcs.<account>.subnets
                 tier_cidrs: dict[str, list[str]] = {name: [str(cidr) for t, _, cidr in subnet_plan if t == name]
                                                     for name in TIERS}
-                entries = expand(rules, vpc.cidr, tier_cidrs, plan.peers(account))
-                for problem_path, message in _entry_problems(path, account, rules, entries,
-                                                             network.nacl_rules_quota, direction):
+                entries = expand(rules, vpc.cidr, tier_cidrs, peers=plan.peers(account))
+                for problem_path, message in _entry_problems(path, account, rules, entries=entries,
+                                                             quota=network.nacl_rules_quota, direction=direction):
                     found.setdefault(problem_path, message)
     for problem_path, message in found.items():
         yield Problem(problem_path, message)
 
 
-def _entry_problems(path: str, account: str, rules: list[NaclRuleConfig], entries: list[NaclEntry], quota: int,
+def _entry_problems(path: str, account: str, rules: list[NaclRuleConfig], *, entries: list[NaclEntry], quota: int,
                     direction: Direction) -> Iterator[tuple[str, str]]:
     spans: dict[int, list[int]] = {}
     for entry in entries:
@@ -209,7 +209,8 @@ def vpc_zones_and_subnets(sections: Sections) -> Iterator[Problem]:
         path = f"network.vpcs.{name}"
         zones = vpc.availability_zones or org.availability_zones
         if vpc.availability_zones is not None:
-            yield from zone_problems(f"{path}.availability_zones", zones, org.region, org.min_azs, org.production)
+            yield from zone_problems(f"{path}.availability_zones", zones, org.region, minimum=org.min_azs,
+                                         production=org.production)
         try:
             vpc.subnet_plan(zones)
         except ValueError as exc:

@@ -11,7 +11,7 @@ from config.organization import AccountConfig, OrganizationConfig
 from config.regions import AZ_LETTERS, REGIONS, zones_of
 
 
-def zone_problems(path: str, zones: list[str], region: str, minimum: int, production: bool) -> Iterator[Problem]:
+def zone_problems(path: str, zones: list[str], region: str, *, minimum: int, production: bool) -> Iterator[Problem]:
     valid = zones_of(region)
     for index, zone in enumerate(zones):
         if zone not in valid:
@@ -31,8 +31,8 @@ def organization_zones(sections: Sections) -> Iterator[Problem]:
         return
     if org.minimum_availability_zones is not None and org.production and org.minimum_availability_zones < 3:
         yield Problem("organization.minimum_availability_zones", "production needs at least 3; remove it or set 3+")
-    yield from zone_problems("organization.availability_zones", org.availability_zones, org.region, org.min_azs,
-                              org.production)
+    yield from zone_problems("organization.availability_zones", org.availability_zones, org.region, minimum=org.min_azs,
+                              production=org.production)
 
 
 def organizational_units(sections: Sections) -> Iterator[Problem]:

@@ -74,7 +74,7 @@ def answer(event: Mapping[str, Any], table: CurationTable, now: float) -> Respon
     except (BotoCoreError, ClientError):
         logger.exception("could not read recommendations for %s from %s", item, table.name)
         return respond(503, {"error": "recommendations are unavailable for the moment; try again"})
-    return respond(200, recommend(item, product, board, limit, now).as_json())
+    return respond(200, recommend(item, product, board, limit=limit, now=now).as_json())
 
 
 def parse_query(query: Mapping[str, str]) -> tuple[str, int]:

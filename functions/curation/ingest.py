@@ -140,7 +140,7 @@ def _update_leaderboard(written: list[ProductRecord], ingest: Ingest) -> bool:
     settings = ingest.settings
     try:
         ingest.table.update_leaderboard(
-            lambda board: merge_leaderboard(board, written, settings.half_life_seconds, settings.popular_size))
+            lambda board: merge_leaderboard(board, written, settings.half_life_seconds, size=settings.popular_size))
     except TRANSIENT:
         logger.exception("could not update the leaderboard; failing the batch from its first good record")
         return False
@@ -149,5 +149,5 @@ def _update_leaderboard(written: list[ProductRecord], ingest: Ingest) -> bool:
 
 def _product_change(item: str, delta: ProductDelta, settings: Settings) -> Callable[[ProductRecord | None], ProductRecord]:
     def change(stored: ProductRecord | None) -> ProductRecord:
-        return merge_product(stored, item, delta, settings.half_life_seconds, settings.top_neighbours)
+        return merge_product(stored, item, delta, half_life=settings.half_life_seconds, top=settings.top_neighbours)
     return change

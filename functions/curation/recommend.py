@@ -38,7 +38,7 @@ def from_neighbours(product: ProductRecord, limit: int, now: float) -> Recommend
     return Recommendations(product.item, [(other, score * factor) for other, score in best], "co-occurrence")
 
 
-def from_popular(item: str, board: Leaderboard | None, limit: int, now: float) -> Recommendations:
+def from_popular(item: str, board: Leaderboard | None, limit: int, *, now: float) -> Recommendations:
     """The most popular items other than `item`, valued now (none before the first batch is in)."""
     if board is None:
         return Recommendations(item, [], "popular")
@@ -47,9 +47,9 @@ def from_popular(item: str, board: Leaderboard | None, limit: int, now: float) -
     return Recommendations(item, [(other, score * factor) for other, score in best], "popular")
 
 
-def recommend(item: str, product: ProductRecord | None, board: Leaderboard | None, limit: int,
+def recommend(item: str, product: ProductRecord | None, board: Leaderboard | None, *, limit: int,
               now: float) -> Recommendations:
     """Co-occurrence when the item has neighbours, else the popular fallback."""
     if product is not None and product.neighbours:
         return from_neighbours(product, limit, now)
-    return from_popular(item, board, limit, now)
+    return from_popular(item, board, limit, now=now)

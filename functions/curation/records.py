@@ -63,7 +63,7 @@ class ProductDelta:
     reference: float
 
 
-def merge_product(stored: ProductRecord | None, item: str, delta: ProductDelta, half_life: float,
+def merge_product(stored: ProductRecord | None, item: str, delta: ProductDelta, *, half_life: float,
                   top: int) -> ProductRecord:
     """The record after adding `delta`: both valued at the later reference, then the `top` best kept."""
     if stored is None:
@@ -86,7 +86,7 @@ def merge_product(stored: ProductRecord | None, item: str, delta: ProductDelta, 
 
 
 def merge_leaderboard(stored: Leaderboard | None, products: Iterable[ProductRecord], half_life: float,
-                      size: int) -> Leaderboard:
+                      *, size: int) -> Leaderboard:
     """The leaderboard after taking in the products' current popularity, keeping the `size` best.
 
     Products carry absolute popularity, not increments, and a standing is only replaced by one

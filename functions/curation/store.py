@@ -46,7 +46,7 @@ class ContentionError(RuntimeError):
 class CurationTable:
     """Typed access to the curation table through a low-level boto3 DynamoDB client."""
 
-    def __init__(self, client: Any, name: str, attempts: int = 6, pause_seconds: float = 0.02) -> None:
+    def __init__(self, client: Any, name: str, attempts: int = 6, *, pause_seconds: float = 0.02) -> None:
         self.client = client
         self.name = name
         self.attempts = attempts
@@ -84,14 +84,14 @@ class CurationTable:
                        known: ProductRecord | Unread | None = UNREAD) -> ProductRecord:
         """Apply `change` to the product's record; a `known` record spares the first read."""
         return self._update(item, lambda consistent: self.product(item, consistent), codec.product_to_attributes,
-                            change, known)
+                            change=change, known=known)
 
     def update_leaderboard(self, change: Callable[[Leaderboard | None], Leaderboard]) -> Leaderboard:
         """Apply `change` to the leaderboard record."""
-        return self._update(LEADERBOARD_KEY, self.leaderboard, codec.leaderboard_to_attributes, change, UNREAD)
+        return self._update(LEADERBOARD_KEY, self.leaderboard, codec.leaderboard_to_attributes, change=change, known=UNREAD)
 
     def _update(self, item: str, read: Callable[[bool], Record | None], encode: Callable[[Record], codec.Attributes],
-                change: Callable[[Record | None], Record], known: Record | Unread | None) -> Record:
+                *, change: Callable[[Record | None], Record], known: Record | Unread | None) -> Record:
         current = read(True) if isinstance(known, Unread) else known
         for attempt in range(self.attempts):
             updated = change(current)

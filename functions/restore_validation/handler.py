@@ -43,7 +43,7 @@ def _code(error: Exception) -> str:
     return str(error.response.get("Error", {}).get("Code", "")) if isinstance(error, ClientError) else ""
 
 
-def handle(event: dict[str, Any], context: Any = None, backup: Any = None, rds: Any = None) -> dict[str, Any]:
+def handle(event: dict[str, Any], context: Any = None, backup: Any = None, *, rds: Any = None) -> dict[str, Any]:
     """Entry point for the `Restore Job State Change` event of a completed restore job.
 
     Returns `{"status": "SUCCESSFUL" | "FAILED" | "ignored", "message": str, "reported": bool}`.

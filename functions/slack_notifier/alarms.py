@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .blocks import escape
-from .notification import URGENT_SEVERITIES, Envelope, Notification, compose, console_url, mapping, q, region_of
+from .notification import URGENT_SEVERITIES, Envelope, Notification, Origin, compose, console_url, mapping, q, region_of
 
 TYPE_CHECKING = False  # importing typing would add ~3 ms to every cold start; only mypy needs it
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ def alarm(body: dict[str, Any], envelope: Envelope) -> Notification:
         fields += [("Metric", _metric(trigger)), ("Condition", _condition(trigger))]
     if body.get("AlarmRule"):
         fields.append(("Rule", f"`{escape(body['AlarmRule'])}`"))
-    return compose("cloudwatch_alarm", envelope, title=title, summary=summary, source="CloudWatch alarm",
-                   account=body.get("AWSAccountId"), region=region, since=body.get("StateChangeTime"),
+    return compose("cloudwatch_alarm", envelope, title=title, summary=summary,
+                   origin=Origin(source="CloudWatch alarm", account=body.get("AWSAccountId"),
+                                 region=region, since=body.get("StateChangeTime")),
                    url=console_url("cloudwatch", region, f"alarmsV2:alarm/{q(name)}"), fields=fields, urgent=urgent)

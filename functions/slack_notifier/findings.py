@@ -10,7 +10,7 @@ Security Hub: "Security Hub Findings - Imported", `detail.findings` a list of AS
 from __future__ import annotations
 
 from .blocks import escape, when
-from .notification import Envelope, Notification, compose, console_url, mapping, q, region_of
+from .notification import Envelope, Notification, Origin, compose, console_url, mapping, q, region_of
 
 TYPE_CHECKING = False  # importing typing would add ~3 ms to every cold start; only mypy needs it
 if TYPE_CHECKING:
@@ -76,9 +76,10 @@ def guardduty(event: dict[str, Any], envelope: Envelope) -> Notification:
               ("First seen", when(service.get("eventFirstSeen"))), ("Last seen", when(service.get("eventLastSeen")))]
     finding_id = finding.get("id") or ""
     return compose("guardduty_finding", envelope, title=title,
-                   summary=escape(finding.get("description") or "No description."), source="GuardDuty finding",
-                   account=finding.get("accountId") or event.get("account"), region=region,
-                   since=service.get("eventFirstSeen") or finding.get("createdAt") or event.get("time"),
+                   summary=escape(finding.get("description") or "No description."),
+                   origin=Origin(source="GuardDuty finding", account=finding.get("accountId") or event.get("account"),
+                                 region=region,
+                                 since=service.get("eventFirstSeen") or finding.get("createdAt") or event.get("time")),
                    url=console_url("guardduty", region, f"/findings?macros=current&fId={q(finding_id)}"),
                    fields=fields, urgent=label in URGENT_LABELS)
 
@@ -147,7 +148,8 @@ def security_hub(event: dict[str, Any], envelope: Envelope) -> Notification:
     remedy = mapping(mapping(finding.get("Remediation")).get("Recommendation"))
     if remedy.get("Url"):
         summary += f"\nRemediation: {escape(remedy['Url'])}"
-    return compose("security_hub_finding", envelope, title=title, summary=summary, source="Security Hub finding",
-                   account=finding.get("AwsAccountId") or event.get("account"), region=region,
-                   since=finding.get("FirstObservedAt") or finding.get("CreatedAt") or event.get("time"),
+    return compose("security_hub_finding", envelope, title=title, summary=summary,
+                   origin=Origin(source="Security Hub finding", account=finding.get("AwsAccountId") or event.get("account"),
+                                 region=region,
+                                 since=finding.get("FirstObservedAt") or finding.get("CreatedAt") or event.get("time")),
                    url=_finding_link(finding, region), fields=fields, urgent=label in URGENT_LABELS)

@@ -8,7 +8,7 @@ import logging
 
 from . import blocks, logs
 from .blocks import escape
-from .notification import Envelope, Notification, compose, console_url
+from .notification import Envelope, Notification, Origin, compose, console_url
 
 TYPE_CHECKING = False  # importing typing would add ~3 ms to every cold start; only mypy needs it
 if TYPE_CHECKING:
@@ -100,7 +100,8 @@ def raw(envelope: Envelope, body: Any) -> Notification:
     topic = envelope.topic_name or "direct invocation"
     account = event.get("account") if event else None
     region = str(event.get("region") or "") if event else ""
-    return compose("raw", envelope, title=title, summary=shown + note, source=f"SNS topic {topic}",
-                   account=account or envelope.account, region=region or envelope.region,
-                   since=(event.get("time") if event else None) or envelope.timestamp,
+    return compose("raw", envelope, title=title, summary=shown + note,
+                   origin=Origin(source=f"SNS topic {topic}", account=account or envelope.account,
+                                 region=region or envelope.region,
+                                 since=(event.get("time") if event else None) or envelope.timestamp),
                    url=console_url("sns/v3", envelope.region, f"/topic/{envelope.topic_arn}"), text=preview)

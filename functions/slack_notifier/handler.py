@@ -58,7 +58,7 @@ class Settings:
 
     __slots__ = ("account_names", "api_url", "channels", "default_severity")
 
-    def __init__(self, channels: dict[str, str], default_severity: str, account_names: dict[str, str], api_url: str):
+    def __init__(self, channels: dict[str, str], default_severity: str, account_names: dict[str, str], *, api_url: str):
         self.channels = channels  # severity -> Slack channel ID
         self.default_severity = default_severity
         self.account_names = account_names  # AWS account ID -> name shown in messages
@@ -107,23 +107,23 @@ def envelopes(event: Any, settings: Settings) -> list[Envelope]:
     return result
 
 
-def deliver(notification: Notification, channel: str, settings: Settings, budget: Budget) -> dict[str, Any]:
+def deliver(notification: Notification, channel: str, settings: Settings, *, budget: Budget) -> dict[str, Any]:
     """Post with the cached token; fetch the token again once if Slack refuses it; fall back to text if blocks are refused."""
     payload = notification.payload(channel)
     token = token_secret.bot_token(budget)
     try:
         try:
-            return slack_api.post_message(settings.api_url, token, payload, budget)
+            return slack_api.post_message(settings.api_url, token, payload, budget=budget)
         except SlackAuthRejectedError as refused:
             logs.log(logging.WARNING, "token_refused", error=refused.error, action="fetching the token again")
             token_secret.forget()
             token = token_secret.bot_token(budget)
-            return slack_api.post_message(settings.api_url, token, payload, budget)
+            return slack_api.post_message(settings.api_url, token, payload, budget=budget)
     except SlackRejectedError as rejected:
         if rejected.error not in BLOCK_ERRORS:
             raise
         logs.log(logging.WARNING, "blocks_rejected", error=rejected.error, action="posting the plain text alone")
-        return slack_api.post_message(settings.api_url, token, {"channel": channel, "text": notification.text}, budget)
+        return slack_api.post_message(settings.api_url, token, {"channel": channel, "text": notification.text}, budget=budget)
 
 
 def handler(event: Any, context: Any) -> dict[str, Any]:
@@ -137,7 +137,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
             notification = formats.build(envelope)
             facts["kind"] = notification.kind
             channel = settings.channel_for(envelope.severity)
-            reply = deliver(notification, channel, settings, budget)
+            reply = deliver(notification, channel, settings, budget=budget)
         except Exception as error:  # every failure is logged here and raised below: never swallowed
             logs.log(logging.ERROR, "not_delivered", **facts, error=f"{type(error).__name__}: {error}")
             failures.append(error)

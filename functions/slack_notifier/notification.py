@@ -102,21 +102,29 @@ class Notification:
                 "unfurl_links": False, "unfurl_media": False}
 
 
-def compose(kind: str, envelope: Envelope, *, title: str, summary: str, source: str, account: object,
-            region: object, since: object, url: str, fields: list[tuple[str, str]] | None = None,
-            urgent: bool = False, text: str | None = None) -> Notification:
+class Origin:
+    """What reported an event, in which account and region, and since when: a message's context line."""
+
+    __slots__ = ("account", "region", "since", "source")
+
+    def __init__(self, *, source: str, account: object, region: object, since: object) -> None:
+        self.source, self.account, self.region, self.since = source, account, region, since
+
+
+def compose(kind: str, envelope: Envelope, *, title: str, summary: str, origin: Origin, url: str,
+            fields: list[tuple[str, str]] | None = None, urgent: bool = False, text: str | None = None) -> Notification:
     """The house layout: header (what), section (details), context (source, where, since when, console link).
 
     `summary`, `fields` and `text` (a shorter summary for the plain fallback) are mrkdwn and must already be
     escaped; `title` is plain text.
     """
-    place = envelope.where(account, region)
-    moment = blocks.when(since)
+    place = envelope.where(origin.account, origin.region)
+    moment = blocks.when(origin.since)
     mention = "<!here> " if urgent else ""
     layout = [
         blocks.header(title),
         blocks.section(mention + summary, fields),
-        blocks.context(f"*{escape(source)}* · {envelope.severity}", place, f"since {moment}",
+        blocks.context(f"*{escape(origin.source)}* · {envelope.severity}", place, f"since {moment}",
                        blocks.link(url, "Open in the AWS console")),
     ]
     fallback = f"{mention}{escape(title)}: {text or summary} ({place}, since {moment})"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from .blocks import escape, truncate
-from .notification import Envelope, Notification, compose, console_url, mapping, q
+from .notification import Envelope, Notification, Origin, compose, console_url, mapping, q
 
 TYPE_CHECKING = False  # importing typing would add ~3 ms to every cold start; only mypy needs it
 if TYPE_CHECKING:
@@ -52,8 +52,9 @@ def sign_in(event: dict[str, Any], envelope: Envelope) -> Notification:
         summary += f"\nError: {escape(detail['errorMessage'])}"
     fields = [("Result", escape(result)), ("MFA used", escape(mfa)), ("Source IP", f"`{ip}`"),
               ("User agent", escape(truncate(str(detail.get("userAgent") or "-"), 200)))]
-    return compose("console_sign_in", envelope, title=title, summary=summary, source="CloudTrail console sign-in",
-                   account=account, region=region, since=detail.get("eventTime") or event.get("time"),
+    return compose("console_sign_in", envelope, title=title, summary=summary,
+                   origin=Origin(source="CloudTrail console sign-in", account=account,
+                                 region=region, since=detail.get("eventTime") or event.get("time")),
                    url=_event_link(detail, region), fields=fields, urgent=root)
 
 
@@ -87,6 +88,7 @@ def api_call(event: dict[str, Any], envelope: Envelope) -> Notification:
               ("Source IP", f"`{ip}`"), ("MFA", escape(mfa or "unknown"))]
     if error:
         fields.append(("Error", f"`{escape(error)}`"))
-    return compose("cloudtrail_api_call", envelope, title=title, summary=summary, source="CloudTrail API call",
-                   account=account, region=region, since=detail.get("eventTime") or event.get("time"),
+    return compose("cloudtrail_api_call", envelope, title=title, summary=summary,
+                   origin=Origin(source="CloudTrail API call", account=account,
+                                 region=region, since=detail.get("eventTime") or event.get("time")),
                    url=_event_link(detail, region), fields=fields, urgent=root or envelope.severity == "critical")

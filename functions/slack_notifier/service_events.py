@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .blocks import escape
-from .notification import Envelope, Notification, compose, console_url, mapping, q, region_of
+from .notification import Envelope, Notification, Origin, compose, console_url, mapping, q, region_of
 
 TYPE_CHECKING = False  # importing typing would add ~3 ms to every cold start; only mypy needs it
 if TYPE_CHECKING:
@@ -25,9 +25,21 @@ def _name(arn: str) -> str:
     return arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _backup(envelope: Envelope, *, job: str, state: str, job_id: str, resource_arn: str, resource_type: str,
-            vault: str, message: str, account: object, region: str, since: object,
+class BackupJob:
+    """One backup, copy or restore job as AWS Backup reports it (an EventBridge event or a vault notification)."""
+
+    __slots__ = ("job", "job_id", "message", "resource_arn", "resource_type", "state", "vault")
+
+    def __init__(self, *, job: str, state: str, job_id: str, resource_arn: str, resource_type: str, vault: str,
+                 message: str) -> None:
+        self.job, self.state, self.job_id, self.message = job, state, job_id, message
+        self.resource_arn, self.resource_type, self.vault = resource_arn, resource_type, vault
+
+
+def _backup(envelope: Envelope, backup: BackupJob, *, account: object, region: str, since: object,
             extra: list[tuple[str, str]] | None = None) -> Notification:
+    job, state, job_id, message = backup.job, backup.state, backup.job_id, backup.message
+    resource_arn, resource_type, vault = backup.resource_arn, backup.resource_type, backup.vault
     failed = state in BACKUP_FAILED_STATES
     emoji = ":x:" if failed else ":white_check_mark:" if state in {"COMPLETED", "SUCCESSFUL"} else ":information_source:"
     title = f"{emoji} {job.title()} job {state}: {_name(resource_arn) or 'unknown resource'}"
@@ -36,8 +48,9 @@ def _backup(envelope: Envelope, *, job: str, state: str, job_id: str, resource_a
               ("Vault", escape(vault or "-")), ("Job ID", f"`{escape(job_id or '-')}`"), *(extra or [])]
     fragment = f"/jobs/{job}/details/{q(job_id)}" if job_id else f"/jobs/{job}"
     return compose(f"{job}_job", envelope, title=title, summary=escape(message.strip('"') or "No status message."),
-                   source="AWS Backup", account=account, region=region, since=since,
-                   url=console_url("backup", region, fragment), fields=fields, urgent=failed and envelope.severity == "critical")
+                   origin=Origin(source="AWS Backup", account=account, region=region, since=since),
+                   url=console_url("backup", region, fragment), fields=fields,
+                   urgent=failed and envelope.severity == "critical")
 
 
 def _text(value: object) -> str:
@@ -65,11 +78,12 @@ def backup_event(event: dict[str, Any], envelope: Envelope) -> Notification:
     if job == "copy" and _text(detail.get("destinationBackupVaultArn")):
         extra.append(("Copy to", escape(_name(detail["destinationBackupVaultArn"]))))
     region = str(event.get("region") or region_of(vault_arn) or envelope.region)
-    return _backup(envelope, job=job, state=str(detail.get("state") or detail.get("status") or "UNKNOWN"),
-                   job_id=_text(detail.get(JOB_ID_KEYS.get(job, ""))), resource_arn=resource_arn,
-                   resource_type=_text(detail.get("resourceType")),
-                   vault=_text(detail.get("backupVaultName")) or (_name(vault_arn) if vault_arn else ""),
-                   message=_text(detail.get("statusMessage")), account=event.get("account"), region=region,
+    backup = BackupJob(job=job, state=str(detail.get("state") or detail.get("status") or "UNKNOWN"),
+                       job_id=_text(detail.get(JOB_ID_KEYS.get(job, ""))), resource_arn=resource_arn,
+                       resource_type=_text(detail.get("resourceType")),
+                       vault=_text(detail.get("backupVaultName")) or (_name(vault_arn) if vault_arn else ""),
+                       message=_text(detail.get("statusMessage")))
+    return _backup(envelope, backup, account=event.get("account"), region=region,
                    since=event.get("time") or detail.get("creationDate"), extra=extra)
 
 
@@ -78,11 +92,12 @@ def backup_notification(_body: object, envelope: Envelope) -> Notification:
     attributes = envelope.attributes
     found = _RESOURCE_ARN.search(envelope.message)
     resource_arn = found.group(1) if found else ""
-    return _backup(envelope, job=attributes["EventType"].split("_", 1)[0].lower(),
-                   state=attributes.get("State", "UNKNOWN"), job_id=attributes.get("Id", ""), resource_arn=resource_arn,
-                   resource_type=resource_arn.split(":")[2] if resource_arn.count(":") > 2 else "", vault="",
-                   message=envelope.message, account=attributes.get("AccountId"),
-                   region=region_of(resource_arn) or envelope.region, since=envelope.timestamp or attributes.get("StartTime"))
+    backup = BackupJob(job=attributes["EventType"].split("_", 1)[0].lower(), state=attributes.get("State", "UNKNOWN"),
+                       job_id=attributes.get("Id", ""), resource_arn=resource_arn,
+                       resource_type=resource_arn.split(":")[2] if resource_arn.count(":") > 2 else "", vault="",
+                       message=envelope.message)
+    return _backup(envelope, backup, account=attributes.get("AccountId"), region=region_of(resource_arn) or envelope.region,
+                   since=envelope.timestamp or attributes.get("StartTime"))
 
 
 def mask_emails(text: str) -> str:
@@ -118,6 +133,7 @@ def ses(body: dict[str, Any], envelope: Envelope) -> Notification:
     fields = [("Type", escape(f"{kind} ({flavour})")), ("Recipients", f"{shown}{more}" or "-"),
               ("Sending identity", escape(identity or "-")), ("Message ID", f"`{escape(mail.get('messageId') or '-')}`")]
     fragment = f"/identities/{q(identity)}" if identity else "/account"
-    return compose(f"ses_{kind.lower()}", envelope, title=title, summary=summary, source="Amazon SES",
-                   account=mail.get("sendingAccountId"), region=region, since=report.get("timestamp") or mail.get("timestamp"),
+    return compose(f"ses_{kind.lower()}", envelope, title=title, summary=summary,
+                   origin=Origin(source="Amazon SES", account=mail.get("sendingAccountId"),
+                                 region=region, since=report.get("timestamp") or mail.get("timestamp")),
                    url=console_url("ses", region, fragment), fields=fields)

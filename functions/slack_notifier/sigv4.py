@@ -46,7 +46,7 @@ def _canonical_query(query: str) -> str:
     return "&".join(f"{k}={v}" for k, v in sorted(pairs))
 
 
-def sign(method: str, url: str, headers: dict[str, str], body: bytes, *, service: str, region: str,
+def sign(method: str, url: str, headers: dict[str, str], *, body: bytes, service: str, region: str,
          credentials: Credentials, when: datetime) -> dict[str, str]:
     """The headers to send: `headers` plus Host, X-Amz-Date, X-Amz-Security-Token and Authorization.
 

@@ -46,7 +46,7 @@ def retry_after(headers: Message) -> float | None:
     return max(0.0, seconds) if seconds is not None else None
 
 
-def post_message(api_url: str, token: str, payload: dict[str, Any], budget: Budget) -> dict[str, Any]:
+def post_message(api_url: str, token: str, payload: dict[str, Any], *, budget: Budget) -> dict[str, Any]:
     """Post `payload` (channel, text, blocks) and return Slack's reply; raise SlackRejectedError or RetriesExhaustedError."""
     url = api_url.rstrip("/") + "/chat.postMessage"
     channel = str(payload.get("channel"))
@@ -55,7 +55,7 @@ def post_message(api_url: str, token: str, payload: dict[str, Any], budget: Budg
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json; charset=utf-8"}
 
     def attempt(timeout: float) -> dict[str, Any]:
-        response = transport.post(url, body, headers, timeout)
+        response = transport.post(url, body, headers, timeout=timeout)
         if response.status == 429:
             raise TransientError("HTTP 429 rate limited", after=retry_after(response.headers))
         if response.status >= 500:

@@ -71,9 +71,9 @@ def fetch(secret_id: str, budget: Budget) -> str:
     headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET}
 
     def attempt(timeout: float) -> str:
-        signed = sigv4.sign("POST", url, headers, body, service="secretsmanager", region=region,
+        signed = sigv4.sign("POST", url, headers, body=body, service="secretsmanager", region=region,
                             credentials=credentials, when=datetime.now(UTC))
-        response = transport.post(url, body, signed, timeout)
+        response = transport.post(url, body, signed, timeout=timeout)
         if response.status == 200:
             return parse_secret(response.body, secret_id)
         error_type, message = _error(response.body)

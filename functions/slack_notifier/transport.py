@@ -33,7 +33,7 @@ def check_endpoint(url: str) -> None:
     raise InsecureEndpointError(f"refusing {parts.scheme}://{parts.hostname}: use an https URL (plain http only for 127.0.0.1)")
 
 
-def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Response:
+def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> Response:
     check_endpoint(url)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - scheme checked above
     try:

@@ -50,7 +50,7 @@ def _protocol(value: Any) -> str:
     return {"6": "tcp", "17": "udp", "-1": "all"}.get(text, text)
 
 
-def _covers(protocol: Any, from_port: Any, to_port: Any, port: int) -> bool:
+def _covers(protocol: Any, from_port: Any, to_port: Any, *, port: int) -> bool:
     kind = _protocol(protocol)
     if kind == "all":
         return True
@@ -58,7 +58,7 @@ def _covers(protocol: Any, from_port: Any, to_port: Any, port: int) -> bool:
                                                                                      else from_port)
 
 
-def _web_only(public: bool, protocol: Any, from_port: Any, to_port: Any) -> bool:
+def _web_only(public: bool, protocol: Any, from_port: Any, *, to_port: Any) -> bool:
     return (public and _protocol(protocol) == "tcp" and from_port is not None and from_port == to_port
             and int(from_port) in PUBLIC_WEB_PORTS)
 
@@ -90,7 +90,7 @@ def security_group_internet_ingress(resources: Sequence[Resource]) -> Iterable[t
         public = bool(groups) and all(group.tags.get("Exposure") == "public" for group in groups)
         for protocol, from_port, to_port, cidrs in rules:
             for cidr in (c for c in cidrs if _anywhere(c)):
-                if not _web_only(public, protocol, from_port, to_port):
+                if not _web_only(public, protocol, from_port, to_port=to_port):
                     where = "a public group" if public else "a group not tagged Exposure=public"
                     ports = f"{number(from_port)}-{number(to_port)}"
                     yield resource.urn, (f"{resource.name} admits {cidr} on {_protocol(protocol)} {ports} "
@@ -103,7 +103,7 @@ def _first_anywhere_match(entries: list[Mapping[str, Any]], port: int) -> Mappin
     for entry in ordered:
         if not (_anywhere(entry.get("cidrBlock")) or _anywhere(entry.get("ipv6CidrBlock"))):
             continue
-        if _covers(entry.get("protocol"), entry.get("fromPort"), entry.get("toPort"), port):
+        if _covers(entry.get("protocol"), entry.get("fromPort"), entry.get("toPort"), port=port):
             return entry if str(entry.get("action") or entry.get("ruleAction")).lower() == "allow" else None
     return None
 

@@ -133,11 +133,11 @@ def evaluate_rules(resources: Sequence[Resource], resource_rules: Sequence[Resou
             except UnknownValueError as unknown:
                 violations.append(_undecided(rule.name, resource.urn, unknown))
     for stack_check in stack_rules:
-        violations.extend(_checked(stack_check.name, stack_check.level, "", stack_check.check(resources)))
+        violations.extend(_checked(stack_check.name, stack_check.level, "", found=stack_check.check(resources)))
     return violations
 
 
-def _checked(policy: str, level: Level, urn: str, found: Iterable[tuple[str, str]]) -> list[Violation]:
+def _checked(policy: str, level: Level, urn: str, *, found: Iterable[tuple[str, str]]) -> list[Violation]:
     violations: list[Violation] = []
     try:
         violations.extend(Violation(policy, where, level, message) for where, message in found)

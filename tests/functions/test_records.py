@@ -11,7 +11,7 @@ from .shop import HOUR, T0
 
 
 def test_a_first_batch_creates_the_record_at_version_one() -> None:
-    record = merge_product(None, "tent", ProductDelta(4.0, {"stove": 3.0, "mat": 1.0}, T0), HOUR, 20)
+    record = merge_product(None, "tent", ProductDelta(4.0, {"stove": 3.0, "mat": 1.0}, T0), half_life=HOUR, top=20)
     assert record == ProductRecord("tent", T0, HOUR, 4.0, {"stove": 3.0, "mat": 1.0}, version=1)
     assert list(record.neighbours) == ["stove", "mat"]
 
@@ -20,7 +20,7 @@ def test_merging_values_both_sides_at_the_later_time_and_keeps_the_n_best() -> N
     stored = ProductRecord("tent", T0, HOUR, popularity=8.0, neighbours={"stove": 4.0, "mat": 2.0, "pegs": 0.5},
                            version=3)
     delta = ProductDelta(1.0, {"lantern": 2.5, "mat": 1.0}, T0 + HOUR)
-    merged = merge_product(stored, "tent", delta, HOUR, 3)
+    merged = merge_product(stored, "tent", delta, half_life=HOUR, top=3)
     assert merged.reference == T0 + HOUR
     assert merged.popularity == 5.0
     assert merged.neighbours == {"lantern": 2.5, "mat": 2.0, "stove": 2.0}
@@ -30,7 +30,7 @@ def test_merging_values_both_sides_at_the_later_time_and_keeps_the_n_best() -> N
 
 def test_a_late_batch_decays_to_the_stored_reference() -> None:
     stored = ProductRecord("tent", T0 + HOUR, HOUR, 1.0, {"stove": 1.0}, version=1)
-    merged = merge_product(stored, "tent", ProductDelta(2.0, {"stove": 2.0}, T0), HOUR, 20)
+    merged = merge_product(stored, "tent", ProductDelta(2.0, {"stove": 2.0}, T0), half_life=HOUR, top=20)
     assert (merged.reference, merged.popularity, merged.neighbours) == (T0 + HOUR, 2.0, {"stove": 2.0})
 
 

@@ -470,7 +470,7 @@ def test_sigv4_matches_botocore(url: str) -> None:
     when = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
     headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "secretsmanager.GetSecretValue"}
     body = json.dumps({"SecretId": SECRET_ARN}).encode()
-    signed = sigv4.sign("POST", url, headers, body, service="secretsmanager", region=REGION,
+    signed = sigv4.sign("POST", url, headers, body=body, service="secretsmanager", region=REGION,
                         credentials=sigv4.Credentials(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN), when=when)
 
     expected = botocore_authorization(url, headers, body, "20260314T092653Z", region=REGION)
