@@ -1,17 +1,8 @@
-"""Queries over one offline run for the services tests: resources per account, references traced by ARN or id."""
+"""What the services tests look at in a run (read through tests/run_view.py): resource types, and the variant of
+the dev stack that holds every switch they try."""
 
 from __future__ import annotations
 
-import json
-from functools import cached_property
-from typing import Any
-
-from config.loader import validate
-from config.secrets import SECRET_KEYS
-from config.stack import StackConfig
-from preview.inventory import Inventory
-from preview.mocks import Registration
-from preview.run import Run
 from tests.variants import Variant
 
 WORKLOADS = ("dev", "ops")
@@ -53,43 +44,3 @@ APPLICATION = "aws:elasticbeanstalk/application:Application"
 APPLICATION_VERSION = "aws:elasticbeanstalk/applicationVersion:ApplicationVersion"
 ENVIRONMENT = "aws:elasticbeanstalk/environment:Environment"
 LISTENER = "aws:lb/listener:Listener"
-
-
-class ServicesView:
-    def __init__(self, run: Run):
-        self.run = run
-        self.inventory = Inventory(run)
-        # A resource's own ARN (a TopicPolicy's `arn` input names its topic, not itself).
-        self.by_arn = {r.outputs["arn"]: r for r in run.registrations
-                       if r.custom and "arn" in r.outputs and "arn" not in r.inputs}
-        self.by_id = {r.id: r for r in run.registrations if r.custom and r.id}
-
-    @cached_property
-    def config(self) -> StackConfig:
-        raw = {key.split(":", 1)[1]: json.loads(value) for key, value in self.run.config.items()
-               if key.startswith("landing-zone:") and key.split(":", 1)[1] not in SECRET_KEYS}
-        return validate(raw)
-
-    def account(self, registration: Registration) -> str | None:
-        return self.inventory.account(registration)
-
-    def of(self, token: str, account: str | None = None) -> list[Registration]:
-        return [r for r in self.run.of_type(token) if account is None or self.account(r) == account]
-
-    def one(self, token: str, account: str, suffix: str = "") -> Registration:
-        (found,) = [r for r in self.of(token, account) if r.name.endswith(suffix)]
-        return found
-
-    def named(self, name: str) -> Registration:
-        (found,) = [r for r in self.run.registrations if r.name == name]
-        return found
-
-    def by_reference(self, value: Any) -> Registration:
-        """The resource an ARN (or id) in some input names."""
-        if value in self.by_arn:
-            return self.by_arn[value]
-        return self.by_id[value]
-
-    def parent(self, registration: Registration) -> Registration:
-        assert registration.parent is not None
-        return self.run.by_urn(registration.parent)

@@ -10,9 +10,10 @@ from config import ConfigError, validate
 from config.data import AccountDataConfig, BackupConfig, DatabaseConfig, window_minutes
 from config.data_checks import achieved_rpo_hours, retentions
 from config.data_limits import AURORA_INSTANCE_CLASSES, OPENSEARCH_INSTANCE_TYPES
-from tests.data_view import CLUSTER, DOMAIN, KEY, DataView
+from tests.data_view import CLUSTER, DOMAIN, KEY, in_tier
+from tests.run_view import RunView, view_of
 from tests.shared_runs import shared_variant_run
-from tests.stackfiles import base_config
+from tests.stackfiles import config_sections
 from tests.variants import Variant
 
 
@@ -74,12 +75,12 @@ SWITCHED = Variant("dev", patch={"landing-zone:network": {"nacls": {"data": _DAT
 
 
 @pytest.fixture(scope="session")
-def switched(shared_directory: Path | None, tmp_path_factory: pytest.TempPathFactory) -> DataView:
+def switched(shared_directory: Path | None, tmp_path_factory: pytest.TempPathFactory) -> RunView:
     """dev on Aurora MySQL (the data NACL opened on 3306); ops without Aurora and search."""
-    return DataView(shared_variant_run(shared_directory, tmp_path_factory.mktemp("switched"), SWITCHED))
+    return view_of(shared_variant_run(shared_directory, tmp_path_factory.mktemp("switched"), SWITCHED))
 
 
-def test_mysql_forces_tls_its_own_way_on_its_own_port(switched: DataView) -> None:
+def test_mysql_forces_tls_its_own_way_on_its_own_port(switched: RunView) -> None:
     view = switched
     cluster = view.one(CLUSTER, "dev").inputs
     assert (cluster["engine"], cluster["port"]) == ("aurora-mysql", 3306)
@@ -95,24 +96,23 @@ def test_mysql_forces_tls_its_own_way_on_its_own_port(switched: DataView) -> Non
     assert ingress == [3306]
 
 
-def test_parts_switch_off_one_by_one(switched: DataView) -> None:
+def test_parts_switch_off_one_by_one(switched: RunView) -> None:
     view = switched
     assert view.of(CLUSTER, "ops") == [] and view.of(DOMAIN, "ops") == []
     assert view.of("aws:backup/restoreTestingPlan:RestoreTestingPlan", "ops") == []
-    purposes = {k.inputs["tags"]["Purpose"] for k in view.in_tier("ops") if k.type == KEY}
+    purposes = {k.inputs["tags"]["Purpose"] for k in in_tier(view, "ops") if k.type == KEY}
     assert purposes == {"stream", "lake", "logs", "backup"}
     assert len(view.of(CLUSTER, "dev")) == 1 and len(view.of(DOMAIN, "dev")) == 1
     assert view.run.outputs["data"]["ops"]["reader_endpoint"] is None
 
 
 def test_without_a_data_section_nothing_is_configured() -> None:
-    raw = {key.split(":", 1)[1]: value for key, value in base_config("dev").items()
-           if key.startswith("landing-zone:") and key not in ("landing-zone:data", "landing-zone:services")}
+    raw = config_sections("dev", patch={"landing-zone:data": None, "landing-zone:services": None})
     assert validate(raw).data == {}
 
 
 def test_alarm_thresholds_for_data_services_need_the_service_switched_on() -> None:
-    raw = {key.split(":", 1)[1]: value for key, value in base_config("dev").items() if key.startswith("landing-zone:")}
+    raw = config_sections("dev")
     raw["monitoring"] = {**raw["monitoring"], "alarms": {**raw["monitoring"].get("alarms", {}), "aurora": {"cpu": "75%"}}}
     assert validate(raw).data["dev"].database.enabled
     for account in ("dev", "ops"):

@@ -27,8 +27,8 @@ from preview.account_states import account_states
 from preview.inventory import Inventory
 from preview.mocks import LandingZoneMocks, RecordingMonitor
 from preview.run import PROJECT, Run
-from tests.registrations import account_of, by_account
-from tests.stackfiles import STACKS, base_config
+from tests.run_view import view_of
+from tests.stackfiles import STACKS, config_sections
 
 HOME = "ap-northeast-2"
 MEMBERS = ("network", "build", "dev", "ops")
@@ -43,7 +43,7 @@ def cached_runs(monkeypatch: pytest.MonkeyPatch, runs: dict[str, Run]) -> None:
 def test_the_template_asks_for_lambdas_documented_concurrency_in_the_accounts_the_stack_creates(stack_run: Run) -> None:
     """Members start far below 1,000; the organization's template files the request in each account it creates, so
     the accounts themselves ask for nothing the template asks (one open request per quota)."""
-    assert by_account(stack_run, rules.SERVICE_QUOTA) == {}
+    assert view_of(stack_run).by_account(rules.SERVICE_QUOTA) == {}
     resources = Inventory(stack_run).policy_resources()
     rows = [use for use in rules.quota_usage(resources) if use.quota is LAMBDA]
     assert {use.account for use in rows} == {"dev", "ops"}  # where functions run
@@ -52,8 +52,7 @@ def test_the_template_asks_for_lambdas_documented_concurrency_in_the_accounts_th
 
 def test_an_adopted_account_asks_for_itself() -> None:
     """An account that exists already gets no template request: it files its own, above the template or not."""
-    settings = config.validate({key.split(":", 1)[1]: value for key, value in base_config("prod").items()
-                                if key.startswith("landing-zone:") and key.split(":", 1)[1] in config.StackConfig.model_fields})
+    settings = config.validate(config_sections("prod"))
     adopted = settings.model_copy(update={"accounts": [
         account.model_copy(update={"id": "123456789012"}) if account.name == "ops" else account
         for account in settings.accounts]})
@@ -86,7 +85,7 @@ def test_the_template_lives_in_management_us_east_1_before_the_stacks_own_accoun
     [association] = stack_run.of_type("aws:servicequotas/templateAssociation:TemplateAssociation")
     assert entry.inputs == {"awsRegion": HOME, "serviceCode": "lambda", "quotaCode": LAMBDA.quota_code, "value": 1000}
     for resource in (entry, association):
-        assert (account_of(stack_run, resource), inventory.region(resource)) == ("management", TEMPLATE_REGION)
+        assert (view_of(stack_run).account(resource), inventory.region(resource)) == ("management", TEMPLATE_REGION)
     accounts = {a.urn for a in stack_run.of_type(rules.ORGANIZATIONS_ACCOUNT)}
     [organization] = stack_run.of_type("aws:organizations/organization:Organization")
     # Associated first, so AWS files the template's requests in every account the stack then creates.
