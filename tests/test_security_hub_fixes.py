@@ -5,7 +5,6 @@ audit archive's uploads and events."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
@@ -17,6 +16,7 @@ from policy import rules
 from policy.controls_network import REMOTE_ADMINISTRATION_PORTS, nacl_entry_admits
 from preview.inventory import Inventory
 from preview.run import Run
+from tests.rule_resources import changed
 from tests.run_view import statements_by_sid, view_of
 
 ACCOUNTS = {"management", "network", "build", "dev", "ops"}
@@ -127,10 +127,8 @@ def test_aurora_mysql_audits_and_logs_slow_queries() -> None:
 
 def _without(resources: list[rules.Resource], token: str, name: str, **changes: Any) -> list[rules.Resource]:
     """`resources` with the named resource's inputs changed (None removes an input)."""
-    def changed(r: rules.Resource) -> rules.Resource:
-        return dataclasses.replace(r, inputs={k: v for k, v in {**r.inputs, **changes}.items() if v is not None})
-
-    return [changed(r) if r.type == token and r.name == name else r for r in resources]
+    return changed(resources, lambda r: r.type == token and r.name == name,
+                   lambda inputs: {k: v for k, v in {**inputs, **changes}.items() if v is not None})
 
 
 def test_the_statement_logging_rule_refuses_a_cluster_that_logs_no_ddl(inventories: dict[str, Inventory]) -> None:
