@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from config import ConfigError, validate
 from config.data import AccountDataConfig, BackupConfig, DatabaseConfig, window_minutes
 from config.data_checks import achieved_rpo_hours, retentions
 from config.data_limits import AURORA_INSTANCE_CLASSES, OPENSEARCH_INSTANCE_TYPES
+from preview.run import Run
 from tests.data_view import CLUSTER, DOMAIN, KEY, in_tier
 from tests.run_view import RunView, view_of
-from tests.shared_runs import shared_variant_run
 from tests.stackfiles import config_sections
-from tests.variants import Variant
 
 
 def test_defaults_are_safe() -> None:
@@ -64,20 +61,10 @@ def test_a_plan_without_rules_achieves_nothing_and_retentions_list_every_rule() 
                                   ("copy_to.retention_days", 35)]
 
 
-_DATA_NACL = {"inbound": [{"number": 100, "peer": "app", "from_port": 5432},
-                          {"number": 110, "peer": "app", "from_port": 3306},
-                          {"number": 200, "peer": "app", "from_port": 443}],
-              "outbound": [{"number": 100, "peer": "app", "from_port": 1024, "to_port": 65535}]}
-SWITCHED = Variant("dev", patch={"landing-zone:network": {"nacls": {"data": _DATA_NACL}}},
-                   sets={"landing-zone:data.dev.database.engine": "aurora-mysql",
-                         "landing-zone:data.ops.database.enabled": False,
-                         "landing-zone:data.ops.search.enabled": False})
-
-
 @pytest.fixture(scope="session")
-def switched(shared_directory: Path | None, tmp_path_factory: pytest.TempPathFactory) -> RunView:
-    """dev on Aurora MySQL (the data NACL opened on 3306); ops without Aurora and search."""
-    return view_of(shared_variant_run(shared_directory, tmp_path_factory.mktemp("switched"), SWITCHED))
+def switched(sandbox_reorganized: Run) -> RunView:
+    """tests/variants.py: dev on Aurora MySQL (the data NACL opened on 3306); ops without Aurora and search."""
+    return view_of(sandbox_reorganized)
 
 
 def test_mysql_forces_tls_its_own_way_on_its_own_port(switched: RunView) -> None:
