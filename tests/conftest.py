@@ -10,7 +10,7 @@ import pytest
 
 from preview.inventory import Inventory
 from preview.run import Run, run
-from tests import network_view, services_view, variants
+from tests import network_view, variants
 from tests.shared_runs import shared_run, shared_variant_run
 from tests.stackfiles import STACKS, fixture_path
 from tests.variants import Variant
@@ -69,5 +69,10 @@ def _variant_fixture(variant: Variant, name: str) -> Callable[..., Run]:
 sandbox_reorganized = _variant_fixture(variants.SANDBOX_REORGANIZED, "sandbox_reorganized")
 sandbox_switched_off = _variant_fixture(variants.SANDBOX_SWITCHED_OFF, "sandbox_switched_off")
 production_retuned = _variant_fixture(variants.PRODUCTION_RETUNED, "production_retuned")
-services_switched = _variant_fixture(services_view.SERVICES_SWITCHED, "services_switched")
 sandbox_direct_connect = _variant_fixture(network_view.SANDBOX_WITH_DIRECT_CONNECT, "sandbox_direct_connect")
+
+
+@pytest.fixture(scope="session")
+def services_switched(sandbox_reorganized: Run) -> Run:
+    """The run with tests/services_view.py's SERVICE_SWITCHES: tests/variants.py's SANDBOX_REORGANIZED holds them."""
+    return sandbox_reorganized

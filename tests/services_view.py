@@ -1,24 +1,20 @@
-"""What the services tests look at in a run (read through tests/run_view.py): resource types, and the variant of
-the dev stack that holds every switch they try."""
+"""What the services tests look at in a run (read through tests/run_view.py): resource types, and the switches they
+try in a variant of the dev stack."""
 
 from __future__ import annotations
 
-from tests.variants import Variant
-
 WORKLOADS = ("dev", "ops")
 
-# One variant of the dev stack holds every switch the services tests try, so the program runs once for all of them.
+# Every switch the services tests try, set in one variant of the dev stack (tests/variants.py's SANDBOX_REORGANIZED,
+# the `services_switched` fixture), so the program runs once for all of them.
 BUNDLE = {"bucket": "shop-build-artifacts", "key": "storefront/1.4.2.zip", "version_label": "storefront-1.4.2"}
-VARIANT = {
+SERVICE_SWITCHES = {
     "landing-zone:services.ops.email.hosted_zone_id": "Z0EXAMPLE12345",  # DNS records for ops' domain
     "landing-zone:services.dev.email.enabled": False,  # no e-mail in dev: no identity, no SES grant
     "landing-zone:services.dev.web.bundle": BUNDLE,  # dev runs a bundle instead of the sample application
     "landing-zone:services.dev.web.instance_port": 8080,  # a port the shared groups don't open: the web opens it
     "landing-zone:services.ops.web.enabled": False,  # no web service in ops
 }
-
-
-SERVICES_SWITCHED = Variant("dev", sets=VARIANT)  # run once per session: the `services_switched` fixture
 
 CONFIGURATION_SET = "aws:sesv2/configurationSet:ConfigurationSet"
 EVENT_DESTINATION = "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination"

@@ -9,9 +9,6 @@ from pathlib import Path
 import pulumi
 import pytest
 import yaml
-from pulumi.runtime import settings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 import config
 import preview.__main__ as preview_main
@@ -25,8 +22,8 @@ from preview import stackfile
 from preview.__main__ import main
 from preview.account_states import account_states
 from preview.inventory import Inventory
-from preview.mocks import LandingZoneMocks, RecordingMonitor
 from preview.run import PROJECT, Run
+from tests.component_runs import run_components
 from tests.run_view import view_of
 from tests.stackfiles import STACKS, config_sections
 
@@ -138,11 +135,6 @@ def _organization_with_quotas(path: Path) -> list[rules.Resource]:
     """The organization, its accounts and management's quota requests for the stack file at `path`, under the
     preview's mocks (the whole program for a hundred accounts would cost a minute for these few resources)."""
     values, secret_keys = stackfile.load(path, PROJECT)
-    mocks = LandingZoneMocks(region=HOME, management_account_id="111111111111")
-    recorder = RecordingMonitor(mocks)
-    pulumi.runtime.set_all_config(values, secret_keys)
-    settings.set_root_resource(None)  # type: ignore[arg-type]
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="dev", preview=False, monitor=recorder)
 
     def program() -> None:
         stack = config.load()
@@ -151,9 +143,7 @@ def _organization_with_quotas(path: Path) -> list[rules.Resource]:
         QuotaRequests("management-quotas", stack.quotas.requests_for(config.MANAGEMENT, stack.organization.region),
                       account=config.MANAGEMENT, opts=on_management)
 
-    _sync_await(run_pulumi_func(program))
-    run = Run(PROJECT, "dev", sorted(recorder.registrations, key=lambda r: r.urn), {}, values)
-    return Inventory(run).policy_resources()
+    return Inventory(run_components(program, values, secret_keys, stack="dev")).policy_resources()
 
 
 def test_a_hundred_accounts_exceed_the_organizations_quota_unless_config_requests_it(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.services_view import SERVICE_SWITCHES
 from tests.stackfiles import base_config, write_stack_file
 
 
@@ -50,7 +51,8 @@ DATA_NACL = {"inbound": [{"number": 100, "peer": "app", "from_port": 5432},
              "outbound": [{"number": 100, "peer": "app", "from_port": 1024, "to_port": 65535}]}
 
 # The sandbox reorganized: another account, guardrails on other targets, a new security administrator, no OIDC,
-# dev's database on MySQL and ops' without Aurora and search; the bot token's real value.
+# dev's database on MySQL and ops' without Aurora and search, the services switched (tests/services_view.py); the bot
+# token's real value.
 SANDBOX_REORGANIZED = Variant(
     "dev",
     patch={
@@ -64,6 +66,7 @@ SANDBOX_REORGANIZED = Variant(
         "landing-zone:data.dev.database.engine": "aurora-mysql",  # test_data_config
         "landing-zone:data.ops.database.enabled": False,
         "landing-zone:data.ops.search.enabled": False,
+        **SERVICE_SWITCHES,  # test_web_service, test_email_service (the `services_switched` fixture)
     },
     overrides=REAL_BOT_TOKEN,
 )
