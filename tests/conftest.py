@@ -57,19 +57,40 @@ def inventories(runs: dict[str, Run]) -> dict[str, Inventory]:
     return {stack: Inventory(result) for stack, result in runs.items()}
 
 
-def _variant_fixture(variant: Variant, name: str) -> Callable[..., Run]:
+VARIANTS: dict[str, Variant] = {
+    "sandbox_reorganized": variants.SANDBOX_REORGANIZED,
+    "production_retuned": variants.PRODUCTION_RETUNED,
+    "sandbox_switched_off": variants.SANDBOX_SWITCHED_OFF,
+    "sandbox_direct_connect": network_view.SANDBOX_WITH_DIRECT_CONNECT,
+}
+
+
+@pytest.fixture(scope="session")
+def variant_runs(shared_directory: Path | None, tmp_path_factory: pytest.TempPathFactory,
+                 worker_id: str) -> dict[str, Run]:
+    """The whole program on each of VARIANTS, made once per session for both pytest-xdist workers."""
+    # As with `runs`: the workers start from opposite ends, so each makes half and loads the other half.
+    odd = worker_id != "master" and int(worker_id.removeprefix("gw")) % 2 == 1
+    made = {name: shared_variant_run(shared_directory, tmp_path_factory.mktemp(name), VARIANTS[name])
+            for name in (list(VARIANTS)[::-1] if odd else VARIANTS)}
+    gc.collect()
+    gc.freeze()
+    return made
+
+
+def _variant_fixture(name: str) -> Callable[..., Run]:
     @pytest.fixture(scope="session", name=name)
-    def made(shared_directory: Path | None, tmp_path_factory: pytest.TempPathFactory) -> Run:
-        return shared_variant_run(shared_directory, tmp_path_factory.mktemp(name), variant)
+    def made(variant_runs: dict[str, Run]) -> Run:
+        return variant_runs[name]
 
     made.__doc__ = f"The whole program on tests/variants.py's {name.upper()}, made once per session."
     return made
 
 
-sandbox_reorganized = _variant_fixture(variants.SANDBOX_REORGANIZED, "sandbox_reorganized")
-sandbox_switched_off = _variant_fixture(variants.SANDBOX_SWITCHED_OFF, "sandbox_switched_off")
-production_retuned = _variant_fixture(variants.PRODUCTION_RETUNED, "production_retuned")
-sandbox_direct_connect = _variant_fixture(network_view.SANDBOX_WITH_DIRECT_CONNECT, "sandbox_direct_connect")
+sandbox_reorganized = _variant_fixture("sandbox_reorganized")
+sandbox_switched_off = _variant_fixture("sandbox_switched_off")
+production_retuned = _variant_fixture("production_retuned")
+sandbox_direct_connect = _variant_fixture("sandbox_direct_connect")
 
 
 @pytest.fixture(scope="session")
