@@ -68,14 +68,27 @@ VARIANTS: dict[str, Variant] = {
 @pytest.fixture(scope="session")
 def variant_runs(shared_directory: Path | None, tmp_path_factory: pytest.TempPathFactory,
                  worker_id: str) -> dict[str, Run]:
-    """The whole program on each of VARIANTS, made once per session for both pytest-xdist workers."""
+    """The whole program on each of VARIANTS, made once per session for both pytest-xdist workers (each only when
+    asked for, when pytest runs alone)."""
+    if shared_directory is None:
+        return _MadeWhenAsked(tmp_path_factory)
     # As with `runs`: the workers start from opposite ends, so each makes half and loads the other half.
-    odd = worker_id != "master" and int(worker_id.removeprefix("gw")) % 2 == 1
+    odd = int(worker_id.removeprefix("gw")) % 2 == 1
     made = {name: shared_variant_run(shared_directory, tmp_path_factory.mktemp(name), VARIANTS[name])
             for name in (list(VARIANTS)[::-1] if odd else VARIANTS)}
     gc.collect()
     gc.freeze()
     return made
+
+
+class _MadeWhenAsked(dict[str, Run]):
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory):
+        super().__init__()
+        self.tmp_path_factory = tmp_path_factory
+
+    def __missing__(self, name: str) -> Run:
+        made = self[name] = shared_variant_run(None, self.tmp_path_factory.mktemp(name), VARIANTS[name])
+        return made
 
 
 def _variant_fixture(name: str) -> Callable[..., Run]:
