@@ -13,7 +13,7 @@ from tests.variants import PASSWORD_POLICY
 BASELINE = "landing-zone:baseline:SecurityBaseline"
 ACCOUNTS = {"management", "network", "build", "dev", "ops"}
 
-# What one baseline registers, per type: the count the list adds up to.
+# What one baseline registers, per type.
 PER_ACCOUNT = Counter({
     "aws:iam/accountPasswordPolicy:AccountPasswordPolicy": 1,
     "aws:kms/key:Key": 1,
