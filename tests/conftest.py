@@ -10,7 +10,7 @@ import pytest
 
 from preview.inventory import Inventory
 from preview.run import Run, run
-from tests import network_view, services_view, variants
+from tests import network_view, variants
 from tests.shared_runs import shared_run, shared_variant_run
 from tests.stackfiles import STACKS, fixture_path
 from tests.variants import Variant
@@ -57,17 +57,56 @@ def inventories(runs: dict[str, Run]) -> dict[str, Inventory]:
     return {stack: Inventory(result) for stack, result in runs.items()}
 
 
-def _variant_fixture(variant: Variant, name: str) -> Callable[..., Run]:
+VARIANTS: dict[str, Variant] = {
+    "sandbox_reorganized": variants.SANDBOX_REORGANIZED,
+    "production_retuned": variants.PRODUCTION_RETUNED,
+    "sandbox_switched_off": variants.SANDBOX_SWITCHED_OFF,
+    "sandbox_direct_connect": network_view.SANDBOX_WITH_DIRECT_CONNECT,
+}
+
+
+@pytest.fixture(scope="session")
+def variant_runs(shared_directory: Path | None, tmp_path_factory: pytest.TempPathFactory,
+                 worker_id: str) -> dict[str, Run]:
+    """The whole program on each of VARIANTS, made once per session for both pytest-xdist workers (each only when
+    asked for, when pytest runs alone)."""
+    if shared_directory is None:
+        return _MadeWhenAsked(tmp_path_factory)
+    # As with `runs`: the workers start from opposite ends, so each makes half and loads the other half.
+    odd = int(worker_id.removeprefix("gw")) % 2 == 1
+    made = {name: shared_variant_run(shared_directory, tmp_path_factory.mktemp(name), VARIANTS[name])
+            for name in (list(VARIANTS)[::-1] if odd else VARIANTS)}
+    gc.collect()
+    gc.freeze()
+    return made
+
+
+class _MadeWhenAsked(dict[str, Run]):
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory):
+        super().__init__()
+        self.tmp_path_factory = tmp_path_factory
+
+    def __missing__(self, name: str) -> Run:
+        made = self[name] = shared_variant_run(None, self.tmp_path_factory.mktemp(name), VARIANTS[name])
+        return made
+
+
+def _variant_fixture(name: str) -> Callable[..., Run]:
     @pytest.fixture(scope="session", name=name)
-    def made(shared_directory: Path | None, tmp_path_factory: pytest.TempPathFactory) -> Run:
-        return shared_variant_run(shared_directory, tmp_path_factory.mktemp(name), variant)
+    def made(variant_runs: dict[str, Run]) -> Run:
+        return variant_runs[name]
 
     made.__doc__ = f"The whole program on tests/variants.py's {name.upper()}, made once per session."
     return made
 
 
-sandbox_reorganized = _variant_fixture(variants.SANDBOX_REORGANIZED, "sandbox_reorganized")
-sandbox_switched_off = _variant_fixture(variants.SANDBOX_SWITCHED_OFF, "sandbox_switched_off")
-production_retuned = _variant_fixture(variants.PRODUCTION_RETUNED, "production_retuned")
-services_switched = _variant_fixture(services_view.SERVICES_SWITCHED, "services_switched")
-sandbox_direct_connect = _variant_fixture(network_view.SANDBOX_WITH_DIRECT_CONNECT, "sandbox_direct_connect")
+sandbox_reorganized = _variant_fixture("sandbox_reorganized")
+sandbox_switched_off = _variant_fixture("sandbox_switched_off")
+production_retuned = _variant_fixture("production_retuned")
+sandbox_direct_connect = _variant_fixture("sandbox_direct_connect")
+
+
+@pytest.fixture(scope="session")
+def services_switched(sandbox_reorganized: Run) -> Run:
+    """The run with tests/services_view.py's SERVICE_SWITCHES: tests/variants.py's SANDBOX_REORGANIZED holds them."""
+    return sandbox_reorganized

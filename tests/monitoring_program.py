@@ -1,5 +1,5 @@
 """A small program for monitoring tests: two accounts with alert topics, a Monitor, and a probe component that
-watches one service kind with fake dimensions, run under the same mocks and recording monitor as the preview."""
+watches one service kind with fake dimensions, built alone under the preview's mocks (tests/component_runs.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ from collections.abc import Callable, Mapping
 
 import pulumi
 import pulumi_aws as aws
-from pulumi.runtime import settings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 from components.alert_topics import AlertTopics
 from components.home import Home
 from components.monitoring import Monitor
 from config.monitoring import MonitoringConfig
-from preview.mocks import LandingZoneMocks, RecordingMonitor, Registration
+from preview.mocks import Registration
+from tests.component_runs import run_components
 
 REGION = "ap-northeast-2"
 ACCOUNT_IDS = {"ops": "333333333333", "dev": "444444444444"}
@@ -35,12 +33,6 @@ class Probe(pulumi.ComponentResource):
 
 def run_with_monitor(spec: MonitoringConfig, body: Callable[[Monitor], None]) -> list[Registration]:
     """Build the accounts and a Monitor, let `body` watch things, render the dashboards; return the registrations."""
-    mocks = LandingZoneMocks(region=REGION, management_account_id="111111111111")
-    recorder = RecordingMonitor(mocks)
-    pulumi.runtime.set_all_config({"aws:region": REGION}, [])
-    settings.set_root_resource(None)  # type: ignore[arg-type]
-    pulumi.runtime.set_mocks(mocks, project="landing-zone", stack="probe", preview=False, monitor=recorder)
-
     def program() -> None:
         providers = {name: aws.Provider(name, region=REGION, allowed_account_ids=[account_id],
                                         default_tags=aws.ProviderDefaultTagsArgs(tags={"Account": name}))
@@ -54,5 +46,4 @@ def run_with_monitor(spec: MonitoringConfig, body: Callable[[Monitor], None]) ->
         body(monitor)
         monitor.render_dashboards()
 
-    _sync_await(run_pulumi_func(program))
-    return sorted(recorder.registrations, key=lambda r: r.urn)
+    return run_components(program, {"aws:region": REGION}, stack="probe").registrations

@@ -1,18 +1,14 @@
-"""Queries over one offline run for the network tests: resources per account, and references followed by id."""
+"""The network tests' conveniences over a run (tests/run_view.py): the VPC of an account, its subnets by tier,
+route tables and routes; the resource types they look at; variants of the dev stack with more accounts."""
 
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterator
-from functools import cached_property
 from typing import Any
 
-from config.loader import validate
-from config.stack import StackConfig
-from preview.inventory import Inventory
 from preview.mocks import Registration
-from preview.run import Run
+from tests.run_view import RunView
 from tests.stackfiles import base_config
 from tests.variants import Variant
 
@@ -38,48 +34,28 @@ TGW_PROPAGATION = "aws:ec2transitgateway/routeTablePropagation:RouteTablePropaga
 TGW_ROUTE = "aws:ec2transitgateway/route:Route"
 
 
-class NetworkView:
-    def __init__(self, run: Run):
-        self.run = run
-        self.inventory = Inventory(run)
-        self.by_id = {r.id: r for r in run.registrations if r.custom and r.id}
+def vpc_of(view: RunView, account: str) -> Registration:
+    (vpc,) = view.of(VPC, account)
+    return vpc
 
-    @cached_property
-    def config(self) -> StackConfig:
-        sections = {f"landing-zone:{name}" for name in StackConfig.model_fields}
-        return validate({key.split(":", 1)[1]: json.loads(value) for key, value in self.run.config.items()
-                         if key in sections})
 
-    def account(self, registration: Registration) -> str | None:
-        return self.inventory.account(registration)
+def in_vpc(view: RunView, token: str, account: str) -> list[Registration]:
+    """Resources of type `token` in the account's VPC (those whose `vpcId` names it)."""
+    vpc_id = vpc_of(view, account).id
+    return [r for r in view.of(token, account) if r.inputs.get("vpcId") == vpc_id]
 
-    def of(self, token: str, account: str | None = None) -> list[Registration]:
-        return [r for r in self.run.of_type(token) if account is None or self.account(r) == account]
 
-    def ref(self, registration: Registration, key: str) -> Registration:
-        """The resource whose id `registration.inputs[key]` holds."""
-        return self.by_id[registration.inputs[key]]
+def subnets_of(view: RunView, account: str, tier: str) -> list[Registration]:
+    return [s for s in in_vpc(view, SUBNET, account) if s.inputs["tags"]["Tier"] == tier]
 
-    def vpc(self, account: str) -> Registration:
-        (vpc,) = self.of(VPC, account)
-        return vpc
 
-    def in_vpc(self, token: str, account: str) -> list[Registration]:
-        vpc_id = self.vpc(account).id
-        return [r for r in self.of(token, account) if r.inputs.get("vpcId") == vpc_id]
+def route_table_of(view: RunView, subnet: Registration) -> Registration:
+    (association,) = [a for a in view.of(ASSOCIATION) if a.inputs.get("subnetId") == subnet.id]
+    return view.ref(association, "routeTableId")
 
-    def subnets(self, account: str, tier: str) -> list[Registration]:
-        return [s for s in self.in_vpc(SUBNET, account) if s.inputs["tags"]["Tier"] == tier]
 
-    def route_table_of(self, subnet: Registration) -> Registration:
-        (association,) = [a for a in self.run.of_type(ASSOCIATION) if a.inputs.get("subnetId") == subnet.id]
-        return self.ref(association, "routeTableId")
-
-    def routes(self, table: Registration) -> Iterator[Registration]:
-        return (r for r in self.run.of_type(ROUTE) if r.inputs.get("routeTableId") == table.id)
-
-    def children(self, parent: Registration, token: str) -> list[Registration]:
-        return [r for r in self.run.of_type(token) if r.parent == parent.urn]
+def routes_of(view: RunView, table: Registration) -> Iterator[Registration]:
+    return (r for r in view.of(ROUTE) if r.inputs.get("routeTableId") == table.id)
 
 
 def many_accounts(count: int, interleaved: bool = False) -> dict[str, Any]:

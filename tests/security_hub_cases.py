@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from policy import rules
+from tests.rule_resources import provider_inputs, resource
 
 HOME = "ap-northeast-2"
 ACCOUNTS = ("management", "dev")
@@ -21,11 +22,7 @@ Build = Callable[[], list[rules.Resource]]
 def res(token: str, logical: str, account: str = "dev", deps: dict[str, Sequence[rules.Resource]] | None = None, /,
         **inputs: Any) -> rules.Resource:
     """One resource of `account`, its inputs built from `deps` (input name -> the resources it came from)."""
-    provider = {"region": HOME, "defaultTags": json.dumps({"tags": {"Account": account}})}
-    return rules.Resource(urn=f"urn:pulumi:test::landing-zone::{token}::{logical}", type=token, name=logical,
-                          inputs=inputs,
-                          provider_inputs=provider,
-                          property_dependencies={key: [r.urn for r in found] for key, found in (deps or {}).items()})
+    return resource(token, logical, inputs, provider=provider_inputs(account, HOME), sources=deps)
 
 
 def accounts(*extra: rules.Resource) -> list[rules.Resource]:

@@ -47,4 +47,5 @@ def shared_run(directory: Path | None, key: str, make: Callable[[], Run]) -> Run
 def shared_variant_run(directory: Path | None, scratch: Path, variant: Variant) -> Run:
     """The whole program on `variant` (its stack file written under `scratch`), made once for all workers."""
     path = variant.write(scratch, "variant")
-    return shared_run(directory, f"{variant.base}\n{path.read_text()}", lambda: run(variant.base, stack_file=path))
+    key = f"{variant.base}\n{path.read_text()}\n{sorted(variant.overrides.items())}"
+    return shared_run(directory, key, lambda: run(variant.base, stack_file=path, overrides=variant.overrides))

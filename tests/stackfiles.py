@@ -7,11 +7,17 @@ that makes those files its own keeps `make test` green; tests/test_repository_st
 from __future__ import annotations
 
 import copy
+import functools
+import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from config.errors import NAMESPACE
+from config.secrets import SECRET_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "stacks"
@@ -24,7 +30,40 @@ def fixture_path(stack: str) -> Path:
 
 
 def base_config(stack: str) -> dict[str, Any]:
+    """The `config:` mapping of the test-owned stack file, a fresh copy each call (tests change it freely)."""
+    return copy.deepcopy(_parsed(stack))
+
+
+@functools.cache
+def _parsed(stack: str) -> dict[str, Any]:
     return yaml.safe_load(fixture_path(stack).read_text())["config"]
+
+
+def config_sections(stack: str, patch: dict[str, Any] | None = None, sets: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The stack file's `landing-zone:` sections as the loader hands them to config.validate (secret keys are
+    credentials, not sections), after deep-merging `patch` and setting dotted `sets`."""
+    config = merge(base_config(stack), patch or {})
+    for path, value in (sets or {}).items():
+        set_path(config, path, value)
+    return _own_sections(config)
+
+
+def run_sections(values: Mapping[str, str]) -> dict[str, Any]:
+    """A run's config (keys as written, objects as JSON strings, as the engine hands them over) as the loader
+    hands it to config.validate: JSON decoded, a plain string kept as it is."""
+    decoded: dict[str, Any] = {}
+    for key, text in values.items():
+        try:
+            decoded[key] = json.loads(text)
+        except ValueError:
+            decoded[key] = text
+    return _own_sections(decoded)
+
+
+def _own_sections(config: Mapping[str, Any]) -> dict[str, Any]:
+    prefix = f"{NAMESPACE}:"
+    return {key[len(prefix):]: value for key, value in config.items()
+            if key.startswith(prefix) and key[len(prefix):] not in SECRET_KEYS}
 
 
 def merge(base: Any, patch: Any) -> Any:

@@ -10,7 +10,7 @@ import pytest
 from components.cis_benchmark import CONTROLS, NAMESPACE
 from preview.run import Run
 from tests.cloudwatch_patterns import compile_pattern
-from tests.registrations import account_of, by_account, named, statements_by_sid
+from tests.run_view import statements_by_sid, view_of
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -19,34 +19,35 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
 def test_one_organization_trail_multi_region_validated_and_encrypted(stack_run: Run) -> None:
+    view = view_of(stack_run)
     (trail,) = stack_run.of_type(TRAIL)
-    assert account_of(stack_run, trail) == "management"
+    assert view.account(trail) == "management"
     inputs = trail.inputs
     assert inputs["isOrganizationTrail"] is True
     assert inputs["isMultiRegionTrail"] is True
     assert inputs["includeGlobalServiceEvents"] is True
     assert inputs["enableLogFileValidation"] is True
     assert inputs["enableLogging"] is True
-    assert inputs["kmsKeyId"] == named(stack_run, "aws:kms/key:Key", "audit-archive-key").outputs["arn"]
-    assert inputs["s3BucketName"] == named(stack_run, BUCKET, "audit-archive-bucket").inputs["bucket"]
-    log_group = named(stack_run, "aws:cloudwatch/logGroup:LogGroup", "organization-trail-log-group")
+    assert inputs["kmsKeyId"] == view.named("audit-archive-key", "aws:kms/key:Key").outputs["arn"]
+    assert inputs["s3BucketName"] == view.named("audit-archive-bucket", BUCKET).inputs["bucket"]
+    log_group = view.named("organization-trail-log-group", "aws:cloudwatch/logGroup:LogGroup")
     assert inputs["cloudWatchLogsGroupArn"] == log_group.outputs["arn"] + ":*"
-    role = named(stack_run, "aws:iam/role:Role", "organization-trail-logs-role")
+    role = view.named("organization-trail-logs-role", "aws:iam/role:Role")
     assert inputs["cloudWatchLogsRoleArn"] == role.outputs["arn"]
     # The bucket must admit the trail before CloudTrail checks it, and CloudTrail must see it (a wait after it).
-    policy = named(stack_run, "aws:s3/bucketPolicy:BucketPolicy", "audit-archive-bucket-policy")
-    seen = named(stack_run, "time:index/sleep:Sleep", "audit-archive-bucket-policy-ready")
+    policy = view.named("audit-archive-bucket-policy", "aws:s3/bucketPolicy:BucketPolicy")
+    seen = view.named("audit-archive-bucket-policy-ready", "time:index/sleep:Sleep")
     assert seen.urn in trail.dependencies and policy.urn in seen.dependencies
 
 
 def test_trail_log_group_is_encrypted_and_kept_as_config_says(dev: Run, prod: Run) -> None:
     for result, days in ((dev, 30), (prod, 365)):
-        log_group = named(result, "aws:cloudwatch/logGroup:LogGroup", "organization-trail-log-group")
-        assert account_of(result, log_group) == "management"
+        log_group = view_of(result).named("organization-trail-log-group", "aws:cloudwatch/logGroup:LogGroup")
+        assert view_of(result).account(log_group) == "management"
         assert log_group.inputs["retentionInDays"] == days
         assert log_group.inputs["deletionProtectionEnabled"] is (result is prod)
         assert log_group.protect is (result is prod)
-        key = named(result, "aws:kms/key:Key", "organization-trail-log-key")
+        key = view_of(result).named("organization-trail-log-key", "aws:kms/key:Key")
         assert log_group.inputs["kmsKeyId"] == key.outputs["arn"] and key.inputs["enableKeyRotation"] is True
         logs = statements_by_sid(key.inputs["policy"])["LogGroupEncrypts"]
         assert logs["Principal"] == {"Service": "logs.ap-northeast-2.amazonaws.com"}
@@ -66,8 +67,8 @@ def _settings(result: Run, bucket_name: str) -> dict[str, dict[str, Any]]:
 
 def test_audit_bucket_is_versioned_locked_encrypted_private_and_logged(dev: Run, prod: Run) -> None:
     for result, lock in ((dev, {"mode": "GOVERNANCE", "days": 30}), (prod, {"mode": "COMPLIANCE", "days": 365})):
-        bucket = named(result, BUCKET, "audit-archive-bucket")
-        assert account_of(result, bucket) == "ops"
+        bucket = view_of(result).named("audit-archive-bucket", BUCKET)
+        assert view_of(result).account(bucket) == "ops"
         assert bucket.inputs["objectLockEnabled"] is True
         # Production's evidence outlives the stack; the sandbox's goes with it, so the sandbox can be rebuilt.
         assert bucket.retain_on_delete is (result is prod) and bucket.protect is (result is prod)
@@ -76,7 +77,7 @@ def test_audit_bucket_is_versioned_locked_encrypted_private_and_logged(dev: Run,
         settings = _settings(result, name)
         assert settings["BucketVersioning"]["versioningConfiguration"] == {"status": "Enabled"}
         assert settings["BucketObjectLockConfiguration"]["rule"] == {"defaultRetention": lock}
-        key_arn = named(result, "aws:kms/key:Key", "audit-archive-key").outputs["arn"]
+        key_arn = view_of(result).named("audit-archive-key", "aws:kms/key:Key").outputs["arn"]
         assert settings["BucketServerSideEncryptionConfiguration"]["rules"] == [{
             "applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": key_arn},
             "bucketKeyEnabled": True}]
@@ -84,18 +85,18 @@ def test_audit_bucket_is_versioned_locked_encrypted_private_and_logged(dev: Run,
         assert all(block[flag] is True for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
                                                     "restrictPublicBuckets"))
         assert settings["BucketOwnershipControls"]["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
-        access_logs = named(result, BUCKET, "audit-archive-access-logs").inputs["bucket"]
+        access_logs = view_of(result).named("audit-archive-access-logs", BUCKET).inputs["bucket"]
         assert settings["BucketLogging"] == {"bucket": name, "targetBucket": access_logs, "targetPrefix": "audit/"}
 
 
 def test_audit_bucket_policy_admits_the_trail_and_config_and_lets_no_one_delete(stack_run: Run) -> None:
-    bucket = named(stack_run, BUCKET, "audit-archive-bucket").inputs["bucket"]
+    view = view_of(stack_run)
+    bucket = view.named("audit-archive-bucket", BUCKET).inputs["bucket"]
     arn = f"arn:aws:s3:::{bucket}"
-    organization_id = named(stack_run, "aws:organizations/organization:Organization", "organization").id
+    organization_id = view.named("organization", "aws:organizations/organization:Organization").id
     management_id = json.loads(stack_run.config["landing-zone:organization"])["management_account_id"]
     trail_arn = f"arn:aws:cloudtrail:ap-northeast-2:{management_id}:trail/shop-organization-trail"
-    statements = statements_by_sid(named(stack_run, "aws:s3/bucketPolicy:BucketPolicy",
-                                         "audit-archive-bucket-policy").inputs["policy"])
+    statements = statements_by_sid(view.named("audit-archive-bucket-policy", "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
     tls = statements["DenyInsecureTransport"]
     assert (tls["Effect"], tls["Principal"], tls["Action"]) == ("Deny", "*", "s3:*")
     assert tls["Resource"] == [arn, f"{arn}/*"] and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
@@ -117,16 +118,17 @@ def test_audit_bucket_policy_admits_the_trail_and_config_and_lets_no_one_delete(
     assert config["Condition"]["StringEquals"]["aws:SourceOrgID"] == organization_id
     assert statements["ConfigChecksBucket"]["Condition"]["StringEquals"] == {"aws:SourceOrgID": organization_id}
     # The key lets the same trail (and only it) encrypt.
-    key = statements_by_sid(named(stack_run, "aws:kms/key:Key", "audit-archive-key").inputs["policy"])
+    key = statements_by_sid(view.named("audit-archive-key", "aws:kms/key:Key").inputs["policy"])
     assert key["OrganizationTrailEncrypts"]["Condition"]["StringEquals"] == {"aws:SourceArn": trail_arn}
 
 
 def test_access_log_bucket_takes_only_s3_server_access_logs_of_the_audit_bucket(stack_run: Run) -> None:
-    access = named(stack_run, BUCKET, "audit-archive-access-logs")
-    statements = statements_by_sid(named(stack_run, "aws:s3/bucketPolicy:BucketPolicy",
-                                         "audit-archive-access-logs-policy").inputs["policy"])
+    view = view_of(stack_run)
+    access = view.named("audit-archive-access-logs", BUCKET)
+    statements = statements_by_sid(view.named("audit-archive-access-logs-policy",
+                                              "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
     write = statements["S3ServerAccessLogs"]
-    audit = named(stack_run, BUCKET, "audit-archive-bucket").inputs["bucket"]
+    audit = view.named("audit-archive-bucket", BUCKET).inputs["bucket"]
     assert write["Principal"] == {"Service": "logging.s3.amazonaws.com"}
     assert write["Condition"]["ArnLike"] == {"aws:SourceArn": f"arn:aws:s3:::{audit}"}
     expiry = _settings(stack_run, access.inputs["bucket"])["BucketLifecycleConfiguration"]["rules"][0]
@@ -134,10 +136,11 @@ def test_access_log_bucket_takes_only_s3_server_access_logs_of_the_audit_bucket(
 
 
 def test_all_fifteen_cis_filters_read_the_trail_log_group(stack_run: Run) -> None:
-    filters = by_account(stack_run, FILTER)
+    view = view_of(stack_run)
+    filters = view.by_account(FILTER)
     assert set(filters) == {"management"}
     assert len(filters["management"]) == 15
-    log_group = named(stack_run, "aws:cloudwatch/logGroup:LogGroup", "organization-trail-log-group")
+    log_group = view.named("organization-trail-log-group", "aws:cloudwatch/logGroup:LogGroup")
     by_pattern = {f.inputs["pattern"]: f for f in filters["management"]}
     for control in CONTROLS:
         registered = by_pattern[control.pattern]
@@ -148,9 +151,10 @@ def test_all_fifteen_cis_filters_read_the_trail_log_group(stack_run: Run) -> Non
 
 
 def test_all_fifteen_alarms_fire_on_one_event_into_the_management_security_topic(stack_run: Run) -> None:
-    alarms = by_account(stack_run, ALARM)["management"]
+    view = view_of(stack_run)
+    alarms = view.by_account(ALARM)["management"]
     assert len(alarms) == 15
-    security = named(stack_run, "aws:sns/topic:Topic", "management-alerts-security")
+    security = view.named("management-alerts-security", "aws:sns/topic:Topic")
     by_metric = {alarm.inputs["metricName"]: alarm for alarm in alarms}
     assert set(by_metric) == {control.metric for control in CONTROLS}
     for alarm in alarms:

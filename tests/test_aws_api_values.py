@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from preview.inventory import Inventory
-from tests.aws_api import CALLS, request_shape, value_problems
+from tests.aws_api import request_shape, value_problems
+from tests.aws_api_calls import CALLS
 
 
 def _problems(inventory: Inventory) -> list[str]:
@@ -24,7 +25,7 @@ def test_every_registered_aws_type_names_its_api_call(inventories: dict[str, Inv
     registered = {r.type for inventory in inventories.values() for r in inventory.run.registrations
                   if r.custom and r.type.startswith("aws:")}
     missing = sorted(registered - set(CALLS))
-    assert missing == [], "map each new resource type to the API call that creates it in tests/aws_api.py CALLS"
+    assert missing == [], "map each new resource type to the API call that creates it in tests/aws_api_calls.py CALLS"
 
 
 @pytest.mark.parametrize("token", sorted(CALLS))

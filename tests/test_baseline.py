@@ -7,13 +7,13 @@ from collections import Counter
 import pytest
 
 from preview.run import Run
-from tests.registrations import account_of, as_list, by_account, children_of, named, statements_by_sid
+from tests.run_view import as_list, statements_by_sid, view_of
 from tests.variants import PASSWORD_POLICY
 
 BASELINE = "landing-zone:baseline:SecurityBaseline"
 ACCOUNTS = {"management", "network", "build", "dev", "ops"}
 
-# What one baseline registers, per type: the count the list adds up to.
+# What one baseline registers, per type.
 PER_ACCOUNT = Counter({
     "aws:iam/accountPasswordPolicy:AccountPasswordPolicy": 1,
     "aws:kms/key:Key": 1,
@@ -34,18 +34,19 @@ PER_ACCOUNT = Counter({
 
 
 def test_every_account_has_exactly_one_baseline_with_every_part(stack_run: Run) -> None:
+    view = view_of(stack_run)
     baselines = stack_run.of_type(BASELINE)
-    assert {account_of(stack_run, b) for b in baselines} == ACCOUNTS
+    assert {view.account(b) for b in baselines} == ACCOUNTS
     assert len(baselines) == len(ACCOUNTS)
     for baseline in baselines:
-        account = account_of(stack_run, baseline)
-        children = children_of(stack_run, baseline)
+        account = view.account(baseline)
+        children = view.under(baseline)
         assert Counter(child.type for child in children) == PER_ACCOUNT, account
-        assert {account_of(stack_run, child) for child in children if child.type.startswith("aws:")} == {account}
+        assert {view.account(child) for child in children if child.type.startswith("aws:")} == {account}
 
 
 def test_password_policy_meets_the_floors_everywhere(stack_run: Run) -> None:
-    policies = by_account(stack_run, "aws:iam/accountPasswordPolicy:AccountPasswordPolicy")
+    policies = view_of(stack_run).by_account("aws:iam/accountPasswordPolicy:AccountPasswordPolicy")
     assert set(policies) == ACCOUNTS
     for (policy,) in policies.values():
         assert policy.inputs["minimumPasswordLength"] >= 14
@@ -57,23 +58,23 @@ def test_password_policy_meets_the_floors_everywhere(stack_run: Run) -> None:
 
 
 def test_ebs_is_encrypted_by_default_with_the_accounts_own_rotating_key(stack_run: Run) -> None:
+    view = view_of(stack_run)
     for account in ACCOUNTS:
-        key = named(stack_run, "aws:kms/key:Key", f"{account}-baseline-ebs-key")
+        key = view.named(f"{account}-baseline-ebs-key", "aws:kms/key:Key")
         assert key.inputs["enableKeyRotation"] is True
-        assert account_of(stack_run, key) == account
-        default = named(stack_run, "aws:ebs/defaultKmsKey:DefaultKmsKey", f"{account}-baseline-ebs-default-key")
+        assert view.account(key) == account
+        default = view.named(f"{account}-baseline-ebs-default-key", "aws:ebs/defaultKmsKey:DefaultKmsKey")
         assert default.inputs["keyArn"] == key.outputs["arn"]
-        encryption = named(stack_run, "aws:ebs/encryptionByDefault:EncryptionByDefault",
-                           f"{account}-baseline-ebs-encryption")
+        encryption = view.named(f"{account}-baseline-ebs-encryption", "aws:ebs/encryptionByDefault:EncryptionByDefault")
         assert encryption.inputs["enabled"] is True
         use = statements_by_sid(key.inputs["policy"])["AccountUsesThroughEc2"]["Condition"]["StringEquals"]
         assert use["kms:ViaService"] == "ec2.ap-northeast-2.amazonaws.com"
-        alias = named(stack_run, "aws:kms/alias:Alias", f"{account}-baseline-ebs-key-alias")
+        alias = view.named(f"{account}-baseline-ebs-key-alias", "aws:kms/alias:Alias")
         assert alias.inputs["targetKeyId"] == key.outputs["keyId"]
 
 
 def test_s3_account_public_access_block_sets_all_four_flags(stack_run: Run) -> None:
-    blocks = by_account(stack_run, "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock")
+    blocks = view_of(stack_run).by_account("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock")
     assert set(blocks) == ACCOUNTS
     for (block,) in blocks.values():
         for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"):
@@ -81,55 +82,57 @@ def test_s3_account_public_access_block_sets_all_four_flags(stack_run: Run) -> N
 
 
 def test_access_analyzer_is_organization_wide_in_management_and_the_delegated_admin(stack_run: Run) -> None:
-    analyzers = {account: named(stack_run, "aws:accessanalyzer/analyzer:Analyzer", f"{account}-baseline-access-analyzer")
-                 for account in by_account(stack_run, "aws:accessanalyzer/analyzer:Analyzer")}
+    view = view_of(stack_run)
+    analyzers = {account: view.named(f"{account}-baseline-access-analyzer", "aws:accessanalyzer/analyzer:Analyzer")
+                 for account in view.by_account("aws:accessanalyzer/analyzer:Analyzer")}
     assert set(analyzers) == ACCOUNTS
     types = {account: analyzer.inputs["type"] for account, analyzer in analyzers.items()}
     assert types == {"management": "ORGANIZATION", "ops": "ORGANIZATION", "network": "ACCOUNT", "build": "ACCOUNT",
                      "dev": "ACCOUNT"}
-    delegation = named(stack_run, "aws:organizations/delegatedAdministrator:DelegatedAdministrator",
-                       "security-services-access-analyzer-admin")
+    delegation = view.named("security-services-access-analyzer-admin",
+                            "aws:organizations/delegatedAdministrator:DelegatedAdministrator")
     # The administrator's own Access Analyzer learns of the delegation a little later: a wait after it.
-    seen = named(stack_run, "time:index/sleep:Sleep", "security-services-access-analyzer-admin-ready")
+    seen = view.named("security-services-access-analyzer-admin-ready", "time:index/sleep:Sleep")
     assert seen.urn in analyzers["ops"].dependencies and delegation.urn in seen.dependencies
-    organization = named(stack_run, "aws:organizations/organization:Organization", "organization")
+    organization = view.named("organization", "aws:organizations/organization:Organization")
     assert organization.urn in analyzers["management"].dependencies
 
 
 def test_config_records_everything_and_delivers_to_the_audit_bucket(stack_run: Run) -> None:
-    bucket = named(stack_run, "aws:s3/bucket:Bucket", "audit-archive-bucket")
-    key = named(stack_run, "aws:kms/key:Key", "audit-archive-key")
-    bucket_policy = named(stack_run, "aws:s3/bucketPolicy:BucketPolicy", "audit-archive-bucket-policy")
+    view = view_of(stack_run)
+    bucket = view.named("audit-archive-bucket", "aws:s3/bucket:Bucket")
+    key = view.named("audit-archive-key", "aws:kms/key:Key")
+    bucket_policy = view.named("audit-archive-bucket-policy", "aws:s3/bucketPolicy:BucketPolicy")
     for account in ACCOUNTS:
-        recorder = named(stack_run, "aws:cfg/recorder:Recorder", f"{account}-baseline-config-recorder")
+        recorder = view.named(f"{account}-baseline-config-recorder", "aws:cfg/recorder:Recorder")
         assert recorder.inputs["recordingGroup"] == {"allSupported": True, "includeGlobalResourceTypes": True}
-        role = named(stack_run, "aws:iam/serviceLinkedRole:ServiceLinkedRole", f"{account}-baseline-config-service-role")
+        role = view.named(f"{account}-baseline-config-service-role", "aws:iam/serviceLinkedRole:ServiceLinkedRole")
         assert role.inputs["awsServiceName"] == "config.amazonaws.com"
         assert recorder.inputs["roleArn"] == role.outputs["arn"]
         assert role.outputs["arn"].endswith(":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig")
-        channel = named(stack_run, "aws:cfg/deliveryChannel:DeliveryChannel", f"{account}-baseline-config-delivery-channel")
+        channel = view.named(f"{account}-baseline-config-delivery-channel", "aws:cfg/deliveryChannel:DeliveryChannel")
         assert channel.inputs["s3BucketName"] == bucket.inputs["bucket"]
         assert channel.inputs["s3KmsKeyArn"] == key.outputs["arn"]
         assert channel.inputs["s3KeyPrefix"] == "config"
         assert bucket_policy.urn in channel.dependencies
-        status = named(stack_run, "aws:cfg/recorderStatus:RecorderStatus", f"{account}-baseline-config-recorder-status")
+        status = view.named(f"{account}-baseline-config-recorder-status", "aws:cfg/recorderStatus:RecorderStatus")
         assert status.inputs["isEnabled"] is True and channel.urn in status.dependencies
 
 
 def test_a_support_role_in_every_account(stack_run: Run) -> None:
+    view = view_of(stack_run)
     for account in ACCOUNTS:
-        role = named(stack_run, "aws:iam/role:Role", f"{account}-baseline-support-role")
+        role = view.named(f"{account}-baseline-support-role", "aws:iam/role:Role")
         trust = statements_by_sid(role.inputs["assumeRolePolicy"])["AccountPrincipals"]
         assert as_list(trust["Principal"]["AWS"])[0].endswith(":root")
-        attachment = named(stack_run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-                           f"{account}-baseline-support-access")
+        attachment = view.named(f"{account}-baseline-support-access", "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
         assert attachment.inputs["policyArn"] == "arn:aws:iam::aws:policy/AWSSupportAccess"
 
 
 def test_baseline_keys_are_protected_in_prod_only(dev: Run, prod: Run) -> None:
     for result, protected in ((dev, False), (prod, True)):
         for account in ACCOUNTS:
-            assert named(result, "aws:kms/key:Key", f"{account}-baseline-ebs-key").protect is protected
+            assert view_of(result).named(f"{account}-baseline-ebs-key", "aws:kms/key:Key").protect is protected
 
 
 @pytest.mark.parametrize("field", ["minimum_length", "max_age_days"])

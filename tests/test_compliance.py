@@ -14,7 +14,7 @@ from policy import compliance, pack, rules
 from preview.inventory import Inventory
 from preview.render import scorecard_table
 from preview.run import Run
-from tests.registrations import named
+from tests.run_view import view_of
 
 POLICY = "aws:securityhub/configurationPolicy:ConfigurationPolicy"
 STANDARDS = {"aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/5.0.0"}
@@ -40,7 +40,7 @@ def test_no_control_fails_and_every_exception_is_disabled_with_its_reason(invent
     disabled = {o.control.id: o.reason for o in card.outcomes if o.status == "disabled"}
     configured = _configured(inventory.run)
     assert disabled == {key: " ".join(reason.split()) for key, reason in configured.items()}
-    policy = named(inventory.run, POLICY, "security-services-securityhub-policy").inputs["configurationPolicy"]
+    policy = view_of(inventory.run).named("security-services-securityhub-policy", POLICY).inputs["configurationPolicy"]
     assert policy["securityControlsConfiguration"]["disabledControlIdentifiers"] == sorted(configured)
     for standard in card.standards:
         counts = card.counts(standard)
@@ -48,7 +48,7 @@ def test_no_control_fails_and_every_exception_is_disabled_with_its_reason(invent
 
 
 def test_the_configuration_policy_enables_cis_v5_and_fsbp(dev: Run) -> None:
-    body = named(dev, POLICY, "security-services-securityhub-policy").inputs["configurationPolicy"]
+    body = view_of(dev).named("security-services-securityhub-policy", POLICY).inputs["configurationPolicy"]
     assert body["enabledStandardArns"] == [
         "arn:aws:securityhub:ap-northeast-2::standards/aws-foundational-security-best-practices/v/1.0.0",
         "arn:aws:securityhub:ap-northeast-2::standards/cis-aws-foundations-benchmark/v/5.0.0"]

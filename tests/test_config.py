@@ -11,15 +11,11 @@ from config import ConfigError, validate
 from config.naming import LIMITS, aws_name
 from config.network import VpcConfig
 from config.schema import stack_file_schema
-from tests.stackfiles import base_config
-
-
-def _raw(stack: str) -> dict:
-    return {key.split(":", 1)[1]: value for key, value in base_config(stack).items() if key.startswith("landing-zone:")}
+from tests.stackfiles import config_sections
 
 
 def test_both_stack_files_validate() -> None:
-    dev, prod = validate(_raw("dev")), validate(_raw("prod"))
+    dev, prod = validate(config_sections("dev")), validate(config_sections("prod"))
     assert not dev.production and prod.production
     assert dev.organization.min_azs == 2 and prod.organization.min_azs == 3
     assert dev.account_names == ["network", "build", "dev", "ops"]
@@ -27,7 +23,7 @@ def test_both_stack_files_validate() -> None:
 
 
 def test_all_problems_are_reported_together() -> None:
-    raw = _raw("dev")
+    raw = config_sections("dev")
     raw["organization"] = {**raw["organization"], "region": "mars-1", "bogus": 1}
     raw["accounts"] = raw["accounts"] + [raw["accounts"][0]]
     with pytest.raises(ConfigError) as caught:

@@ -16,6 +16,7 @@ import pytest
 
 from preview.mocks import Registration
 from preview.run import Run
+from tests.run_view import view_of
 from tests.services_view import (
     FUNCTION,
     FUNCTION_URL,
@@ -29,7 +30,6 @@ from tests.services_view import (
     ROLE_POLICY,
     TABLE,
     WORKLOADS,
-    ServicesView,
 )
 
 STREAM = "aws:kinesis/stream:Stream"
@@ -50,7 +50,7 @@ def account(request: pytest.FixtureRequest) -> str:
 
 
 def test_table_is_on_demand_encrypted_recoverable_and_protected_in_production(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     production = view.config.production
     table = view.one(TABLE, account)
     assert table.inputs["name"] == f"shop-{account}-curation"
@@ -67,7 +67,7 @@ def test_table_is_on_demand_encrypted_recoverable_and_protected_in_production(st
 
 def test_the_curation_key_rotates_is_protected_in_production_and_serves_only_table_queue_and_logs(
         stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     key = view.one(KEY, account, "-curation-key")
     assert key.inputs["enableKeyRotation"] is True
     assert key.protect is view.config.production
@@ -81,7 +81,7 @@ def test_the_curation_key_rotates_is_protected_in_production_and_serves_only_tab
 
 
 def test_failure_queue_is_encrypted_keeps_messages_and_refuses_plain_http(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     spec = view.config.services[account].curation
     queue = view.one(QUEUE, account, "-curation-failures")
     assert queue.inputs["name"] == f"shop-{account}-curation-failures"
@@ -96,7 +96,7 @@ def test_failure_queue_is_encrypted_keeps_messages_and_refuses_plain_http(stack_
 @pytest.mark.parametrize(("part", "handler"), [("ingest", "curation.ingest.handler"), ("api", "curation.api.handler")])
 def test_functions_run_the_curation_package_traced_with_their_own_encrypted_logs(
         stack_run: Run, account: str, part: str, handler: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     spec = view.config.services[account].curation
     function = view.one(FUNCTION, account, f"-curation-{part}")
     assert function.inputs["name"] == f"shop-{account}-curation-{part}"
@@ -119,7 +119,7 @@ def test_functions_run_the_curation_package_traced_with_their_own_encrypted_logs
 
 
 def test_environment_names_the_table_and_queue_and_holds_no_secret(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     table = view.one(TABLE, account)
     queue = view.one(QUEUE, account, "-curation-failures")
     tuning = view.config.services[account].curation.tuning.environment()
@@ -130,7 +130,7 @@ def test_environment_names_the_table_and_queue_and_holds_no_secret(stack_run: Ru
 
 
 def test_ingest_role_may_do_exactly_what_the_consumer_needs(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     region = view.config.organization.region
     policy = view.one(ROLE_POLICY, account, "-curation-ingest-policy")
     statements = _statements(policy)
@@ -159,7 +159,7 @@ def test_ingest_role_may_do_exactly_what_the_consumer_needs(stack_run: Run, acco
 
 
 def test_api_role_reads_scores_and_nothing_of_the_stream(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     statements = _statements(view.one(ROLE_POLICY, account, "-curation-api-policy"))
     assert set(statements) == {"WriteOwnLogs", "WriteTraces", "ReadScores", "SendToFailureQueue",
                                "CurationKeyThroughTableAndQueue"}
@@ -169,7 +169,7 @@ def test_api_role_reads_scores_and_nothing_of_the_stream(stack_run: Run, account
 
 def test_stream_mapping_reports_partial_failures_bisects_and_gives_up_into_the_queue(
         stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     spec = view.config.services[account].curation
     mapping = view.one(MAPPING, account)
     stream = view.by_reference(mapping.inputs["eventSourceArn"])
@@ -189,13 +189,13 @@ def test_stream_mapping_reports_partial_failures_bisects_and_gives_up_into_the_q
 
 
 def test_api_answers_behind_an_iam_function_url(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     url = view.one(FUNCTION_URL, account)
     assert url.inputs == {"functionName": f"shop-{account}-curation-api", "authorizationType": "AWS_IAM"}
 
 
 def test_asynchronous_failures_of_either_function_land_in_the_queue(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     configs = {config.inputs["functionName"]: config.inputs for config in view.of(INVOKE_CONFIG, account)
                if "curation" in config.name}
     assert set(configs) == {f"shop-{account}-curation-ingest", f"shop-{account}-curation-api"}
@@ -206,7 +206,7 @@ def test_asynchronous_failures_of_either_function_land_in_the_queue(stack_run: R
 
 
 def test_everything_sits_in_the_accounts_curation_component(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     component = view.named(f"{account}-curation")
     assert component.type == "landing-zone:curation:Curation"
     children = [r for r in stack_run.registrations if r.parent == component.urn]

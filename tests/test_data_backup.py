@@ -12,15 +12,16 @@ import pytest
 from components.data.restore_testing import HANDLER, SOURCE
 from policy import rules
 from preview.run import Run
-from tests.data_view import CLUSTER, PLAN, SELECTION, VAULT, VAULT_LOCK, WORKLOADS, DataView
+from tests.data_view import CLUSTER, PLAN, SELECTION, VAULT, VAULT_LOCK, WORKLOADS, in_tier
+from tests.run_view import RunView, view_of
 
 RESTORE_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan"
 RESTORE_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection"
 
 
 @pytest.fixture(scope="module")
-def views(runs: dict[str, Run]) -> dict[str, DataView]:
-    return {stack: DataView(result) for stack, result in runs.items()}
+def views(runs: dict[str, Run]) -> dict[str, RunView]:
+    return {stack: view_of(result) for stack, result in runs.items()}
 
 
 def _gap_hours(rule: dict) -> float:
@@ -34,7 +35,7 @@ def _gap_hours(rule: dict) -> float:
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 @pytest.mark.parametrize("account", WORKLOADS)
-def test_the_plan_meets_the_stated_rpo(views: dict[str, DataView], stack: str, account: str) -> None:
+def test_the_plan_meets_the_stated_rpo(views: dict[str, RunView], stack: str, account: str) -> None:
     view = views[stack]
     spec = view.config.data[account].backup
     plan = view.one(PLAN, account).inputs
@@ -51,7 +52,7 @@ def test_the_plan_meets_the_stated_rpo(views: dict[str, DataView], stack: str, a
         assert rule["targetVaultName"] == f"shop-{account}-backup"
 
 
-def test_production_ops_relies_on_continuous_backup_for_its_one_hour_rpo(views: dict[str, DataView]) -> None:
+def test_production_ops_relies_on_continuous_backup_for_its_one_hour_rpo(views: dict[str, RunView]) -> None:
     plan = views["prod"].one(PLAN, "ops").inputs
     [continuous] = [r for r in plan["rules"] if r["ruleName"] == "continuous"]
     assert continuous["enableContinuousBackup"] is True and continuous["lifecycle"]["deleteAfter"] == 35
@@ -59,7 +60,7 @@ def test_production_ops_relies_on_continuous_backup_for_its_one_hour_rpo(views: 
     assert min(others) == 25 > 1  # without continuous backup, the daily rule alone could not meet it
 
 
-def test_daily_weekly_and_monthly_points_are_copied_to_the_second_region(views: dict[str, DataView]) -> None:
+def test_daily_weekly_and_monthly_points_are_copied_to_the_second_region(views: dict[str, RunView]) -> None:
     for stack, view in views.items():
         for account, spec in view.config.data.items():
             plan = view.one(PLAN, account).inputs
@@ -75,7 +76,7 @@ def test_daily_weekly_and_monthly_points_are_copied_to_the_second_region(views: 
                 assert action["lifecycle"]["deleteAfter"] == spec.backup.copy_to.retention_days
 
 
-def test_vaults_are_locked_in_production_only(views: dict[str, DataView]) -> None:
+def test_vaults_are_locked_in_production_only(views: dict[str, RunView]) -> None:
     assert views["dev"].of(VAULT_LOCK) == []
     view = views["prod"]
     vaults = [v for account in WORKLOADS for v in view.of(VAULT, account)]
@@ -90,22 +91,22 @@ def test_vaults_are_locked_in_production_only(views: dict[str, DataView]) -> Non
         assert view.region(lock) == view.region(vault)
 
 
-def test_selection_by_tag_covers_aurora_and_the_lake(views: dict[str, DataView]) -> None:
+def test_selection_by_tag_covers_aurora_and_the_lake(views: dict[str, RunView]) -> None:
     for view in views.values():
         for account in WORKLOADS:
             selection = view.one(SELECTION, account).inputs
             assert selection["selectionTags"] == [{"type": "STRINGEQUALS", "key": "BackupPlan", "value": "data-tier"}]
             assert view.by_arn(selection["iamRoleArn"]).inputs["name"] == f"shop-{account}-backup"
             assert view.one(CLUSTER, account).inputs["tags"]["BackupPlan"] == "data-tier"
-            [lake] = [b for b in view.in_tier(account) if b.type == "aws:s3/bucket:Bucket" and b.name.endswith("-lake")]
+            [lake] = [b for b in in_tier(view, account) if b.type == "aws:s3/bucket:Bucket" and b.name.endswith("-lake")]
             assert lake.inputs["tags"]["BackupPlan"] == "data-tier"
 
 
-def test_backup_roles_are_written_out_and_never_delete_the_live_cluster(views: dict[str, DataView]) -> None:
+def test_backup_roles_are_written_out_and_never_delete_the_live_cluster(views: dict[str, RunView]) -> None:
     view = views["prod"]
-    attachments = [a for a in view.in_tier("ops") if a.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment"]
+    attachments = [a for a in in_tier(view, "ops") if a.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment"]
     assert attachments == []
-    policies = {p.name: json.loads(p.inputs["policy"]) for p in view.in_tier("ops")
+    policies = {p.name: json.loads(p.inputs["policy"]) for p in in_tier(view, "ops")
                 if p.type == "aws:iam/rolePolicy:RolePolicy" and "-backup-" in p.name}
     restore = {s["Sid"]: s for s in policies["ops-data-backup-restore-policy"]["Statement"]}
     cluster_arn = view.one(CLUSTER, "ops").outputs["arn"]
@@ -115,23 +116,23 @@ def test_backup_roles_are_written_out_and_never_delete_the_live_cluster(views: d
     assert {"AuroraSnapshotsAndContinuousBackup", "S3BucketsForBackup", "DynamoDbBackups"} <= backup
 
 
-def test_failures_alert_the_accounts_critical_topic(views: dict[str, DataView]) -> None:
+def test_failures_alert_the_accounts_critical_topic(views: dict[str, RunView]) -> None:
     for view in views.values():
         for account in WORKLOADS:
             [topic] = [t for t in view.of("aws:sns/topic:Topic", account) if t.name == f"{account}-alerts-critical"]
             # One route per failure: no vault notifications beside the rule (they would repeat copy failures).
             assert view.of("aws:backup/vaultNotifications:VaultNotifications", account) == []
-            [rule] = [r for r in view.in_tier(account) if r.type == "aws:cloudwatch/eventRule:EventRule"
+            [rule] = [r for r in in_tier(view, account) if r.type == "aws:cloudwatch/eventRule:EventRule"
                       and r.name.endswith("-failures")]
             pattern = json.loads(rule.inputs["eventPattern"])
             assert pattern["source"] == ["aws.backup"]
             assert {"state": ["FAILED", "ABORTED", "EXPIRED"]} in [branch["detail"] for branch in pattern["$or"]]
-            [target] = [t for t in view.in_tier(account) if t.type == "aws:cloudwatch/eventTarget:EventTarget"
+            [target] = [t for t in in_tier(view, account) if t.type == "aws:cloudwatch/eventTarget:EventTarget"
                         and t.name.endswith("-failures-to-alerts")]
             assert target.inputs["arn"] == topic.outputs["arn"]
 
 
-def test_restore_testing_restores_the_latest_aurora_point_and_validates_it(views: dict[str, DataView]) -> None:
+def test_restore_testing_restores_the_latest_aurora_point_and_validates_it(views: dict[str, RunView]) -> None:
     for stack, view in views.items():
         for account in WORKLOADS:
             spec = view.config.data[account].backup
@@ -153,10 +154,10 @@ def test_restore_testing_restores_the_latest_aurora_point_and_validates_it(views
             overrides = selection["restoreMetadataOverrides"]
             assert overrides["dbsubnetgroupname"] == cluster.inputs["dbSubnetGroupName"]
             assert json.loads(overrides["vpcsecuritygroupids"]) == cluster.inputs["vpcSecurityGroupIds"]
-            [validator] = [f.inputs for f in view.in_tier(account) if f.type == "aws:lambda/function:Function"]
+            [validator] = [f.inputs for f in in_tier(view, account) if f.type == "aws:lambda/function:Function"]
             assert validator["environment"]["variables"] == {"RTO_HOURS": f"{spec.rto_hours:g}"}
             assert validator["handler"] == HANDLER and validator["deadLetterConfig"]["targetArn"]
-            [rule] = [r for r in view.in_tier(account) if r.name.endswith("-restore-testing-completed")]
+            [rule] = [r for r in in_tier(view, account) if r.name.endswith("-restore-testing-completed")]
             assert json.loads(rule.inputs["eventPattern"])["detail"] == {"status": ["COMPLETED"]}, stack
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from config import ConfigError, validate
 from config.checks.data import achieved_rpo_hours, retentions
 from config.data import AccountDataConfig, BackupConfig, DatabaseConfig, window_minutes
 from config.data_limits import AURORA_INSTANCE_CLASSES, OPENSEARCH_INSTANCE_TYPES
-from tests.data_view import CLUSTER, DOMAIN, KEY, DataView
-from tests.shared_runs import shared_variant_run
-from tests.stackfiles import base_config
-from tests.variants import Variant
+from preview.run import Run
+from tests.data_view import CLUSTER, DOMAIN, KEY, in_tier
+from tests.run_view import RunView, view_of
+from tests.stackfiles import config_sections
 
 
 def test_defaults_are_safe() -> None:
@@ -63,23 +61,13 @@ def test_a_plan_without_rules_achieves_nothing_and_retentions_list_every_rule() 
                                   ("copy_to.retention_days", 35)]
 
 
-_DATA_NACL = {"inbound": [{"number": 100, "peer": "app", "from_port": 5432},
-                          {"number": 110, "peer": "app", "from_port": 3306},
-                          {"number": 200, "peer": "app", "from_port": 443}],
-              "outbound": [{"number": 100, "peer": "app", "from_port": 1024, "to_port": 65535}]}
-SWITCHED = Variant("dev", patch={"landing-zone:network": {"nacls": {"data": _DATA_NACL}}},
-                   sets={"landing-zone:data.dev.database.engine": "aurora-mysql",
-                         "landing-zone:data.ops.database.enabled": False,
-                         "landing-zone:data.ops.search.enabled": False})
-
-
 @pytest.fixture(scope="session")
-def switched(shared_directory: Path | None, tmp_path_factory: pytest.TempPathFactory) -> DataView:
-    """dev on Aurora MySQL (the data NACL opened on 3306); ops without Aurora and search."""
-    return DataView(shared_variant_run(shared_directory, tmp_path_factory.mktemp("switched"), SWITCHED))
+def switched(sandbox_reorganized: Run) -> RunView:
+    """tests/variants.py: dev on Aurora MySQL (the data NACL opened on 3306); ops without Aurora and search."""
+    return view_of(sandbox_reorganized)
 
 
-def test_mysql_forces_tls_its_own_way_on_its_own_port(switched: DataView) -> None:
+def test_mysql_forces_tls_its_own_way_on_its_own_port(switched: RunView) -> None:
     view = switched
     cluster = view.one(CLUSTER, "dev").inputs
     assert (cluster["engine"], cluster["port"]) == ("aurora-mysql", 3306)
@@ -95,24 +83,23 @@ def test_mysql_forces_tls_its_own_way_on_its_own_port(switched: DataView) -> Non
     assert ingress == [3306]
 
 
-def test_parts_switch_off_one_by_one(switched: DataView) -> None:
+def test_parts_switch_off_one_by_one(switched: RunView) -> None:
     view = switched
     assert view.of(CLUSTER, "ops") == [] and view.of(DOMAIN, "ops") == []
     assert view.of("aws:backup/restoreTestingPlan:RestoreTestingPlan", "ops") == []
-    purposes = {k.inputs["tags"]["Purpose"] for k in view.in_tier("ops") if k.type == KEY}
+    purposes = {k.inputs["tags"]["Purpose"] for k in in_tier(view, "ops") if k.type == KEY}
     assert purposes == {"stream", "lake", "logs", "backup"}
     assert len(view.of(CLUSTER, "dev")) == 1 and len(view.of(DOMAIN, "dev")) == 1
     assert view.run.outputs["data"]["ops"]["reader_endpoint"] is None
 
 
 def test_without_a_data_section_nothing_is_configured() -> None:
-    raw = {key.split(":", 1)[1]: value for key, value in base_config("dev").items()
-           if key.startswith("landing-zone:") and key not in ("landing-zone:data", "landing-zone:services")}
+    raw = config_sections("dev", patch={"landing-zone:data": None, "landing-zone:services": None})
     assert validate(raw).data == {}
 
 
 def test_alarm_thresholds_for_data_services_need_the_service_switched_on() -> None:
-    raw = {key.split(":", 1)[1]: value for key, value in base_config("dev").items() if key.startswith("landing-zone:")}
+    raw = config_sections("dev")
     raw["monitoring"] = {**raw["monitoring"], "alarms": {**raw["monitoring"].get("alarms", {}), "aurora": {"cpu": "75%"}}}
     assert validate(raw).data["dev"].database.enabled
     for account in ("dev", "ops"):

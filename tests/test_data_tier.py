@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -23,8 +24,10 @@ from tests.data_view import (
     STREAM,
     VAULT,
     WORKLOADS,
-    DataView,
+    in_tier,
+    key_purpose,
 )
+from tests.run_view import RunView, view_of
 
 # Readers per account, as the stack files say.
 READERS = {"dev": {"dev": 1, "ops": 1}, "prod": {"dev": 1, "ops": 2}}
@@ -36,8 +39,8 @@ PURPOSES = {"database", "search", "stream", "lake", "logs", "backup"}
 
 
 @pytest.fixture(scope="module")
-def views(runs: dict[str, Run]) -> dict[str, DataView]:
-    return {stack: DataView(result) for stack, result in runs.items()}
+def views(runs: dict[str, Run]) -> dict[str, RunView]:
+    return {stack: view_of(result) for stack, result in runs.items()}
 
 
 def test_reader_zones_skip_the_writer_and_go_round_robin() -> None:
@@ -48,7 +51,7 @@ def test_reader_zones_skip_the_writer_and_go_round_robin() -> None:
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 @pytest.mark.parametrize("account", WORKLOADS)
-def test_writer_in_the_first_zone_and_readers_in_others(views: dict[str, DataView], stack: str, account: str) -> None:
+def test_writer_in_the_first_zone_and_readers_in_others(views: dict[str, RunView], stack: str, account: str) -> None:
     view = views[stack]
     cluster = view.one(CLUSTER, account)
     zones = view.config.zones_of_vpc(account)
@@ -69,7 +72,7 @@ def test_writer_in_the_first_zone_and_readers_in_others(views: dict[str, DataVie
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_cluster_subnets_are_the_data_tier_in_every_zone(views: dict[str, DataView], stack: str) -> None:
+def test_cluster_subnets_are_the_data_tier_in_every_zone(views: dict[str, RunView], stack: str) -> None:
     view = views[stack]
     for account in WORKLOADS:
         [group] = view.of("aws:rds/subnetGroup:SubnetGroup", account)
@@ -79,7 +82,7 @@ def test_cluster_subnets_are_the_data_tier_in_every_zone(views: dict[str, DataVi
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_search_domain_spreads_over_the_data_subnets(views: dict[str, DataView], stack: str) -> None:
+def test_search_domain_spreads_over_the_data_subnets(views: dict[str, RunView], stack: str) -> None:
     view = views[stack]
     expected_zones = 3 if stack == "prod" else 2
     for account in WORKLOADS:
@@ -97,7 +100,7 @@ def test_search_domain_spreads_over_the_data_subnets(views: dict[str, DataView],
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_only_the_app_tier_reaches_aurora_and_search(views: dict[str, DataView], stack: str) -> None:
+def test_only_the_app_tier_reaches_aurora_and_search(views: dict[str, RunView], stack: str) -> None:
     view = views[stack]
     for account in WORKLOADS:
         groups = {g.inputs["tags"]["Name"]: g for g in view.of("aws:ec2/securityGroup:SecurityGroup", account)}
@@ -115,14 +118,14 @@ def test_only_the_app_tier_reaches_aurora_and_search(views: dict[str, DataView],
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_each_resource_is_encrypted_with_the_key_of_its_purpose(views: dict[str, DataView], stack: str) -> None:
+def test_each_resource_is_encrypted_with_the_key_of_its_purpose(views: dict[str, RunView], stack: str) -> None:
     view = views[stack]
     for account in WORKLOADS:
         keys = view.of(KEY, account)
         data_keys = {k.inputs["tags"]["Purpose"]: k for k in keys if k.name.startswith(f"{account}-data-keys-")}
         assert set(data_keys) == PURPOSES
         assert all(k.inputs["enableKeyRotation"] and k.inputs["deletionWindowInDays"] == 30 for k in data_keys.values())
-        purpose = view.key_purpose
+        purpose = functools.partial(key_purpose, view)
         cluster = view.one(CLUSTER, account)
         assert purpose(cluster.inputs["kmsKeyId"]) == "database"
         assert purpose(cluster.inputs["masterUserSecretKmsKeyId"]) == "database"
@@ -131,18 +134,18 @@ def test_each_resource_is_encrypted_with_the_key_of_its_purpose(views: dict[str,
         assert purpose(view.one(STREAM, account).inputs["kmsKeyId"]) == "stream"
         firehose = view.one(FIREHOSE, account).inputs["extendedS3Configuration"]
         assert purpose(firehose["kmsKeyArn"]) == "lake"
-        encryptions = {view.by_id(e.inputs["bucket"]).name: e for e in view.in_tier(account) if e.type == BUCKET_ENCRYPTION}
+        encryptions = {view.by_id(e.inputs["bucket"]).name: e for e in in_tier(view, account) if e.type == BUCKET_ENCRYPTION}
         assert set(encryptions) <= {f"{account}-data-lake", f"{account}-data-lake-access-logs"}  # the log bucket: access-logs
         for encryption in encryptions.values():
             [rule] = encryption.inputs["rules"]
             assert purpose(rule["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"]) == "lake"
         vaults = {v.name: v for v in view.of(VAULT, account)}
         assert purpose(vaults[f"{account}-data-backup"].inputs["kmsKeyArn"]) == "backup"
-        data_logs = [g for g in view.in_tier(account) if g.type == LOG_GROUP]
+        data_logs = [g for g in in_tier(view, account) if g.type == LOG_GROUP]
         assert len(data_logs) >= 7 and {purpose(g.inputs["kmsKeyId"]) for g in data_logs} == {"logs"}
 
 
-def test_the_copy_vault_uses_a_backup_key_in_its_own_region(views: dict[str, DataView]) -> None:
+def test_the_copy_vault_uses_a_backup_key_in_its_own_region(views: dict[str, RunView]) -> None:
     for stack, view in views.items():
         copies = {account: spec.backup.copy_to.region for account, spec in view.config.data.items()
                   if spec.backup.copy_to.region}
@@ -153,7 +156,7 @@ def test_the_copy_vault_uses_a_backup_key_in_its_own_region(views: dict[str, Dat
             assert (view.region(vault), view.region(key), key.inputs["tags"]["Purpose"]) == (region, region, "backup"), stack
 
 
-def test_key_policies_let_only_the_purposes_services_use_the_keys(views: dict[str, DataView]) -> None:
+def test_key_policies_let_only_the_purposes_services_use_the_keys(views: dict[str, RunView]) -> None:
     view = views["prod"]
     keys = {k.inputs["tags"]["Purpose"]: json.loads(k.inputs["policy"]) for k in view.of(KEY, "ops")
             if k.name.startswith("ops-data-keys-")}
@@ -169,16 +172,16 @@ def test_key_policies_let_only_the_purposes_services_use_the_keys(views: dict[st
     assert logs["AccountLogGroupsEncrypt"]["Principal"] == {"Service": "logs.ap-northeast-2.amazonaws.com"}
 
 
-def test_stateful_data_resources_are_protected_only_in_prod(views: dict[str, DataView]) -> None:
+def test_stateful_data_resources_are_protected_only_in_prod(views: dict[str, RunView]) -> None:
     for stack, view in views.items():
         for token in (KEY, CLUSTER, DOMAIN, STREAM, VAULT):
-            found = [r for account in WORKLOADS for r in view.in_tier(account) if r.type == token]
+            found = [r for account in WORKLOADS for r in in_tier(view, account) if r.type == token]
             assert found and all(r.protect is (stack == "prod") for r in found), (stack, token)
         lakes = [b for b in view.of(BUCKET) if b.name.endswith("-data-lake")]
         assert len(lakes) == 2 and all(b.protect is (stack == "prod") for b in lakes)
 
 
-def test_aurora_protections_follow_the_environment(views: dict[str, DataView]) -> None:
+def test_aurora_protections_follow_the_environment(views: dict[str, RunView]) -> None:
     for stack, view in views.items():
         for account in WORKLOADS:
             cluster_parent = view.one(CLUSTER, account).parent
@@ -202,7 +205,7 @@ def test_aurora_protections_follow_the_environment(views: dict[str, DataView]) -
             assert parameters.inputs["parameters"][0] == {"name": "rds.force_ssl", "value": "1"}
 
 
-def test_reader_auto_scaling_tracks_cpu_between_the_configured_bounds(views: dict[str, DataView]) -> None:
+def test_reader_auto_scaling_tracks_cpu_between_the_configured_bounds(views: dict[str, RunView]) -> None:
     view = views["prod"]
     target = view.one(SCALING_TARGET, "ops").inputs
     cluster = view.one(CLUSTER, "ops").inputs
@@ -215,7 +218,7 @@ def test_reader_auto_scaling_tracks_cpu_between_the_configured_bounds(views: dic
     assert tracking["predefinedMetricSpecification"]["predefinedMetricType"] == "RDSReaderAverageCPUUtilization"
 
 
-def test_stream_and_delivery_partition_the_lake_by_date(views: dict[str, DataView]) -> None:
+def test_stream_and_delivery_partition_the_lake_by_date(views: dict[str, RunView]) -> None:
     view = views["prod"]
     stream = view.one(STREAM, "ops").inputs
     assert stream["streamModeDetails"] == {"streamMode": "ON_DEMAND"} and stream["retentionPeriod"] == 168
@@ -229,7 +232,7 @@ def test_stream_and_delivery_partition_the_lake_by_date(views: dict[str, DataVie
     assert destination["cloudwatchLoggingOptions"]["enabled"] is True
 
 
-def test_lake_is_versioned_private_tls_only_and_aged(views: dict[str, DataView]) -> None:
+def test_lake_is_versioned_private_tls_only_and_aged(views: dict[str, RunView]) -> None:
     view = views["prod"]
     lake = next(b for b in view.of(BUCKET, "ops") if b.name == "ops-data-lake")
     settings = {r.type.split(":")[-1]: r for r in view.run.registrations if r.parent == lake.parent and r.custom
@@ -247,10 +250,10 @@ def test_lake_is_versioned_private_tls_only_and_aged(views: dict[str, DataView])
     assert lake.inputs["tags"] == {"DataStore": "primary", "BackupPlan": "data-tier"}
 
 
-def test_resource_counts_per_account(views: dict[str, DataView]) -> None:
+def test_resource_counts_per_account(views: dict[str, RunView]) -> None:
     """The whole data tier of each account, counted from the inventory (under the DataTier component)."""
     for stack, view in views.items():
-        counts = {account: len(view.in_tier(account)) for account in WORKLOADS}
+        counts = {account: len(in_tier(view, account)) for account in WORKLOADS}
         assert all(view.one(PLAN, account) for account in WORKLOADS)
         # dev stack: no vault locks; prod: a lock on both vaults, one more reader in ops.
         assert counts == EXPECTED_COUNTS[stack], (stack, counts)

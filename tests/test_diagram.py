@@ -15,8 +15,8 @@ from preview.architecture_reader import read
 from preview.drawing import fit, wrap
 from preview.inventory import Inventory
 from preview.run import Run
-from tests.network_view import NetworkView
 from tests.pictures import document, member_accounts, organization
+from tests.run_view import view_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -53,7 +53,7 @@ def _raw_nat_zones(doc: dict[str, Any], account: str) -> list[str]:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_the_organization_is_read_from_accounts_and_units(stack: str, documents: dict[str, dict[str, Any]],
                                                          runs: dict[str, Run]) -> None:
-    config = NetworkView(runs[stack]).config
+    config = view_of(runs[stack]).config
     landscape = read(documents[stack])
     assert list(landscape.accounts) == ["management", *sorted(a.name for a in config.accounts)]
     for account in config.accounts:
@@ -65,7 +65,7 @@ def test_the_organization_is_read_from_accounts_and_units(stack: str, documents:
 
 def test_each_vpc_has_its_zones_tiers_and_one_nat_per_zone(documents: dict[str, dict[str, Any]],
                                                           runs: dict[str, Run]) -> None:
-    config = NetworkView(runs["prod"]).config
+    config = view_of(runs["prod"]).config
     landscape = read(documents["prod"])
     for name, spec in config.network.vpcs.items():
         vpc = landscape.accounts[name].vpc

@@ -7,29 +7,22 @@ from typing import Any
 
 import pytest
 
-from config import StackConfig, validate
+from config import validate
 from config.errors import ConfigError
 from preview.run import Run
-from tests.network_view import (
-    ROUTE,
-    TGW,
-    TGW_ACCEPTER,
-    TGW_ATTACHMENT,
-    TGW_PROPAGATION,
-    TGW_ROUTE_TABLE,
-    NetworkView,
-)
-from tests.stackfiles import base_config, set_path
+from tests.network_view import ROUTE, TGW, TGW_ACCEPTER, TGW_ATTACHMENT, TGW_PROPAGATION, TGW_ROUTE_TABLE
+from tests.run_view import RunView, view_of
+from tests.stackfiles import config_sections
 
 NET = "landing-zone:network"
 
 
 @pytest.fixture(scope="module")
-def net(prod: Run) -> NetworkView:
-    return NetworkView(prod)
+def net(prod: Run) -> RunView:
+    return view_of(prod)
 
 
-def test_gateway_association_and_virtual_interface(net: NetworkView) -> None:
+def test_gateway_association_and_virtual_interface(net: RunView) -> None:
     dx = net.config.network.direct_connect
     assert dx is not None
     (gateway,) = net.of("aws:directconnect/gateway:Gateway")
@@ -47,7 +40,7 @@ def test_gateway_association_and_virtual_interface(net: NetworkView) -> None:
     assert gateway.protect and vif.protect
 
 
-def test_on_premises_reaches_only_the_accounts_config_allows(net: NetworkView) -> None:
+def test_on_premises_reaches_only_the_accounts_config_allows(net: RunView) -> None:
     (association,) = net.of("aws:directconnect/gatewayAssociation:GatewayAssociation")
     dx_attachment = association.outputs["transitGatewayAttachmentId"]
     tables = {t.id: t.inputs["tags"]["Segment"] for t in net.of(TGW_ROUTE_TABLE)}
@@ -71,12 +64,8 @@ def test_on_premises_reaches_only_the_accounts_config_allows(net: NetworkView) -
 
 
 def _validate(sets: dict[str, Any]) -> list[str]:
-    config = base_config("prod")
-    for path, value in sets.items():
-        set_path(config, path, value)
-    sections = {f"landing-zone:{name}" for name in StackConfig.model_fields}
     with pytest.raises(ConfigError) as caught:
-        validate({key.split(":", 1)[1]: value for key, value in config.items() if key in sections})
+        validate(config_sections("prod", sets=sets))
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -114,7 +103,7 @@ def test_direct_connect_settings_are_validated(sets: dict[str, Any], expected: s
 
 def test_direct_connect_in_a_sandbox_with_a_32_bit_router_asn(sandbox_direct_connect: Run) -> None:
     """Dev may enable it too; an ASN above 2147483646 goes to the provider as bgp_asn_long."""
-    net = NetworkView(sandbox_direct_connect)
+    net = view_of(sandbox_direct_connect)
     (vif,) = net.of("aws:directconnect/transitVirtualInterface:TransitVirtualInterface")
     assert vif.inputs["bgpAsnLong"] == "4200000001" and "bgpAsn" not in vif.inputs
     assert not vif.protect  # a sandbox protects nothing

@@ -12,6 +12,7 @@ from config import email_templates
 from config.email_templates import load_templates
 from preview.__main__ import main
 from preview.run import Run
+from tests.run_view import view_of
 from tests.services_view import (
     CONFIGURATION_SET,
     EMAIL_IDENTITY,
@@ -23,7 +24,6 @@ from tests.services_view import (
     SES_TEMPLATE,
     TOPIC,
     WORKLOADS,
-    ServicesView,
 )
 
 DOMAINS = {"dev": {"dev": "dev.sandbox.shop.example", "ops": "sandbox.shop.example"},
@@ -34,7 +34,7 @@ TEMPLATE_NAMES = {"welcome_en", "welcome_ko", "signup-verification_en", "signup-
 
 @pytest.mark.parametrize("account", WORKLOADS)
 def test_configuration_set_requires_tls_tracks_reputation_and_suppresses(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     configuration_set = view.one(CONFIGURATION_SET, account)
     assert configuration_set.inputs["configurationSetName"] == f"shop-{account}-email"
     assert configuration_set.inputs["deliveryOptions"] == {"tlsPolicy": "REQUIRE"}
@@ -45,7 +45,7 @@ def test_configuration_set_requires_tls_tracks_reputation_and_suppresses(stack_r
 
 @pytest.mark.parametrize("account", WORKLOADS)
 def test_bounces_and_complaints_go_to_the_accounts_warning_topic(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     destination = view.one(EVENT_DESTINATION, account)
     assert destination.inputs["configurationSetName"] == f"shop-{account}-email"
     event = destination.inputs["eventDestination"]
@@ -59,7 +59,7 @@ def test_bounces_and_complaints_go_to_the_accounts_warning_topic(stack_run: Run,
 
 @pytest.mark.parametrize("account", WORKLOADS)
 def test_domain_identity_with_easy_dkim_and_custom_mail_from(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     domain = DOMAINS[stack_run.stack][account]
     identity = view.one(EMAIL_IDENTITY, account)
     assert identity.inputs == {"emailIdentity": domain, "configurationSetName": f"shop-{account}-email",
@@ -74,7 +74,7 @@ def test_no_dns_records_without_a_hosted_zone(stack_run: Run) -> None:
 
 
 def test_dns_records_in_the_configured_hosted_zone(services_switched: Run) -> None:
-    view = ServicesView(services_switched)
+    view = view_of(services_switched)
     assert view.of(RECORD, "dev") == []  # e-mail is off in dev
     records = {r.name.removeprefix("ops-email-"): r.inputs for r in view.of(RECORD, "ops")}
     assert set(records) == {"dkim-1", "dkim-2", "dkim-3", "mail-from-mx", "mail-from-spf"}
@@ -93,7 +93,7 @@ def test_dns_records_in_the_configured_hosted_zone(services_switched: Run) -> No
 
 @pytest.mark.parametrize("account", WORKLOADS)
 def test_the_six_templates_are_the_template_files(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     registered = {r.inputs["name"]: r.inputs for r in view.of(SES_TEMPLATE, account)}
     assert set(registered) == TEMPLATE_NAMES
     for template in load_templates():
@@ -103,7 +103,7 @@ def test_the_six_templates_are_the_template_files(stack_run: Run, account: str) 
 
 
 def test_email_can_be_switched_off(services_switched: Run) -> None:
-    view = ServicesView(services_switched)
+    view = view_of(services_switched)
     assert view.of(EMAIL_IDENTITY, "dev") == [] and view.of(SES_TEMPLATE, "dev") == []
     assert len(view.of(EMAIL_IDENTITY, "ops")) == 1
     policy = json.loads(view.one(ROLE_POLICY, "dev", "-web-app-policy").inputs["policy"])

@@ -1,42 +1,19 @@
-"""The issue-3 policy rules: each passes on both stacks' inventories and fails on a resource that breaks it."""
+"""The guardrail policy rules (trails, keys, log groups, buckets): each passes on both stacks' inventories and
+fails on a resource that breaks it."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
 
 from policy import rules
 from preview.inventory import Inventory
+from tests.rule_resources import changed, resource, violations_of, without
 
 NEW_RULES = ("cloudtrail-encrypted-and-validated", "kms-key-rotation", "log-group-encrypted-with-retention",
              "s3-bucket-blocks-public-access", "s3-bucket-enforces-tls", "s3-bucket-encrypted-with-kms")
-
-STACK = "urn:pulumi:test::landing-zone::"
-
-
-def _violations(resources: Sequence[rules.Resource], rule: str) -> list[rules.Violation]:
-    return [v for v in rules.evaluate(resources) if v.policy == rule]
-
-
-def _resource(token: str, name: str, inputs: dict[str, Any], **deps: list[str]) -> rules.Resource:
-    return rules.Resource(urn=f"{STACK}{token}::{name}", type=token, name=name, inputs=inputs,
-                          property_dependencies=deps)
-
-
-def _mutate(resources: Sequence[rules.Resource], name: str,
-            change: Callable[[dict[str, Any]], dict[str, Any]]) -> list[rules.Resource]:
-    """The inventory with one resource's inputs changed."""
-    assert any(r.name == name for r in resources), name
-    return [dataclasses.replace(r, inputs=change(dict(r.inputs))) if r.name == name else r for r in resources]
-
-
-def _without(resources: Sequence[rules.Resource], name: str) -> list[rules.Resource]:
-    assert any(r.name == name for r in resources), name
-    return [r for r in resources if r.name != name]
 
 
 def test_new_rules_are_registered_and_mandatory() -> None:
@@ -48,7 +25,7 @@ def test_new_rules_are_registered_and_mandatory() -> None:
 def test_both_stacks_pass(inventories: dict[str, Inventory], rule: str) -> None:
     for stack, inventory in inventories.items():
         resources = inventory.policy_resources()
-        assert _violations(resources, rule) == [], stack
+        assert violations_of(resources, rule) == [], stack
 
 
 def test_the_rules_see_what_they_inspect(inventories: dict[str, Inventory]) -> None:
@@ -67,12 +44,12 @@ def test_the_rules_see_what_they_inspect(inventories: dict[str, Inventory]) -> N
 
 def test_trail_without_key_or_validation_fails(inventories: dict[str, Inventory]) -> None:
     resources = inventories["prod"].policy_resources()
-    unencrypted = _mutate(resources, "organization-trail-trail", lambda i: {k: v for k, v in i.items() if k != "kmsKeyId"})
-    assert [v.message for v in _violations(unencrypted, "cloudtrail-encrypted-and-validated")] == [
+    unencrypted = changed(resources, "organization-trail-trail", lambda i: {k: v for k, v in i.items() if k != "kmsKeyId"})
+    assert [v.message for v in violations_of(unencrypted, "cloudtrail-encrypted-and-validated")] == [
         "trail organization-trail-trail is not KMS-encrypted; set kms_key_id"]
-    unvalidated = _mutate(resources, "organization-trail-trail", lambda i: i | {"enableLogFileValidation": False})
-    assert len(_violations(unvalidated, "cloudtrail-encrypted-and-validated")) == 1
-    bare = _resource(rules.TRAIL, "bare", {"name": "bare", "s3BucketName": "b"})
+    unvalidated = changed(resources, "organization-trail-trail", lambda i: i | {"enableLogFileValidation": False})
+    assert len(violations_of(unvalidated, "cloudtrail-encrypted-and-validated")) == 1
+    bare = resource(rules.TRAIL, "bare", {"name": "bare", "s3BucketName": "b"})
     assert len(list(rules.cloudtrail_encrypted_and_validated(bare))) == 2
 
 
@@ -81,16 +58,16 @@ def test_trail_without_key_or_validation_fails(inventories: dict[str, Inventory]
 def test_key_without_rotation_fails_including_the_alert_topic_keys(inventories: dict[str, Inventory]) -> None:
     resources = inventories["dev"].policy_resources()
     for name in ("ops-alerts-key", "audit-archive-key", "dev-baseline-ebs-key"):
-        mutated = _mutate(resources, name, lambda i: i | {"enableKeyRotation": False})
-        violations = _violations(mutated, "kms-key-rotation")
+        mutated = changed(resources, name, lambda i: i | {"enableKeyRotation": False})
+        violations = violations_of(mutated, "kms-key-rotation")
         assert [v.urn.rsplit("::", 1)[1] for v in violations] == [name]
-    assert list(rules.kms_key_rotation(_resource(rules.KMS_KEY, "default", {"description": "no rotation set"})))
+    assert list(rules.kms_key_rotation(resource(rules.KMS_KEY, "default", {"description": "no rotation set"})))
 
 
 def test_keys_that_cannot_rotate_are_judged_by_kind() -> None:
-    signing = _resource(rules.KMS_KEY, "signing", {"customerMasterKeySpec": "RSA_2048", "keyUsage": "SIGN_VERIFY"})
+    signing = resource(rules.KMS_KEY, "signing", {"customerMasterKeySpec": "RSA_2048", "keyUsage": "SIGN_VERIFY"})
     assert list(rules.kms_key_rotation(signing)) == []
-    imported = _resource(rules.KMS_EXTERNAL_KEY, "imported", {"description": "BYOK"})
+    imported = resource(rules.KMS_EXTERNAL_KEY, "imported", {"description": "BYOK"})
     assert "never rotates" in next(iter(rules.kms_key_rotation(imported)))
 
 
@@ -98,13 +75,13 @@ def test_keys_that_cannot_rotate_are_judged_by_kind() -> None:
 
 def test_log_group_without_key_or_retention_fails(inventories: dict[str, Inventory]) -> None:
     resources = inventories["prod"].policy_resources()
-    forever = _mutate(resources, "organization-trail-log-group", lambda i: {k: v for k, v in i.items()
+    forever = changed(resources, "organization-trail-log-group", lambda i: {k: v for k, v in i.items()
                                                                              if k != "retentionInDays"})
-    assert [v.message for v in _violations(forever, "log-group-encrypted-with-retention")] == [
+    assert [v.message for v in violations_of(forever, "log-group-encrypted-with-retention")] == [
         "log group organization-trail-log-group keeps logs forever; set retention_in_days"]
-    plain = _mutate(resources, "organization-trail-log-group", lambda i: {k: v for k, v in i.items() if k != "kmsKeyId"})
-    assert len(_violations(plain, "log-group-encrypted-with-retention")) == 1
-    zero = _resource(rules.LOG_GROUP, "zero", {"kmsKeyId": "arn:aws:kms:k", "retentionInDays": 0})
+    plain = changed(resources, "organization-trail-log-group", lambda i: {k: v for k, v in i.items() if k != "kmsKeyId"})
+    assert len(violations_of(plain, "log-group-encrypted-with-retention")) == 1
+    zero = resource(rules.LOG_GROUP, "zero", {"kmsKeyId": "arn:aws:kms:k", "retentionInDays": 0})
     assert list(rules.log_group_encrypted_with_retention(zero))
 
 
@@ -112,8 +89,8 @@ def test_log_group_without_key_or_retention_fails(inventories: dict[str, Invento
 
 def _bucket_and_settings(name: str = "data", *, algorithm: str = "aws:kms", tls: bool = True,
                          flags: bool = True, by_reference: bool = True) -> list[rules.Resource]:
-    bucket = _resource("aws:s3/bucket:Bucket", name, {"bucket": f"shop-{name}"})
-    ref = {"bucket": [bucket.urn]} if by_reference else {}
+    bucket = resource("aws:s3/bucket:Bucket", name, {"bucket": f"shop-{name}"})
+    ref = {"bucket": [bucket]} if by_reference else {}
     arn = f"arn:aws:s3:::shop-{name}"
     statement = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, f"{arn}/*"],
                  "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
@@ -122,13 +99,13 @@ def _bucket_and_settings(name: str = "data", *, algorithm: str = "aws:kms", tls:
                      "Resource": f"{arn}/*"}
     return [
         bucket,
-        _resource(rules.BUCKET_PUBLIC_ACCESS_BLOCK, f"{name}-pab", {"bucket": f"shop-{name}"} | {
+        resource(rules.BUCKET_PUBLIC_ACCESS_BLOCK, f"{name}-pab", {"bucket": f"shop-{name}"} | {
             flag: True for flag in rules.PUBLIC_ACCESS_FLAGS} | ({} if flags else {"restrictPublicBuckets": False}),
-            **ref),
-        _resource(rules.BUCKET_POLICY, f"{name}-policy", {"bucket": f"shop-{name}", "policy": json.dumps(
-            {"Version": "2012-10-17", "Statement": [statement]})}, **ref),
-        _resource(rules.BUCKET_ENCRYPTION, f"{name}-sse", {"bucket": f"shop-{name}", "rules": [
-            {"applyServerSideEncryptionByDefault": {"sseAlgorithm": algorithm}}]}, **ref),
+            sources=ref),
+        resource(rules.BUCKET_POLICY, f"{name}-policy", {"bucket": f"shop-{name}", "policy": json.dumps(
+            {"Version": "2012-10-17", "Statement": [statement]})}, sources=ref),
+        resource(rules.BUCKET_ENCRYPTION, f"{name}-sse", {"bucket": f"shop-{name}", "rules": [
+            {"applyServerSideEncryptionByDefault": {"sseAlgorithm": algorithm}}]}, sources=ref),
     ]
 
 
@@ -139,46 +116,46 @@ S3_RULES = ("s3-bucket-blocks-public-access", "s3-bucket-enforces-tls", "s3-buck
 def test_a_well_configured_bucket_passes_however_its_settings_name_it(by_reference: bool) -> None:
     resources = _bucket_and_settings(by_reference=by_reference)
     for rule in S3_RULES:
-        assert _violations(resources, rule) == []
+        assert violations_of(resources, rule) == []
 
 
 @pytest.mark.parametrize("missing", ["data-pab", "data-policy", "data-sse"])
 def test_a_bucket_missing_a_setting_fails_only_that_rule(missing: str) -> None:
-    resources = _without(_bucket_and_settings(), missing)
-    failing = {rule for rule in S3_RULES if _violations(resources, rule)}
+    resources = without(_bucket_and_settings(), missing)
+    failing = {rule for rule in S3_RULES if violations_of(resources, rule)}
     expected = {"data-pab": "s3-bucket-blocks-public-access", "data-policy": "s3-bucket-enforces-tls",
                 "data-sse": "s3-bucket-encrypted-with-kms"}[missing]
     assert failing == {expected}
-    (violation,) = _violations(resources, expected)
+    (violation,) = violations_of(resources, expected)
     assert violation.urn.endswith("::data") and "shop-data" in violation.message
 
 
 def test_weak_settings_fail() -> None:
-    assert _violations(_bucket_and_settings(flags=False), "s3-bucket-blocks-public-access")
-    assert _violations(_bucket_and_settings(tls=False), "s3-bucket-enforces-tls")
-    (violation,) = _violations(_bucket_and_settings(algorithm="AES256"), "s3-bucket-encrypted-with-kms")
+    assert violations_of(_bucket_and_settings(flags=False), "s3-bucket-blocks-public-access")
+    assert violations_of(_bucket_and_settings(tls=False), "s3-bucket-enforces-tls")
+    (violation,) = violations_of(_bucket_and_settings(algorithm="AES256"), "s3-bucket-encrypted-with-kms")
     assert "['AES256']" in violation.message
 
 
 def test_settings_of_another_bucket_do_not_count() -> None:
     other = _bucket_and_settings("other")
-    lonely = _resource("aws:s3/bucket:Bucket", "lonely", {"bucket": "shop-lonely"})
+    lonely = resource("aws:s3/bucket:Bucket", "lonely", {"bucket": "shop-lonely"})
     resources = [*other, lonely]
     for rule in S3_RULES:
-        assert [v.urn for v in _violations(resources, rule)] == [lonely.urn], rule
+        assert [v.urn for v in violations_of(resources, rule)] == [lonely.urn], rule
 
 
 def test_the_audit_buckets_fail_when_their_settings_weaken(inventories: dict[str, Inventory]) -> None:
     resources = inventories["prod"].policy_resources()
-    open_bucket = _mutate(resources, "audit-archive-bucket-public-access-block", lambda i: i | {"blockPublicPolicy": False})
-    assert len(_violations(open_bucket, "s3-bucket-blocks-public-access")) == 1
-    sse_s3 = _mutate(resources, "audit-archive-access-logs-encryption", lambda i: i | {"rules": [
+    open_bucket = changed(resources, "audit-archive-bucket-public-access-block", lambda i: i | {"blockPublicPolicy": False})
+    assert len(violations_of(open_bucket, "s3-bucket-blocks-public-access")) == 1
+    sse_s3 = changed(resources, "audit-archive-access-logs-encryption", lambda i: i | {"rules": [
         {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]})
-    assert len(_violations(sse_s3, "s3-bucket-encrypted-with-kms")) == 1
+    assert len(violations_of(sse_s3, "s3-bucket-encrypted-with-kms")) == 1
 
     def drop_tls(inputs: dict[str, Any]) -> dict[str, Any]:
         document = json.loads(inputs["policy"])
         document["Statement"] = [s for s in document["Statement"] if s.get("Sid") != "DenyInsecureTransport"]
         return inputs | {"policy": json.dumps(document)}
 
-    assert len(_violations(_mutate(resources, "audit-archive-bucket-policy", drop_tls), "s3-bucket-enforces-tls")) == 1
+    assert len(violations_of(changed(resources, "audit-archive-bucket-policy", drop_tls), "s3-bucket-enforces-tls")) == 1

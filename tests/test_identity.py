@@ -15,14 +15,13 @@ from org.providers import MANAGED_BY
 from preview.inventory import Inventory
 from preview.mocks import Registration
 from preview.run import Run
-from tests.stackfiles import base_config
+from tests.stackfiles import config_sections
 
 MEMBERS = ["network", "build", "dev", "ops"]
 
 
 def settings_of(stack: str) -> config.StackConfig:
-    raw = {key.split(":", 1)[1]: value for key, value in base_config(stack).items() if key.startswith("landing-zone:")}
-    return config.validate(raw)
+    return config.validate(config_sections(stack))
 
 
 def doc(registration: Registration, field: str = "policy") -> dict[str, Any]:

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 
 import config
-from tests.stackfiles import base_config
-
-
-def raw(stack: str = "dev") -> dict[str, Any]:
-    return {key.split(":", 1)[1]: copy.deepcopy(value) for key, value in base_config(stack).items()
-            if key.startswith("landing-zone:")}
+from tests.stackfiles import config_sections
 
 
 def problems(sections: dict[str, Any]) -> list[str]:
@@ -24,12 +18,12 @@ def problems(sections: dict[str, Any]) -> list[str]:
 
 def test_both_stack_files_are_valid() -> None:
     for stack in ("dev", "prod"):
-        settings = config.validate(raw(stack))
+        settings = config.validate(config_sections(stack))
         assert settings.identity.oidc is not None and settings.identity.users
 
 
 def test_a_user_must_be_console_or_programmatic_and_unique() -> None:
-    sections = raw()
+    sections = config_sections("dev")
     sections["identity"]["users"] += [{"name": "ghost", "groups": ["billing"]},
                                        {"name": "Mina.Kim", "groups": ["billing"], "console": True},
                                        {"name": "bot", "groups": ["billing"], "programmatic": True, "pgp_key": "keybase:x"}]
@@ -40,7 +34,7 @@ def test_a_user_must_be_console_or_programmatic_and_unique() -> None:
 
 
 def test_bounded_role_creation_and_administrator_stay_where_they_belong() -> None:
-    sections = raw()
+    sections = config_sections("dev")
     sections["identity"]["groups"] = {"infra-admins": {"permission_sets": ["administrator"]},
                                       "developers": {"permission_sets": ["create-bounded-roles"]}}
     sections["identity"]["users"] = []
@@ -66,13 +60,13 @@ def test_bounded_role_creation_and_administrator_stay_where_they_belong() -> Non
     ("https://token.actions.githubusercontent.com/", "is not an https issuer URL"),
 ])
 def test_the_oidc_issuer_is_an_https_url(value: str, message: str) -> None:
-    sections = raw()
+    sections = config_sections("dev")
     sections["identity"]["oidc"]["url"] = value
     assert any(p.startswith("landing-zone:identity.oidc.url: ") and message in p for p in problems(sections))
 
 
 def test_without_oidc_the_deploy_accounts_are_not_checked() -> None:
-    sections = raw()
+    sections = config_sections("dev")
     del sections["identity"]["oidc"]
     sections["identity"]["deploy"] = {"accounts": ["staging"]}
     assert config.validate(sections).identity.oidc is None

@@ -10,17 +10,12 @@ import pytest
 
 from policy import rules
 from preview.inventory import Inventory
+from tests.rule_resources import resource
 
 IDENTITY_RULES = ["administrator-only-for-infra-admins", "no-iam-user-access-keys", "user-console-or-programmatic",
                   "role-trust-names-principals", "human-roles-require-mfa"]
 ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 MANAGEMENT_ROOT = "arn:aws:iam::111111111111:root"
-
-
-def resource(token: str, resource_name: str = "r", /, **inputs: Any) -> rules.Resource:
-    """A hand-built resource; keyword arguments are its inputs (so `name=` is the AWS name)."""
-    return rules.Resource(urn=f"urn:pulumi:dev::landing-zone::{token}::{resource_name}", type=token, name=resource_name,
-                          inputs=inputs)
 
 
 def violations(*resources: rules.Resource) -> dict[str, list[str]]:

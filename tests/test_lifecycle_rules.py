@@ -12,15 +12,10 @@ from config import data as config_data
 from config import services as config_services
 from policy import rules
 from preview.inventory import Inventory
+from tests.rule_resources import provider_inputs, resource
 
-SANDBOX = {"defaultTags": json.dumps({"tags": {"Environment": "sandbox"}})}
-PRODUCTION = {"defaultTags": json.dumps({"tags": {"Environment": "production"}})}
-
-
-def resource(token: str, provider: dict | None = None, ignore: tuple[str, ...] = (),
-             sources: dict[str, list[str]] | None = None, **inputs: object) -> rules.Resource:
-    return rules.Resource(urn=f"urn:{token}::x", type=token, name="x", inputs=inputs, provider_inputs=provider,
-                          ignore_changes=ignore, property_dependencies=sources or {})
+SANDBOX = provider_inputs(environment="sandbox")
+PRODUCTION = provider_inputs(environment="production")
 
 
 def messages(check, item: rules.Resource) -> list[str]:
@@ -63,34 +58,32 @@ def test_a_value_aws_leaves_alone_may_be_pinned() -> None:
 ])
 def test_what_a_sandbox_destroy_would_stop_at(token: str, bad: dict, good: dict) -> None:
     check = rules.sandbox_destroyable
-    assert len(messages(check, resource(token, SANDBOX, **bad))) == 1
-    assert messages(check, resource(token, SANDBOX, **good)) == []
-    assert messages(check, resource(token, PRODUCTION, **bad)) == []  # production keeps what it keeps on purpose
+    assert len(messages(check, resource(token, provider=SANDBOX, **bad))) == 1
+    assert messages(check, resource(token, provider=SANDBOX, **good)) == []
+    assert messages(check, resource(token, provider=PRODUCTION, **bad)) == []  # production keeps what it keeps on purpose
 
 
 def test_nothing_in_a_sandbox_is_protected() -> None:
-    protected = rules.Resource(urn="urn:x", type="aws:kms/key:Key", name="k", inputs={}, protect=True,
-                               provider_inputs=SANDBOX)
+    protected = resource("aws:kms/key:Key", "k", protect=True, provider=SANDBOX)
     assert "is protected" in messages(rules.sandbox_destroyable, protected)[0]
-    assert messages(rules.sandbox_destroyable, rules.Resource(
-        urn="urn:x", type="aws:kms/key:Key", name="k", inputs={}, protect=True, provider_inputs=PRODUCTION)) == []
+    assert messages(rules.sandbox_destroyable, resource("aws:kms/key:Key", "k", protect=True, provider=PRODUCTION)) == []
 
 
 def test_users_are_deleted_with_what_people_added_to_them_in_every_stack() -> None:
     check = rules.sandbox_destroyable
     for provider in (SANDBOX, PRODUCTION):
-        assert len(messages(check, resource("aws:iam/user:User", provider, name="mina"))) == 1
-        assert messages(check, resource("aws:iam/user:User", provider, name="mina", forceDestroy=True)) == []
+        assert len(messages(check, resource("aws:iam/user:User", provider=provider, name="mina"))) == 1
+        assert messages(check, resource("aws:iam/user:User", provider=provider, name="mina", forceDestroy=True)) == []
 
 
 def test_a_literal_final_snapshot_name_fails_the_second_deletion() -> None:
     def check(item: rules.Resource) -> list[str]:
         return [message for _, message in rules.final_snapshot_named_once([item])]
 
-    literal = resource("aws:rds/cluster:Cluster", PRODUCTION, skipFinalSnapshot=False,
+    literal = resource("aws:rds/cluster:Cluster", provider=PRODUCTION, skipFinalSnapshot=False,
                        finalSnapshotIdentifier="shop-ops-aurora-final")
     assert len(messages(check, literal)) == 1
-    derived = resource("aws:rds/cluster:Cluster", PRODUCTION, skipFinalSnapshot=False,
+    derived = resource("aws:rds/cluster:Cluster", provider=PRODUCTION, skipFinalSnapshot=False,
                        finalSnapshotIdentifier="shop-ops-aurora-final-1767225600",
                        sources={"finalSnapshotIdentifier": ["urn:time:index/static:Static::created"]})
     assert messages(check, derived) == []
@@ -139,7 +132,7 @@ def test_only_what_cannot_be_deleted_outlives_a_sandbox_destroy(inventories: dic
 
 def _environment(arn: str) -> rules.Resource:
     provider = {"allowedAccountIds": json.dumps(["313997161770"]), "region": "ap-northeast-2"}
-    return resource("aws:elasticbeanstalk/environment:Environment", provider, settings=[
+    return resource("aws:elasticbeanstalk/environment:Environment", provider=provider, settings=[
         {"namespace": "aws:elbv2:listener:443", "name": "SSLCertificateArns", "value": arn}])
 
 

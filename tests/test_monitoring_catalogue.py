@@ -16,7 +16,7 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 
-# Every kind the issue lists, with what the catalogue must hold for it.
+# Every kind the platform watches, with what the catalogue must hold for it.
 EXPECTED_KINDS = {
     "aurora": {"cpu", "freeable_memory", "replica_lag", "connections"},
     "opensearch": {"cluster_red", "cluster_yellow", "free_storage", "jvm_pressure"},
@@ -49,7 +49,7 @@ def _alarms_of(registrations: list[Registration], kind: str) -> dict[str, Regist
     return {r.name[len(prefix):]: r for r in registrations if r.type == ALARM and r.name.startswith(prefix)}
 
 
-def test_catalogue_holds_every_kind_the_issue_lists() -> None:
+def test_catalogue_holds_every_kind_the_platform_watches() -> None:
     assert {kind: set(service.keys) for kind, service in CATALOGUE.items()} == EXPECTED_KINDS
 
 

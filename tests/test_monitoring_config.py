@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import json
 from typing import Any
 
 import jsonschema
@@ -18,18 +16,9 @@ from config.monitoring import SEVERITIES, environments_of, slack_channel_problem
 from config.quantity import Quantity, parse_quantity
 from config.schema import stack_file_schema
 from config.switches import SWITCHES, Switch, is_on
-from preview import stackfile
-from tests.stackfiles import fixture_path
+from tests.stackfiles import config_sections, fixture_path
 
 SECRETS_SET = {"slack_bot_token": True, "slack_provider_token": True}
-
-
-def _raw(stack: str) -> dict[str, Any]:
-    """The stack file's sections as the loader reads them (secret keys are not sections)."""
-    values, _ = stackfile.load(fixture_path(stack), NAMESPACE)
-    prefix = f"{NAMESPACE}:"
-    return {key[len(prefix):]: json.loads(value) for key, value in values.items()
-            if key.startswith(prefix) and key[len(prefix):] not in SECRETS_SET}
 
 
 def _problems(raw: dict[str, Any], secrets: dict[str, bool] | None = None) -> list[str]:
@@ -41,7 +30,7 @@ def _problems(raw: dict[str, Any], secrets: dict[str, bool] | None = None) -> li
 
 
 def _with_monitoring(stack: str, **changes: Any) -> dict[str, Any]:
-    raw = copy.deepcopy(_raw(stack))
+    raw = config_sections(stack)
     raw["monitoring"].update(changes)
     return raw
 
@@ -85,11 +74,11 @@ def test_severities_match_the_alert_topics() -> None:
 
 def test_the_stack_files_validate() -> None:
     for stack in ("dev", "prod"):
-        assert _problems(_raw(stack)) == []
+        assert _problems(config_sections(stack)) == []
 
 
 def test_switch_registry_is_seeded_with_what_runs_on_this_branch() -> None:
-    sections = {"network": config.validate(_raw("dev")).network}
+    sections = {"network": config.validate(config_sections("dev")).network}
     assert is_on("lambda", sections, ["dev"]) is True
     assert is_on("dead_letter_queue", sections, ["management"]) is True
     assert is_on("nat", sections, ["ops"]) is True  # ops has a VPC
@@ -107,7 +96,7 @@ def test_threshold_for_a_switched_off_service_is_refused() -> None:
 
 def test_a_section_registering_its_switch_admits_thresholds_where_it_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(SWITCHES, "aurora", Switch((), lambda sections, account: account == "ops"))
-    raw = _raw("dev")
+    raw = config_sections("dev")
     raw["monitoring"]["environments"]["prod"]["alarms"]["aurora"] = {"cpu": "70%"}
     assert _problems(raw) == []
     raw["monitoring"]["environments"]["dev"]["alarms"]["aurora"] = {"cpu": "90%"}
@@ -117,7 +106,7 @@ def test_a_section_registering_its_switch_admits_thresholds_where_it_runs(monkey
 
 
 def test_nat_thresholds_need_a_vpc_in_the_environment() -> None:
-    raw = _raw("prod")
+    raw = config_sections("prod")
     del raw["network"]["vpcs"]["dev"]
     assert any("monitoring.environments.dev.alarms.nat: NAT gateway is switched off in environment dev" in p
                for p in _problems(raw))
@@ -134,7 +123,7 @@ def test_unknown_kinds_and_metrics_and_wrong_units_are_named_by_path() -> None:
 
 
 def test_every_account_belongs_to_exactly_one_environment() -> None:
-    raw = _raw("prod")
+    raw = config_sections("prod")
     raw["monitoring"]["environments"]["prod"]["accounts"] = ["management", "network", "ops", "dev", "nope"]
     problems = _problems(raw)
     assert any(p.startswith(f"{NAMESPACE}:monitoring.environments.prod.accounts[4]: `nope` is not a configured account")
@@ -144,7 +133,7 @@ def test_every_account_belongs_to_exactly_one_environment() -> None:
 
 
 def test_an_unlisted_account_joins_the_monitoring_accounts_environment() -> None:
-    raw = _raw("prod")
+    raw = config_sections("prod")
     raw["monitoring"]["environments"]["prod"]["accounts"] = ["management", "ops"]
     settings = config.validate(raw)
     assert environments_of(settings.monitoring, settings.organization, settings.accounts) == {
@@ -185,7 +174,7 @@ def test_a_channel_prefix_slack_would_refuse_is_reported_once() -> None:
 
 
 def test_tokens_must_be_secret_and_present_while_slack_is_on() -> None:
-    raw = _raw("dev")
+    raw = config_sections("dev")
     problems = _problems(raw, secrets={"slack_bot_token": False})
     assert f"{NAMESPACE}:slack_bot_token: is in clear text in the stack file; remove it and set it with " \
            f"`pulumi config set --secret {NAMESPACE}:slack_bot_token <value>`" in problems

@@ -9,17 +9,9 @@ import pytest
 
 from policy import rules
 from preview.inventory import Inventory
+from tests.rule_resources import changed, resource, violations_of
 
 MONITORING_RULES = ("alarm-has-action", "sns-topic-encrypted-and-private", "lambda-failure-destination")
-
-
-def _violations(resources: list[rules.Resource], rule: str) -> list[rules.Violation]:
-    return [v for v in rules.evaluate(resources) if v.policy == rule]
-
-
-def _resource(type_: str, resource_name: str, **inputs: Any) -> rules.Resource:
-    return rules.Resource(urn=f"urn:pulumi:test::landing-zone::{type_}::{resource_name}", type=type_,
-                          name=resource_name, inputs=inputs)
 
 
 def _policy(*statements: dict[str, Any]) -> str:
@@ -30,26 +22,26 @@ def _policy(*statements: dict[str, Any]) -> str:
 def test_both_stacks_pass(inventories: dict[str, Inventory], rule: str) -> None:
     for stack, inventory in inventories.items():
         resources = inventory.policy_resources()
-        assert _violations(resources, rule) == [], stack
+        assert violations_of(resources, rule) == [], stack
         relevant = {"alarm-has-action": rules.ALARM_TYPES, "sns-topic-encrypted-and-private": {rules.SNS_TOPIC},
                     "lambda-failure-destination": {rules.LAMBDA_FUNCTION}}[rule]
         assert any(r.type in relevant for r in resources), "the rule must have something to look at"
 
 
 def test_alarm_without_actions_fails() -> None:
-    silent = _resource("aws:cloudwatch/metricAlarm:MetricAlarm", "silent", alarmActions=[])
-    muted = _resource("aws:cloudwatch/metricAlarm:MetricAlarm", "muted", alarmActions=["arn:aws:sns:x"],
+    silent = resource("aws:cloudwatch/metricAlarm:MetricAlarm", "silent", alarmActions=[])
+    muted = resource("aws:cloudwatch/metricAlarm:MetricAlarm", "muted", alarmActions=["arn:aws:sns:x"],
                       actionsEnabled=False)
-    fine = _resource("aws:cloudwatch/metricAlarm:MetricAlarm", "fine", alarmActions=["arn:aws:sns:x"],
+    fine = resource("aws:cloudwatch/metricAlarm:MetricAlarm", "fine", alarmActions=["arn:aws:sns:x"],
                      actionsEnabled=True)
-    messages = [v.message for v in _violations([silent, muted, fine], "alarm-has-action")]
+    messages = [v.message for v in violations_of([silent, muted, fine], "alarm-has-action")]
     assert messages == ["alarm silent has no alarm actions; send it to the account's alert topic of its severity",
                         "alarm muted has its actions disabled; set actions_enabled=True"]
 
 
 def test_unencrypted_topic_fails() -> None:
-    topic = _resource(rules.SNS_TOPIC, "plain", name="plain")
-    (violation,) = _violations([topic], "sns-topic-encrypted-and-private")
+    topic = resource(rules.SNS_TOPIC, "plain", name="plain")
+    (violation,) = violations_of([topic], "sns-topic-encrypted-and-private")
     assert "is not encrypted" in violation.message
 
 
@@ -68,9 +60,9 @@ def test_unencrypted_topic_fails() -> None:
     ({"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish"}, False),
 ])
 def test_topic_policies_letting_anyone_in_fail(statement: dict[str, Any], public: bool) -> None:
-    policy = _resource(rules.SNS_TOPIC_POLICY, "policy", arn="arn:aws:sns:x", policy=_policy(statement))
-    inline = _resource(rules.SNS_TOPIC, "inline", kmsMasterKeyId="arn:aws:kms:x", policy=_policy(statement))
-    violations = _violations([policy, inline], "sns-topic-encrypted-and-private")
+    policy = resource(rules.SNS_TOPIC_POLICY, "policy", arn="arn:aws:sns:x", policy=_policy(statement))
+    inline = resource(rules.SNS_TOPIC, "inline", kmsMasterKeyId="arn:aws:kms:x", policy=_policy(statement))
+    violations = violations_of([policy, inline], "sns-topic-encrypted-and-private")
     assert len(violations) == (2 if public else 0)
 
 
@@ -80,8 +72,8 @@ def test_mutated_inventory_with_a_public_topic_policy_fails(inventories: dict[st
     document = json.loads(target.inputs["policy"])
     document["Statement"][1].pop("Condition")
     document["Statement"][1]["Principal"] = "*"
-    mutated = rules.Resource(target.urn, target.type, target.name, {**target.inputs, "policy": json.dumps(document)})
-    violations = _violations([mutated if r is target else r for r in resources], "sns-topic-encrypted-and-private")
+    mutated = changed(resources, target, inputs={**target.inputs, "policy": json.dumps(document)})
+    violations = violations_of(mutated, "sns-topic-encrypted-and-private")
     assert [v.urn for v in violations] == [target.urn]
     assert "OrganizationServicesPublish" in violations[0].message
 
@@ -89,7 +81,7 @@ def test_mutated_inventory_with_a_public_topic_policy_fails(inventories: dict[st
 def test_lambda_without_failure_destination_fails(inventories: dict[str, Inventory]) -> None:
     resources = inventories["dev"].policy_resources()
     without_destinations = [r for r in resources if r.type != rules.LAMBDA_INVOKE_CONFIG]
-    violations = _violations(without_destinations, "lambda-failure-destination")
+    violations = violations_of(without_destinations, "lambda-failure-destination")
     # Every function but those with a dead-letter queue (restore validators) or a stream mapping's on-failure
     # destination (the curation ingest functions).
     consumers = {m.inputs.get("functionName") for m in resources if m.type == rules.LAMBDA_EVENT_SOURCE_MAPPING}
@@ -99,15 +91,15 @@ def test_lambda_without_failure_destination_fails(inventories: dict[str, Invento
 
 
 def test_lambda_failure_destination_by_arn_or_dead_letter_config_passes() -> None:
-    by_arn = _resource(rules.LAMBDA_FUNCTION, "by-arn", name="by-arn")
-    config = _resource(rules.LAMBDA_INVOKE_CONFIG, "by-arn-config",
+    by_arn = resource(rules.LAMBDA_FUNCTION, "by-arn", name="by-arn")
+    config = resource(rules.LAMBDA_INVOKE_CONFIG, "by-arn-config",
                        functionName="arn:aws:lambda:ap-northeast-2:111111111111:function:by-arn:live",
                        destinationConfig={"onFailure": {"destination": "arn:aws:sqs:x"}})
-    with_dlq = _resource(rules.LAMBDA_FUNCTION, "with-dlq", name="with-dlq",
+    with_dlq = resource(rules.LAMBDA_FUNCTION, "with-dlq", name="with-dlq",
                          deadLetterConfig={"targetArn": "arn:aws:sqs:y"})
-    on_success_only = _resource(rules.LAMBDA_FUNCTION, "success-only", name="success-only")
-    success_config = _resource(rules.LAMBDA_INVOKE_CONFIG, "success-only-config", functionName="success-only",
+    on_success_only = resource(rules.LAMBDA_FUNCTION, "success-only", name="success-only")
+    success_config = resource(rules.LAMBDA_INVOKE_CONFIG, "success-only-config", functionName="success-only",
                                destinationConfig={"onSuccess": {"destination": "arn:aws:sqs:z"}})
-    violations = _violations([by_arn, config, with_dlq, on_success_only, success_config],
+    violations = violations_of([by_arn, config, with_dlq, on_success_only, success_config],
                              "lambda-failure-destination")
     assert [v.urn for v in violations] == [on_success_only.urn]

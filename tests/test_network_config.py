@@ -12,23 +12,16 @@ from config.nacls import NaclRuleConfig, admits_from_anywhere, expand
 from config.network import NetworkConfig, VpcConfig
 from config.routing import ON_PREMISES, routing_plan
 from config.segments import can_reach
-from tests.network_view import NetworkView, many_accounts
-from tests.stackfiles import base_config, merge, set_path
+from tests.network_view import many_accounts
+from tests.run_view import RunView, view_of
+from tests.stackfiles import config_sections
 
 NET = "landing-zone:network"
 
 
-def _raw(stack: str, patch: dict[str, Any] | None = None, sets: dict[str, Any] | None = None) -> dict[str, Any]:
-    config = merge(base_config(stack), patch or {})
-    for path, value in (sets or {}).items():
-        set_path(config, path, value)
-    sections = {f"landing-zone:{name}" for name in StackConfig.model_fields}
-    return {key.split(":", 1)[1]: value for key, value in config.items() if key in sections}
-
-
 def _problems(stack: str, patch: dict[str, Any] | None = None, sets: dict[str, Any] | None = None) -> list[str]:
     try:
-        validate(_raw(stack, patch, sets))
+        validate(config_sections(stack, patch, sets))
     except ConfigError as error:
         return [str(problem) for problem in error.problems]
     return []
@@ -40,7 +33,7 @@ def test_segments_reach_themselves_and_shared_never_each_other() -> None:
 
 
 def test_routing_plan_of_prod() -> None:
-    plan = routing_plan(validate(_raw("prod")).network)
+    plan = routing_plan(validate(config_sections("prod")).network)
     assert plan.hub_account == "network"
     assert plan.route_tables == ("dev", "prod", "shared", ON_PREMISES)
     assert plan.spokes["dev"].propagate_to == ("dev", "shared")
@@ -123,7 +116,7 @@ def test_one_problem_per_rule_not_one_per_vpc() -> None:
 
 def test_a_hundred_accounts_validate_fast_with_bounded_routes_and_nacls() -> None:
     started = time.perf_counter()
-    settings = validate(_raw("dev", patch=many_accounts(100)))
+    settings = validate(config_sections("dev", patch=many_accounts(100)))
     plan = routing_plan(settings.network)
     assert time.perf_counter() - started < 5
     assert len(settings.network.vpcs) == 104
@@ -137,23 +130,15 @@ def test_interleaved_segments_that_cannot_summarize_are_refused_with_advice() ->
                for p in problems), problems[:3]
 
 
-def _ancestors(view: NetworkView, registration: Any) -> set[str]:
-    found, parent = set(), registration.parent
-    while parent in view.inventory.by_urn:
-        found.add(parent)
-        parent = view.inventory.by_urn[parent].parent
-    return found
-
-
 def test_per_vpc_resource_counts_do_not_grow_with_the_number_of_accounts(dev: Any, sandbox_direct_connect: Any) -> None:
     """Per VPC: a fixed set of resources plus one hub route per AZ and summarized destination, nothing per account."""
-    bigger = NetworkView(sandbox_direct_connect)
-    smaller = NetworkView(dev)
+    bigger = view_of(sandbox_direct_connect)
+    smaller = view_of(dev)
 
-    def fixed_part(view: NetworkView, account: str) -> int:
+    def fixed_part(view: RunView, account: str) -> int:
         network = {r.urn for r in view.run.registrations if r.type.startswith("landing-zone:network:")}
         own = [r for r in view.run.registrations if r.custom and view.account(r) == account
-               and _ancestors(view, r) & network]
+               and {a.urn for a in view.ancestors(r)} & network]
         hub_routes = len(view.config.zones_of_vpc(account)) * len(routing_plan(view.config.network).peers(account))
         return len(own) - hub_routes
 

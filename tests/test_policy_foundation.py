@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from pulumi_policy import PolicyResourceOptions, ResourceValidationArgs, ResourceValidationPolicy
 from pulumi_policy.policy import PolicyCustomTimeouts, PolicyProviderResource
 
 from policy import pack, rules
 from preview.inventory import Inventory
+from tests.rule_resources import provider_inputs, resource, violations_of
 
-PROVIDER_TAGS = {"defaultTags": json.dumps({"tags": {"Environment": "production", "Owner": "platform",
-                                                     "CostCenter": "cc", "ManagedBy": "pulumi/landing-zone"}})}
-
-
-def _violations(resource: rules.Resource, policy: str) -> list[rules.Violation]:
-    return [v for v in rules.evaluate([resource]) if v.policy == policy]
+PROVIDER_TAGS = provider_inputs(environment="production", Owner="platform", CostCenter="cc",
+                                ManagedBy="pulumi/landing-zone")
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -34,29 +29,29 @@ def test_taggable_types_are_read_from_the_sdk() -> None:
 
 
 def test_required_tags_pass_through_provider_default_tags() -> None:
-    vpc = rules.Resource("urn:a", "aws:ec2/vpc:Vpc", "vpc", {"cidrBlock": "10.0.0.0/16"}, provider_inputs=PROVIDER_TAGS)
-    assert _violations(vpc, "required-tags") == []
+    vpc = resource("aws:ec2/vpc:Vpc", "vpc", {"cidrBlock": "10.0.0.0/16"}, provider=PROVIDER_TAGS)
+    assert violations_of([vpc], "required-tags") == []
 
 
 def test_required_tags_fail_without_them() -> None:
-    vpc = rules.Resource("urn:a", "aws:ec2/vpc:Vpc", "vpc", {"tags": {"Owner": "me"}})
-    [violation] = _violations(vpc, "required-tags")
+    vpc = resource("aws:ec2/vpc:Vpc", "vpc", {"tags": {"Owner": "me"}})
+    [violation] = violations_of([vpc], "required-tags")
     assert "['Environment', 'CostCenter', 'ManagedBy']" in violation.message
     assert violation.level == "mandatory"
 
 
 def test_stateful_resource_unprotected_in_production_fails() -> None:
-    key = rules.Resource("urn:k", "aws:kms/key:Key", "key", {}, protect=False, provider_inputs=PROVIDER_TAGS)
-    [violation] = _violations(key, "stateful-protected-in-production")
+    key = resource("aws:kms/key:Key", "key", protect=False, provider=PROVIDER_TAGS)
+    [violation] = violations_of([key], "stateful-protected-in-production")
     assert "not protected" in violation.message
-    protected = rules.Resource("urn:k", "aws:kms/key:Key", "key", {}, protect=True, provider_inputs=PROVIDER_TAGS)
-    assert _violations(protected, "stateful-protected-in-production") == []
+    protected = resource("aws:kms/key:Key", "key", protect=True, provider=PROVIDER_TAGS)
+    assert violations_of([protected], "stateful-protected-in-production") == []
 
 
 def test_stateful_resource_in_sandbox_need_not_be_protected() -> None:
     sandbox = {"defaultTags": PROVIDER_TAGS["defaultTags"].replace("production", "sandbox")}
-    key = rules.Resource("urn:k", "aws:kms/key:Key", "key", {}, protect=False, provider_inputs=sandbox)
-    assert _violations(key, "stateful-protected-in-production") == []
+    key = resource("aws:kms/key:Key", "key", protect=False, provider=sandbox)
+    assert violations_of([key], "stateful-protected-in-production") == []
 
 
 def test_prod_keys_are_protected_and_dev_keys_are_not(inventories: dict[str, Inventory]) -> None:

@@ -3,7 +3,6 @@ ServiceQuota of the stack requests enough; the same verdict through the CrossGua
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -12,26 +11,21 @@ from pulumi_policy import PolicyResource, PolicyResourceOptions, StackValidation
 from pulumi_policy.policy import PolicyCustomTimeouts, PolicyProviderResource
 
 from policy import pack, rules
+from tests.rule_resources import provider_inputs, resource, urn_of
 
 RULE = "service-quotas-cover-needs"
 HOME = "ap-northeast-2"
 
 
 def _provider(account: str, region: str = HOME) -> dict[str, Any]:
-    tags = {"Account": account, "Environment": "sandbox", "Owner": "o", "CostCenter": "c", "ManagedBy": "m"}
-    return {"region": region, "defaultTags": json.dumps({"tags": tags})}
-
-
-def _resource(token: str, name: str, account: str = "dev", region: str = HOME, inputs: dict[str, Any] | None = None,
-              **deps: list[str]) -> rules.Resource:
-    return rules.Resource(f"urn:{token}::{name}", token, name, inputs or {}, provider_inputs=_provider(account, region),
-                          property_dependencies=deps)
+    return provider_inputs(account, region, environment="sandbox", Owner="o", CostCenter="c", ManagedBy="m")
 
 
 def _request(quota: str, value: int, account: str = "dev", region: str = HOME) -> rules.Resource:
     spec = rules.QUOTAS_BY_KEY[quota]
-    return _resource(rules.SERVICE_QUOTA, f"{account}-{quota}", account, region,
-                     {"serviceCode": spec.service_code, "quotaCode": spec.quota_code, "value": value})
+    return resource(rules.SERVICE_QUOTA, f"{account}-{quota}",
+                    {"serviceCode": spec.service_code, "quotaCode": spec.quota_code, "value": value},
+                    provider=_provider(account, region))
 
 
 def _messages(resources: list[rules.Resource]) -> list[str]:
@@ -39,11 +33,12 @@ def _messages(resources: list[rules.Resource]) -> list[str]:
 
 
 def _eips(count: int, account: str = "dev") -> list[rules.Resource]:
-    return [_resource("aws:ec2/eip:Eip", f"{account}-eip-{i}", account, inputs={"domain": "vpc"}) for i in range(count)]
+    return [resource("aws:ec2/eip:Eip", f"{account}-eip-{i}", {"domain": "vpc"}, provider=_provider(account))
+            for i in range(count)]
 
 
 def _accounts(count: int) -> list[rules.Resource]:
-    return [_resource(rules.ORGANIZATIONS_ACCOUNT, f"svc{i:03d}", "management") for i in range(count)]
+    return [resource(rules.ORGANIZATIONS_ACCOUNT, f"svc{i:03d}", provider=_provider("management")) for i in range(count)]
 
 
 def test_the_rule_is_a_mandatory_stack_rule() -> None:
@@ -86,7 +81,7 @@ def test_more_accounts_than_the_organization_allows_until_management_requests_th
 
 
 def test_the_default_vpc_counts_against_vpcs_per_region() -> None:
-    vpcs = [_resource("aws:ec2/vpc:Vpc", f"vpc-{i}") for i in range(5)]
+    vpcs = [resource("aws:ec2/vpc:Vpc", f"vpc-{i}", provider=_provider("dev")) for i in range(5)]
     [message] = _messages(vpcs)
     assert "VPCs per Region (vpc/L-F678F1CE) needs 6" in message
     assert _messages(vpcs[:4]) == []
@@ -94,13 +89,13 @@ def test_the_default_vpc_counts_against_vpcs_per_region() -> None:
 
 
 def _endpoints(vpc: str, count: int, kind: str = "Interface") -> list[rules.Resource]:
-    return [_resource("aws:ec2/vpcEndpoint:VpcEndpoint", f"{vpc}-endpoint-{i}",
-                      inputs={"vpcEndpointType": kind, "vpcId": f"{vpc}-id"}, vpcId=[f"urn:aws:ec2/vpc:Vpc::{vpc}"])
+    return [resource("aws:ec2/vpcEndpoint:VpcEndpoint", f"{vpc}-endpoint-{i}", {"vpcEndpointType": kind, "vpcId": f"{vpc}-id"},
+                     provider=_provider("dev"), sources={"vpcId": [urn_of("aws:ec2/vpc:Vpc", vpc)]})
             for i in range(count)]
 
 
 def test_interface_endpoints_count_per_vpc_and_gateway_endpoints_do_not() -> None:
-    vpcs = [_resource("aws:ec2/vpc:Vpc", name) for name in ("a", "b")]
+    vpcs = [resource("aws:ec2/vpc:Vpc", name, provider=_provider("dev")) for name in ("a", "b")]
     [message] = _messages([*vpcs, *_endpoints("a", 51)])
     assert "Interface VPC endpoints per VPC (vpc/L-29B6F2EB) needs 51 (VPC a)" in message
     assert _messages([*vpcs, *_endpoints("a", 30), *_endpoints("b", 30)]) == []
@@ -109,9 +104,11 @@ def test_interface_endpoints_count_per_vpc_and_gateway_endpoints_do_not() -> Non
 
 
 def _nats(zones: list[str]) -> list[rules.Resource]:
-    subnets = {zone: _resource("aws:ec2/subnet:Subnet", f"public-{zone}", inputs={"availabilityZone": zone})
+    subnets = {zone: resource("aws:ec2/subnet:Subnet", f"public-{zone}", {"availabilityZone": zone},
+                              provider=_provider("dev"))
                for zone in set(zones)}
-    nats = [_resource("aws:ec2/natGateway:NatGateway", f"nat-{i}", subnetId=[subnets[zone].urn])
+    nats = [resource("aws:ec2/natGateway:NatGateway", f"nat-{i}", provider=_provider("dev"),
+                     sources={"subnetId": [subnets[zone]]})
             for i, zone in enumerate(zones)]
     return [*subnets.values(), *nats]
 
@@ -125,11 +122,12 @@ def test_nat_gateways_count_per_availability_zone() -> None:
 
 def _functions(count: int, account: str = "dev", reserved: int | None = None) -> list[rules.Resource]:
     inputs = {"runtime": "python3.12"} | ({"reservedConcurrentExecutions": reserved} if reserved else {})
-    return [_resource(rules.LAMBDA_FUNCTION, f"{account}-fn-{i}", account, inputs=dict(inputs)) for i in range(count)]
+    return [resource(rules.LAMBDA_FUNCTION, f"{account}-fn-{i}", dict(inputs), provider=_provider(account))
+            for i in range(count)]
 
 
 def test_a_new_account_starts_below_lambdas_default_concurrency() -> None:
-    new_account = _resource(rules.ORGANIZATIONS_ACCOUNT, "dev", "management")
+    new_account = resource(rules.ORGANIZATIONS_ACCOUNT, "dev", provider=_provider("management"))
     [message] = _messages([new_account, *_functions(11)])
     assert "Lambda concurrent executions (lambda/L-B99A9384) needs 11" in message
     assert "quota is 10 (new account; AWS default 1000)" in message
@@ -143,35 +141,36 @@ def test_reserved_concurrency_leaves_lambdas_unreserved_minimum() -> None:
     [message] = _messages([*_functions(2, reserved=460), request])
     assert "needs 1020 (2 functions, 920 reserved) but the quota is 1000 (requested" in message
     # A reservation in a new account without a request: 5 reserved + 100 unreserved, against the start of 10.
-    new_account = _resource(rules.ORGANIZATIONS_ACCOUNT, "dev", "management")
+    new_account = resource(rules.ORGANIZATIONS_ACCOUNT, "dev", provider=_provider("management"))
     [message] = _messages([new_account, *_functions(1, reserved=5), *_functions(3)])
     assert "needs 105 (4 functions, 5 reserved) but the quota is 10 (new account" in message
 
 
 def _scp(name: str, target: str, policy_type: str = "SERVICE_CONTROL_POLICY") -> list[rules.Resource]:
-    policy = _resource("aws:organizations/policy:Policy", f"{name}-policy", "management", inputs={"type": policy_type})
-    attachment = _resource("aws:organizations/policyAttachment:PolicyAttachment", f"{name}-attachment", "management",
-                           inputs={"targetId": "r-abcd"}, policyId=[policy.urn], targetId=[target])
+    policy = resource("aws:organizations/policy:Policy", f"{name}-policy", {"type": policy_type},
+                      provider=_provider("management"))
+    attachment = resource("aws:organizations/policyAttachment:PolicyAttachment", f"{name}-attachment",
+                          {"targetId": "r-abcd"}, provider=_provider("management"),
+                          sources={"policyId": [policy], "targetId": [target]})
     return [policy, attachment]
 
 
 def test_full_aws_access_and_four_scps_fill_a_target_and_a_fifth_cannot_be_requested() -> None:
-    organization = _resource("aws:organizations/organization:Organization", "organization", "management")
+    organization = resource("aws:organizations/organization:Organization", "organization", provider=_provider("management"))
     four = [r for i in range(4) for r in _scp(f"scp{i}", organization.urn)]
     assert _messages([organization, *four]) == []
     [message] = _messages([organization, *four, *_scp("scp4", organization.urn)])
     assert "SCPs attached per root, OU or account (fixed) needs 6 (root) but the quota is 5" in message
     assert "AWS cannot raise it" in message
     assert _messages([organization, *four, *_scp("tags", organization.urn, "TAG_POLICY")]) == []
-    unit = _resource("aws:organizations/organizationalUnit:OrganizationalUnit", "ou-workloads", "management")
+    unit = resource("aws:organizations/organizationalUnit:OrganizationalUnit", "ou-workloads", provider=_provider("management"))
     [message] = _messages([unit, *(r for i in range(5) for r in _scp(f"ou{i}", unit.urn))])
     assert "needs 6 (OU ou-workloads)" in message
 
 
 def test_kms_keys_beyond_the_regional_quota() -> None:
     provider = {"region": HOME, "defaultTags": {"tags": {"Account": "dev"}}}  # decoded once, not per key
-    keys = [rules.Resource(f"urn:key-{i}", rules.KMS_KEY, f"key-{i}", {}, provider_inputs=provider)
-            for i in range(100_001)]
+    keys = [resource(rules.KMS_KEY, f"key-{i}", provider=provider) for i in range(100_001)]
     [message] = _messages(keys)
     assert "KMS customer managed keys per Region (kms/L-C2F1777E) needs 100001" in message
     assert _messages([*keys, _request("kms_keys", 110_000)]) == []

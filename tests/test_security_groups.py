@@ -12,7 +12,8 @@ from components.vpc import Vpc
 from config.network import NetworkConfig
 from preview.mocks import LandingZoneMocks, RecordingMonitor
 from preview.run import Run
-from tests.network_view import EGRESS, GROUP, INGRESS, NetworkView
+from tests.network_view import EGRESS, GROUP, INGRESS, in_vpc
+from tests.run_view import view_of
 
 
 @pytest.fixture
@@ -126,10 +127,10 @@ def test_vpc_interface_is_typed_and_in_zone_order(monitor: RecordingMonitor):
 
 def test_shared_groups_exist_where_their_segments_say_with_explicit_egress(runs: dict[str, Run]) -> None:
     for run in runs.values():
-        net = NetworkView(run)
+        net = view_of(run)
         for account, spec in net.config.network.vpcs.items():
             # The VPC's own shared groups; the data tier and services add theirs beside them.
-            groups = {g.inputs["tags"]["Name"]: g for g in net.in_vpc(GROUP, account)
+            groups = {g.inputs["tags"]["Name"]: g for g in in_vpc(net, GROUP, account)
                       if "landing-zone:network:Vpc$aws:ec2/securityGroup:SecurityGroup::" in g.urn}
             names = {name.removeprefix(f"shop-{account}-") for name in groups}
             expected = {"load-balancer", "app"} if spec.segment in ("dev", "prod") else set()

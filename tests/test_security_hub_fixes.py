@@ -5,7 +5,6 @@ audit archive's uploads and events."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any
 
@@ -17,7 +16,8 @@ from policy import rules
 from policy.controls_network import REMOTE_ADMINISTRATION_PORTS, nacl_entry_admits
 from preview.inventory import Inventory
 from preview.run import Run
-from tests.registrations import named, statements_by_sid
+from tests.rule_resources import changed
+from tests.run_view import statements_by_sid, view_of
 
 ACCOUNTS = {"management", "network", "build", "dev", "ops"}
 REGIONS = {"dev": ("ap-northeast-2", "us-east-1"), "prod": ("ap-northeast-2", "ap-northeast-1")}
@@ -46,7 +46,7 @@ def test_tier_nacls_admit_no_admin_port_from_anywhere_yet_answer_both_ways(inven
 
 def test_every_default_vpc_of_every_allowed_region_is_closed(inventories: dict[str, Inventory]) -> None:
     for stack, inventory in inventories.items():
-        archive = named(inventory.run, "aws:s3/bucket:Bucket", "audit-archive-bucket").inputs["bucket"]
+        archive = view_of(inventory.run).named("audit-archive-bucket", "aws:s3/bucket:Bucket").inputs["bucket"]
         vpcs = _of(inventory, "aws:ec2/defaultVpc:DefaultVpc")
         assert {(inventory.account(v), inventory.region(v)) for v in vpcs} == {
             (account, region) for account in ACCOUNTS for region in REGIONS[stack]}
@@ -70,12 +70,13 @@ def test_every_default_vpc_of_every_allowed_region_is_closed(inventories: dict[s
 
 
 def test_the_audit_archive_admits_the_flow_logs_of_the_organization(dev: Run) -> None:
-    policy = statements_by_sid(named(dev, "aws:s3/bucketPolicy:BucketPolicy", "audit-archive-bucket-policy").inputs["policy"])
+    view = view_of(dev)
+    policy = statements_by_sid(view.named("audit-archive-bucket-policy", "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
     deliver = policy["FlowLogsDeliver"]
     assert deliver["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
     assert deliver["Resource"].endswith("/default-vpc-flow-logs/AWSLogs/*")
     assert set(deliver["Condition"]["StringEquals"]) == {"aws:SourceOrgID", "s3:x-amz-acl"}
-    key = statements_by_sid(named(dev, "aws:kms/key:Key", "audit-archive-key").inputs["policy"])
+    key = statements_by_sid(view.named("audit-archive-key", "aws:kms/key:Key").inputs["policy"])
     assert key["FlowLogsEncrypt"]["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
 
 
@@ -126,10 +127,8 @@ def test_aurora_mysql_audits_and_logs_slow_queries() -> None:
 
 def _without(resources: list[rules.Resource], token: str, name: str, **changes: Any) -> list[rules.Resource]:
     """`resources` with the named resource's inputs changed (None removes an input)."""
-    def changed(r: rules.Resource) -> rules.Resource:
-        return dataclasses.replace(r, inputs={k: v for k, v in {**r.inputs, **changes}.items() if v is not None})
-
-    return [changed(r) if r.type == token and r.name == name else r for r in resources]
+    return changed(resources, lambda r: r.type == token and r.name == name,
+                   lambda inputs: {k: v for k, v in {**inputs, **changes}.items() if v is not None})
 
 
 def test_the_statement_logging_rule_refuses_a_cluster_that_logs_no_ddl(inventories: dict[str, Inventory]) -> None:
@@ -150,13 +149,13 @@ def test_lakes_record_object_reads_and_writes_as_config_chooses(inventories: dic
     arns = next(f for f in objects["fieldSelectors"] if f["field"] == "resources.ARN")["startsWiths"]
     assert arns == [f"arn:aws:s3:::{lakes['ops']}/"]  # ops: data-events; the sandbox's dev lake: access-logs
     [logging] = [r for r in _of(dev, "aws:s3/bucketLogging:BucketLogging") if r.name == "dev-data-lake-logging"]
-    logs = named(dev.run, "aws:s3/bucket:Bucket", "dev-data-lake-access-logs")
+    logs = view_of(dev.run).named("dev-data-lake-access-logs", "aws:s3/bucket:Bucket")
     assert logs.urn in logging.property_dependencies["targetBucket"] and logging.inputs["targetPrefix"] == "lake/"
     resources = dev.policy_resources()
     assert list(rules.primary_data_object_logging(resources)) == []
     unlogged = _without(resources, "aws:cloudtrail/trail:Trail", trail.name, advancedEventSelectors=None)
     assert [urn for urn, _ in rules.primary_data_object_logging(unlogged)] == [
-        named(dev.run, "aws:s3/bucket:Bucket", "ops-data-lake").urn]
+        view_of(dev.run).named("ops-data-lake", "aws:s3/bucket:Bucket").urn]
 
 
 def test_every_bucket_aborts_incomplete_uploads(inventories: dict[str, Inventory]) -> None:
@@ -169,15 +168,16 @@ def test_every_bucket_aborts_incomplete_uploads(inventories: dict[str, Inventory
                             rules=[{k: v for k, v in expiry.inputs["rules"][0].items()
                                     if k != "abortIncompleteMultipartUpload"}])
         assert [urn for urn, _ in rules.bucket_aborts_incomplete_uploads(stripped)] == [
-            named(inventory.run, "aws:s3/bucket:Bucket", "audit-archive-access-logs").urn]
+            view_of(inventory.run).named("audit-archive-access-logs", "aws:s3/bucket:Bucket").urn]
 
 
 def _role_policy(run: Run, name: str) -> dict[str, dict[str, Any]]:
-    return statements_by_sid(named(run, "aws:iam/rolePolicy:RolePolicy", name).inputs["policy"])
+    return statements_by_sid(view_of(run).named(name, "aws:iam/rolePolicy:RolePolicy").inputs["policy"])
 
 
 def test_developers_and_their_roles_cannot_change_the_platforms_buckets_and_streams(dev: Run) -> None:
-    boundary = statements_by_sid(named(dev, "aws:iam/policy:Policy", "dev-access-roles-developer-boundary").inputs["policy"])
+    view = view_of(dev)
+    boundary = statements_by_sid(view.named("dev-access-roles-developer-boundary", "aws:iam/policy:Policy").inputs["policy"])
     for statements in (_role_policy(dev, "dev-access-roles-Developer-policy"), boundary):
         buckets = statements["KeepPlatformBuckets"]
         assert buckets["Effect"] == "Deny"
@@ -188,7 +188,7 @@ def test_developers_and_their_roles_cannot_change_the_platforms_buckets_and_stre
         assert streams["Resource"].startswith("arn:aws:kinesis:*:") and streams["Resource"].endswith(":stream/shop-dev-*")
         assert "firehose:UpdateDestination" in statements["KeepPlatformDeliveryStreams"]["Action"]
         assert {"logs:PutSubscriptionFilter", "cloudwatch:PutMetricAlarm"} <= set(statements["KeepPlatformResources"]["Action"])
-    lake = named(dev, "aws:s3/bucket:Bucket", "dev-data-lake").inputs["bucket"]
+    lake = view.named("dev-data-lake", "aws:s3/bucket:Bucket").inputs["bucket"]
     assert lake.startswith("shop-dev-")  # the names the denies match
 
 
@@ -203,5 +203,5 @@ def test_decryption_is_granted_on_the_accounts_own_keys_only(dev: Run) -> None:
 
 def test_programs_get_no_console_through_a_group_not_a_user_policy(dev: Run) -> None:
     assert dev.of_type("aws:iam/userPolicy:UserPolicy") == []
-    policy = named(dev, "aws:iam/groupPolicy:GroupPolicy", "people-programmatic-users-no-console")
+    policy = view_of(dev).named("people-programmatic-users-no-console", "aws:iam/groupPolicy:GroupPolicy")
     assert json.loads(policy.inputs["policy"])["Statement"][0]["Sid"] == "NeverConsole"

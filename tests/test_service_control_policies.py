@@ -11,7 +11,7 @@ from config.guardrails import GuardrailConfig, GuardrailsConfig, ServiceControlP
 from org.guardrail_statements import GLOBAL_SERVICE_ACTIONS, GUARDRAILS
 from org.service_control_policies import SCP_MAX_CHARACTERS, plan_policies
 from preview.run import Run
-from tests.registrations import as_list, by_account, named, statements_by_sid
+from tests.run_view import as_list, statements_by_sid, view_of
 
 POLICY = "aws:organizations/policy:Policy"
 ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
@@ -31,6 +31,7 @@ def _exempt(statement: dict) -> list[str]:
 
 
 def test_one_scp_holds_every_guardrail_attached_to_the_root(stack_run: Run) -> None:
+    view = view_of(stack_run)
     policies = stack_run.of_type(POLICY)
     assert len(policies) == 1
     policy = policies[0]
@@ -40,11 +41,11 @@ def test_one_scp_holds_every_guardrail_attached_to_the_root(stack_run: Run) -> N
         "DenyRootUser", "DenyLeaveOrganization", "ProtectSecurityServices", "ProtectAccountSettings", "DenyIamUsers",
         "DenyOtherRegions", "DenyUnencryptedRds", "DenyUnencryptedEbs", "DenyDefaultVpc"}
     attachments = stack_run.of_type(ATTACHMENT)
-    organization = named(stack_run, "aws:organizations/organization:Organization", "organization")
+    organization = view.named("organization", "aws:organizations/organization:Organization")
     root_id = organization.outputs["roots"][0]["id"]
     assert [(a.inputs["policyId"], a.inputs["targetId"]) for a in attachments] == [(policy.id, root_id)]
     assert organization.urn in policy.dependencies  # the SCP policy type must be on first
-    assert set(by_account(stack_run, POLICY)) == {"management"}
+    assert set(view.by_account(POLICY)) == {"management"}
 
 
 def test_documents_fit_the_scp_size_limit_and_targets_the_policy_count(stack_run: Run) -> None:
@@ -125,7 +126,7 @@ def test_guardrails_attach_where_config_says(sandbox_reorganized: Run) -> None:
     root = statements_by_sid(policies["shop-guardrails-root"].inputs["content"])
     assert "DenyLeaveOrganization" not in root
     assert _exempt(root["DenyOtherRegions"]) == [BREAK_GLASS]
-    unit = named(result, "aws:organizations/organizationalUnit:OrganizationalUnit", "ou-workloads")
+    unit = view_of(result).named("ou-workloads", "aws:organizations/organizationalUnit:OrganizationalUnit")
     targets = {a.name: a.inputs["targetId"] for a in result.of_type(ATTACHMENT)}
     assert targets["scp-workloads-on-workloads"] == unit.id
     assert targets["scp-root-on-root"].startswith("r-")

@@ -9,9 +9,6 @@ from pathlib import Path
 import pulumi
 import pytest
 import yaml
-from pulumi.runtime import settings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 import config
 import preview.__main__ as preview_main
@@ -26,10 +23,10 @@ from preview import stackfile
 from preview.__main__ import main
 from preview.account_states import account_states
 from preview.inventory import Inventory
-from preview.mocks import LandingZoneMocks, RecordingMonitor
 from preview.run import PROJECT, Run
-from tests.registrations import account_of, by_account
-from tests.stackfiles import STACKS, base_config
+from tests.component_runs import run_components
+from tests.run_view import view_of
+from tests.stackfiles import STACKS, config_sections
 
 HOME = "ap-northeast-2"
 MEMBERS = ("network", "build", "dev", "ops")
@@ -44,7 +41,7 @@ def cached_runs(monkeypatch: pytest.MonkeyPatch, runs: dict[str, Run]) -> None:
 def test_the_template_asks_for_lambdas_documented_concurrency_in_the_accounts_the_stack_creates(stack_run: Run) -> None:
     """Members start far below 1,000; the organization's template files the request in each account it creates, so
     the accounts themselves ask for nothing the template asks (one open request per quota)."""
-    assert by_account(stack_run, rules.SERVICE_QUOTA) == {}
+    assert view_of(stack_run).by_account(rules.SERVICE_QUOTA) == {}
     resources = Inventory(stack_run).policy_resources()
     rows = [use for use in rules.quota_usage(resources) if use.quota is LAMBDA]
     assert {use.account for use in rows} == {"dev", "ops"}  # where functions run
@@ -53,8 +50,7 @@ def test_the_template_asks_for_lambdas_documented_concurrency_in_the_accounts_th
 
 def test_an_adopted_account_asks_for_itself() -> None:
     """An account that exists already gets no template request: it files its own, above the template or not."""
-    settings = config.validate({key.split(":", 1)[1]: value for key, value in base_config("prod").items()
-                                if key.startswith("landing-zone:") and key.split(":", 1)[1] in config.StackConfig.model_fields})
+    settings = config.validate(config_sections("prod"))
     adopted = settings.model_copy(update={"accounts": [
         account.model_copy(update={"id": "123456789012"}) if account.name == "ops" else account
         for account in settings.accounts]})
@@ -87,7 +83,7 @@ def test_the_template_lives_in_management_us_east_1_before_the_stacks_own_accoun
     [association] = stack_run.of_type("aws:servicequotas/templateAssociation:TemplateAssociation")
     assert entry.inputs == {"awsRegion": HOME, "serviceCode": "lambda", "quotaCode": LAMBDA.quota_code, "value": 1000}
     for resource in (entry, association):
-        assert (account_of(stack_run, resource), inventory.region(resource)) == ("management", TEMPLATE_REGION)
+        assert (view_of(stack_run).account(resource), inventory.region(resource)) == ("management", TEMPLATE_REGION)
     accounts = {a.urn for a in stack_run.of_type(rules.ORGANIZATIONS_ACCOUNT)}
     [organization] = stack_run.of_type("aws:organizations/organization:Organization")
     # Associated first, so AWS files the template's requests in every account the stack then creates.
@@ -140,11 +136,6 @@ def _organization_with_quotas(path: Path) -> list[rules.Resource]:
     """The organization, its accounts and management's quota requests for the stack file at `path`, under the
     preview's mocks (the whole program for a hundred accounts would cost a minute for these few resources)."""
     values, secret_keys = stackfile.load(path, PROJECT)
-    mocks = LandingZoneMocks(region=HOME, management_account_id="111111111111")
-    recorder = RecordingMonitor(mocks)
-    pulumi.runtime.set_all_config(values, secret_keys)
-    settings.set_root_resource(None)  # type: ignore[arg-type]
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="dev", preview=False, monitor=recorder)
 
     def program() -> None:
         stack = config.load()
@@ -156,9 +147,7 @@ def _organization_with_quotas(path: Path) -> list[rules.Resource]:
         QuotaRequests("management-quotas", stack.quotas.requests_for(config.MANAGEMENT, stack.organization.region),
                       home, opts=on_management)
 
-    _sync_await(run_pulumi_func(program))
-    run = Run(PROJECT, "dev", sorted(recorder.registrations, key=lambda r: r.urn), {}, values)
-    return Inventory(run).policy_resources()
+    return Inventory(run_components(program, values, secret_keys, stack="dev")).policy_resources()
 
 
 def test_a_hundred_accounts_exceed_the_organizations_quota_unless_config_requests_it(tmp_path: Path) -> None:

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
 
 import config
 from config.services import ServicesConfig, WebConfig
-from tests.stackfiles import base_config
+from tests.stackfiles import config_sections
 
 CERTIFICATE = "arn:aws:acm:ap-northeast-2:123456789012:certificate/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d"
-
-
-def _raw(stack: str = "dev") -> dict[str, Any]:
-    """The stack file's sections as the loader hands them to validate()."""
-    return {key.split(":", 1)[1]: copy.deepcopy(value) for key, value in base_config(stack).items()
-            if key.startswith("landing-zone:")}
 
 
 def _problems(raw: dict[str, Any]) -> list[str]:
@@ -27,7 +20,7 @@ def _problems(raw: dict[str, Any]) -> list[str]:
 
 
 def test_the_section_is_optional_and_everything_is_off_by_default() -> None:
-    raw = _raw()
+    raw = config_sections("dev")
     del raw["services"]
     assert config.validate(raw).services == {}
     defaults = ServicesConfig()
@@ -36,13 +29,14 @@ def test_the_section_is_optional_and_everything_is_off_by_default() -> None:
 
 def test_both_stack_files_switch_every_service_on_in_dev_and_ops() -> None:
     for stack in ("dev", "prod"):
-        services = config.validate(_raw(stack)).services
+        services = config.validate(config_sections(stack)).services
         assert set(services) == {"dev", "ops"}
         assert all(s.web.enabled and s.email.enabled and s.curation.enabled for s in services.values())
 
 
 def test_dev_is_smaller_than_ops_and_the_sandbox_smaller_than_production() -> None:
-    sandbox, production = config.validate(_raw("dev")).services, config.validate(_raw("prod")).services
+    sandbox = config.validate(config_sections("dev")).services
+    production = config.validate(config_sections("prod")).services
     for services in (sandbox, production):
         assert services["dev"].web.scaling.max_instances < services["ops"].web.scaling.max_instances
         assert services["dev"].curation.log_retention_days <= services["ops"].curation.log_retention_days
@@ -51,7 +45,7 @@ def test_dev_is_smaller_than_ops_and_the_sandbox_smaller_than_production() -> No
 
 
 def test_web_without_a_vpc_is_refused() -> None:
-    raw = _raw()
+    raw = config_sections("dev")
     raw["services"]["payments"] = {"web": {"enabled": True, "certificate_arn": CERTIFICATE}}
     raw["accounts"].append({"name": "payments", "email": "aws-sandbox+payments@shop.example", "ou": "workloads",
                             "purpose": "payments"})
@@ -60,7 +54,7 @@ def test_web_without_a_vpc_is_refused() -> None:
 
 
 def test_the_load_balancer_group_is_the_vpcs_one_public_group() -> None:
-    settings = config.validate(_raw())
+    settings = config.validate(config_sections("dev"))
     groups = settings.network.groups_of("dev")
     web = settings.services["dev"].web
     assert web.load_balancer_group(groups) == "load-balancer"
@@ -69,13 +63,13 @@ def test_the_load_balancer_group_is_the_vpcs_one_public_group() -> None:
 
 @pytest.mark.parametrize(("port", "open_already"), [(80, True), (8080, False), (443, False)])
 def test_the_proxy_port_counts_as_open_only_when_both_sides_admit_it(port: int, open_already: bool) -> None:
-    settings = config.validate(_raw())
+    settings = config.validate(config_sections("dev"))
     web = WebConfig(enabled=True, certificate_arn=CERTIFICATE, instance_port=port)
     assert web.proxy_port_open(settings.network.groups_of("dev")) is open_already
 
 
 def test_the_certificate_must_be_an_acm_arn() -> None:
-    raw = _raw()
+    raw = config_sections("dev")
     raw["services"]["dev"]["web"]["certificate_arn"] = "arn:aws:iam::123456789012:server-certificate/shop"
     [problem] = _problems(raw)
     assert problem.startswith("landing-zone:services.dev.web.certificate_arn: `arn:aws:iam::123456789012:server-"
@@ -83,7 +77,7 @@ def test_the_certificate_must_be_an_acm_arn() -> None:
 
 
 def test_tuning_reaches_the_ingest_function_as_its_documented_variables() -> None:
-    raw = _raw()
+    raw = config_sections("dev")
     raw["services"]["dev"]["curation"]["tuning"] = {"purchase_weight": 4, "half_life_hours": 72, "top_neighbours": 30}
     tuning = config.validate(raw).services["dev"].curation.tuning
     assert tuning.environment() == {"PURCHASE_WEIGHT": "4.0", "HALF_LIFE_HOURS": "72.0", "TOP_NEIGHBOURS": "30"}

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from policy import rules
 from preview.inventory import Inventory
+from tests.rule_resources import changed, resource, violations_of
 
 SERVICE_RULES = ("beanstalk-enhanced-health-managed-updates-https", "lambda-supported-runtime-and-tracing",
                  "lambda-failure-destination", "ses-configuration-set-requires-tls", "no-secret-literals-in-environment")
 
 
-def _violations(resources: list[rules.Resource], policy: str) -> list[rules.Violation]:
-    return [v for v in rules.evaluate(resources) if v.policy == policy]
-
-
-def _resource(token: str, name: str, inputs: dict[str, Any]) -> rules.Resource:
-    return rules.Resource(f"urn:pulumi:t::p::{token}::{name}", token, name, inputs)
-
-
-def _mutated(inventory: Inventory, token: str, change: Any) -> list[rules.Resource]:
-    """The inventory's resources with `change(inputs)` applied to every resource of type `token`."""
-    resources = []
-    for original in inventory.policy_resources():
-        resource = original
-        if original.type == token:
-            inputs = copy.deepcopy(dict(original.inputs))
-            change(inputs)
-            resource = rules.Resource(original.urn, original.type, original.name, inputs, original.protect,
-                                      original.provider_inputs, original.parent)
-        resources.append(resource)
-    return resources
+def _of_type(token: str) -> Callable[[rules.Resource], bool]:
+    return lambda resource: resource.type == token
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -57,18 +40,18 @@ def test_configuration_set_with_optional_tls_fails(inventories: dict[str, Invent
     def optional(inputs: dict[str, Any]) -> None:
         inputs["deliveryOptions"] = {"tlsPolicy": "OPTIONAL"}
 
-    resources = _mutated(inventories["prod"], "aws:sesv2/configurationSet:ConfigurationSet", optional)
-    violations = _violations(resources, "ses-configuration-set-requires-tls")
+    resources = changed(inventories["prod"].policy_resources(), _of_type("aws:sesv2/configurationSet:ConfigurationSet"), optional)
+    violations = violations_of(resources, "ses-configuration-set-requires-tls")
     assert len(violations) == 2  # dev and ops
     assert "TLS policy is OPTIONAL; set delivery_options tls_policy=REQUIRE" in violations[0].message
 
 
 def test_classic_configuration_set_without_delivery_options_fails() -> None:
-    classic = _resource("aws:ses/configurationSet:ConfigurationSet", "old", {"name": "old"})
-    [violation] = _violations([classic], "ses-configuration-set-requires-tls")
+    classic = resource("aws:ses/configurationSet:ConfigurationSet", "old", {"name": "old"})
+    [violation] = violations_of([classic], "ses-configuration-set-requires-tls")
     assert "tls_policy=Require" in violation.message
-    fixed = _resource("aws:ses/configurationSet:ConfigurationSet", "old", {"deliveryOptions": {"tlsPolicy": "Require"}})
-    assert _violations([fixed], "ses-configuration-set-requires-tls") == []
+    fixed = resource("aws:ses/configurationSet:ConfigurationSet", "old", {"deliveryOptions": {"tlsPolicy": "Require"}})
+    assert violations_of([fixed], "ses-configuration-set-requires-tls") == []
 
 
 # --- Secrets in environment variables -----------------------------------------------------------------------------
@@ -102,18 +85,18 @@ def test_references_and_plain_values_are_not_secrets(name: str, value: str) -> N
 
 
 def test_lambda_with_a_secret_in_its_environment_fails() -> None:
-    function = _resource("aws:lambda/function:Function", "leaky", {
+    function = resource("aws:lambda/function:Function", "leaky", {
         "environment": {"variables": {"TABLE_NAME": "t", "SLACK_TOKEN": "xoxb-123456789012-abcdefghijkl"}}})
-    [violation] = _violations([function], "no-secret-literals-in-environment")
+    [violation] = violations_of([function], "no-secret-literals-in-environment")
     assert "SLACK_TOKEN: its value looks like a Slack token" in violation.message
 
 
 def test_beanstalk_option_with_a_secret_fails() -> None:
-    environment = _resource("aws:elasticbeanstalk/environment:Environment", "web", {"settings": [
+    environment = resource("aws:elasticbeanstalk/environment:Environment", "web", {"settings": [
         {"namespace": "aws:elasticbeanstalk:application:environment", "name": "DB_PASSWORD", "value": "s3cret-pass"},
         {"namespace": "aws:autoscaling:launchconfiguration", "name": "DB_PASSWORD", "value": "not-an-env-var"},
     ]})
-    [violation] = _violations([environment], "no-secret-literals-in-environment")
+    [violation] = violations_of([environment], "no-secret-literals-in-environment")
     assert "DB_PASSWORD: its name promises a secret" in violation.message
 
 
@@ -121,26 +104,26 @@ def test_beanstalk_option_with_a_secret_fails() -> None:
 
 def _function(name: str, **inputs: Any) -> rules.Resource:
     defaults = {"name": name, "runtime": "python3.12", "tracingConfig": {"mode": "Active"}}
-    return _resource("aws:lambda/function:Function", name, defaults | inputs)
+    return resource("aws:lambda/function:Function", name, defaults | inputs)
 
 
 def test_unsupported_runtime_and_missing_tracing_fail() -> None:
     old = _function("old", runtime="python3.8", tracingConfig={"mode": "PassThrough"})
-    messages = [v.message for v in _violations([old], "lambda-supported-runtime-and-tracing")]
+    messages = [v.message for v in violations_of([old], "lambda-supported-runtime-and-tracing")]
     assert messages == ["old: runtime 'python3.8' is not a supported Lambda runtime; use e.g. python3.12 or python3.13",
                         "old: X-Ray tracing is PassThrough; set tracing_config mode=Active"]
     untraced = _function("untraced", tracingConfig=None)
-    [violation] = _violations([untraced], "lambda-supported-runtime-and-tracing")
+    [violation] = violations_of([untraced], "lambda-supported-runtime-and-tracing")
     assert "X-Ray tracing is off" in violation.message
 
 
 def test_container_image_functions_need_no_runtime() -> None:
     image = _function("image", runtime=None, packageType="Image")
-    assert _violations([image], "lambda-supported-runtime-and-tracing") == []
+    assert violations_of([image], "lambda-supported-runtime-and-tracing") == []
 
 
 def test_function_without_failure_destination_fails() -> None:
-    [violation] = _violations([_function("lonely")], "lambda-failure-destination")
+    [violation] = violations_of([_function("lonely")], "lambda-failure-destination")
     assert violation.urn.endswith("::lonely")
     assert "failed events have nowhere to go" in violation.message
 
@@ -148,18 +131,19 @@ def test_function_without_failure_destination_fails() -> None:
 def test_dead_letter_queue_or_invoke_config_destination_is_enough() -> None:
     with_dlq = _function("dlq", deadLetterConfig={"targetArn": "arn:aws:sqs:r:1:q"})
     with_destination = _function("async")
-    config = _resource("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "async-config", {
+    config = resource("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "async-config", {
         "functionName": "arn:aws:lambda:ap-northeast-2:111111111111:function:async:live",
         "destinationConfig": {"onFailure": {"destination": "arn:aws:sqs:r:1:q"}}})
-    assert _violations([with_dlq, with_destination, config], "lambda-failure-destination") == []
+    assert violations_of([with_dlq, with_destination, config], "lambda-failure-destination") == []
 
 
 def test_stream_mapping_without_on_failure_destination_fails(inventories: dict[str, Inventory]) -> None:
     def drop_destination(inputs: dict[str, Any]) -> None:
         inputs.pop("destinationConfig", None)
 
-    resources = _mutated(inventories["dev"], "aws:lambda/eventSourceMapping:EventSourceMapping", drop_destination)
-    violations = _violations(resources, "lambda-failure-destination")
+    resources = changed(inventories["dev"].policy_resources(), _of_type("aws:lambda/eventSourceMapping:EventSourceMapping"),
+                        drop_destination)
+    violations = violations_of(resources, "lambda-failure-destination")
     assert len(violations) == 2  # dev's and ops' curation mappings; the functions keep their async destination
     assert all("curation-ingest-stream" in v.urn and "stream mapping without an on-failure destination" in v.message
                for v in violations)
@@ -167,18 +151,18 @@ def test_stream_mapping_without_on_failure_destination_fails(inventories: dict[s
 
 def test_a_stream_consumer_is_covered_by_its_mappings_destination_alone() -> None:
     consumer = _function("consumer")
-    mapping = _resource("aws:lambda/eventSourceMapping:EventSourceMapping", "m", {
+    mapping = resource("aws:lambda/eventSourceMapping:EventSourceMapping", "m", {
         "functionName": "arn:aws:lambda:r:1:function:consumer", "eventSourceArn": "arn:aws:kinesis:r:1:stream/events",
         "destinationConfig": {"onFailure": {"destinationArn": "arn:aws:sqs:r:1:q"}}})
-    assert _violations([consumer, mapping], "lambda-failure-destination") == []
+    assert violations_of([consumer, mapping], "lambda-failure-destination") == []
 
 
 def test_a_stream_mapping_of_another_function_does_not_cover_this_one() -> None:
     consumer, bystander = _function("consumer"), _function("bystander")
-    mapping = _resource("aws:lambda/eventSourceMapping:EventSourceMapping", "m", {
+    mapping = resource("aws:lambda/eventSourceMapping:EventSourceMapping", "m", {
         "functionName": "consumer", "eventSourceArn": "arn:aws:kinesis:r:1:stream/events",
         "destinationConfig": {"onFailure": {"destinationArn": "arn:aws:sqs:r:1:q"}}})
-    [violation] = _violations([consumer, bystander, mapping], "lambda-failure-destination")
+    [violation] = violations_of([consumer, bystander, mapping], "lambda-failure-destination")
     assert violation.urn.endswith("::bystander")
 
 
@@ -198,13 +182,13 @@ HARDENED = (
 
 
 def test_hardened_environment_passes() -> None:
-    environment = _resource("aws:elasticbeanstalk/environment:Environment", "web", {"settings": _settings(*HARDENED)})
-    assert _violations([environment], "beanstalk-enhanced-health-managed-updates-https") == []
+    environment = resource("aws:elasticbeanstalk/environment:Environment", "web", {"settings": _settings(*HARDENED)})
+    assert violations_of([environment], "beanstalk-enhanced-health-managed-updates-https") == []
 
 
 def test_default_environment_fails_every_part() -> None:
-    environment = _resource("aws:elasticbeanstalk/environment:Environment", "web", {"settings": []})
-    messages = [v.message for v in _violations([environment], "beanstalk-enhanced-health-managed-updates-https")]
+    environment = resource("aws:elasticbeanstalk/environment:Environment", "web", {"settings": []})
+    messages = [v.message for v in violations_of([environment], "beanstalk-enhanced-health-managed-updates-https")]
     assert messages == [
         "web: set aws:elasticbeanstalk:healthreporting:system SystemType=enhanced",
         "web: set aws:elasticbeanstalk:managedactions ManagedActionsEnabled=true (managed platform updates)",
@@ -216,15 +200,15 @@ def test_default_environment_fails_every_part() -> None:
 
 def test_an_https_listener_without_a_certificate_does_not_count() -> None:
     settings = [s for s in HARDENED if s[1] != "SSLCertificateArns"]
-    environment = _resource("aws:elasticbeanstalk/environment:Environment", "web", {"settings": _settings(*settings)})
-    [violation] = _violations([environment], "beanstalk-enhanced-health-managed-updates-https")
+    environment = resource("aws:elasticbeanstalk/environment:Environment", "web", {"settings": _settings(*settings)})
+    [violation] = violations_of([environment], "beanstalk-enhanced-health-managed-updates-https")
     assert "no HTTPS listener with a certificate" in violation.message
 
 
 def test_worker_environments_need_no_listener() -> None:
-    worker = _resource("aws:elasticbeanstalk/environment:Environment", "worker",
+    worker = resource("aws:elasticbeanstalk/environment:Environment", "worker",
                        {"tier": "Worker", "settings": _settings(*HARDENED[:2])})
-    assert _violations([worker], "beanstalk-enhanced-health-managed-updates-https") == []
+    assert violations_of([worker], "beanstalk-enhanced-health-managed-updates-https") == []
 
 
 def test_real_environment_with_basic_health_and_a_plain_http_listener_fails(inventories: dict[str, Inventory]) -> None:
@@ -235,8 +219,8 @@ def test_real_environment_with_basic_health_and_a_plain_http_listener_fails(inve
             if setting["namespace"] == "aws:elbv2:listener:default":
                 setting["value"] = "true"
 
-    resources = _mutated(inventories["dev"], "aws:elasticbeanstalk/environment:Environment", weaken)
-    messages = sorted(v.message for v in _violations(resources, "beanstalk-enhanced-health-managed-updates-https"))
+    resources = changed(inventories["dev"].policy_resources(), _of_type("aws:elasticbeanstalk/environment:Environment"), weaken)
+    messages = sorted(v.message for v in violations_of(resources, "beanstalk-enhanced-health-managed-updates-https"))
     assert len(messages) == 4  # two environments, two findings each
     assert any("SystemType=enhanced" in m for m in messages)
     assert any("aws:elbv2:listener:default forwards plain HTTP" in m for m in messages)
@@ -246,7 +230,7 @@ def test_real_function_with_a_secret_in_its_environment_fails(inventories: dict[
     def leak(inputs: dict[str, Any]) -> None:
         inputs["environment"]["variables"]["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
-    resources = _mutated(inventories["prod"], "aws:lambda/function:Function", leak)
-    violations = _violations(resources, "no-secret-literals-in-environment")
+    resources = changed(inventories["prod"].policy_resources(), _of_type("aws:lambda/function:Function"), leak)
+    violations = violations_of(resources, "no-secret-literals-in-environment")
     assert violations and all("AWS_SECRET_ACCESS_KEY: its value looks like an AWS secret access key" in v.message
                               for v in violations)

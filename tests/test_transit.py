@@ -17,21 +17,25 @@ from tests.network_view import (
     TGW_ATTACHMENT,
     TGW_PROPAGATION,
     TGW_ROUTE_TABLE,
-    NetworkView,
+    route_table_of,
+    routes_of,
+    subnets_of,
+    vpc_of,
 )
+from tests.run_view import RunView, view_of
 
 
 @pytest.fixture(scope="module", params=["dev", "prod"])
-def net(request: pytest.FixtureRequest, runs: dict[str, Run]) -> NetworkView:
-    return NetworkView(runs[request.param])
+def net(request: pytest.FixtureRequest, runs: dict[str, Run]) -> RunView:
+    return view_of(runs[request.param])
 
 
-def _hub_id(net: NetworkView) -> str:
+def _hub_id(net: RunView) -> str:
     (hub,) = net.of(TGW)
     return hub.id
 
 
-def test_one_gateway_in_the_network_account_that_accepts_and_routes_nothing_by_itself(net: NetworkView) -> None:
+def test_one_gateway_in_the_network_account_that_accepts_and_routes_nothing_by_itself(net: RunView) -> None:
     (hub,) = net.of(TGW)
     assert net.account(hub) == "network"
     assert hub.inputs["autoAcceptSharedAttachments"] == "disable"
@@ -41,7 +45,7 @@ def test_one_gateway_in_the_network_account_that_accepts_and_routes_nothing_by_i
     assert hub.protect is net.config.production
 
 
-def test_shared_to_the_organization_through_ram(net: NetworkView) -> None:
+def test_shared_to_the_organization_through_ram(net: RunView) -> None:
     (hub,) = net.of(TGW)
     (share,) = net.of("aws:ram/resourceShare:ResourceShare")
     assert net.account(share) == "network" and share.inputs["allowExternalPrincipals"] is False
@@ -59,7 +63,7 @@ def test_shared_to_the_organization_through_ram(net: NetworkView) -> None:
     assert sharing.urn in onboarded.dependencies and onboarded.inputs["createDuration"] == "120s"
 
 
-def test_every_vpc_attaches_from_its_own_account_in_its_app_subnets(net: NetworkView) -> None:
+def test_every_vpc_attaches_from_its_own_account_in_its_app_subnets(net: RunView) -> None:
     ram = {r.urn for r in net.of("aws:ram/principalAssociation:PrincipalAssociation",
                                  "aws:ram/resourceAssociation:ResourceAssociation")}
     attachments = net.of(TGW_ATTACHMENT)
@@ -67,16 +71,16 @@ def test_every_vpc_attaches_from_its_own_account_in_its_app_subnets(net: Network
     for attachment in attachments:
         account = net.account(attachment)
         assert account is not None
-        app_subnets = net.subnets(account, "app")
+        app_subnets = subnets_of(net, account, "app")
         assert len(attachment.inputs["subnetIds"]) == len(net.config.zones_of_vpc(account))
         assert sorted(attachment.inputs["subnetIds"]) == sorted(s.id for s in app_subnets)
-        assert attachment.inputs["vpcId"] == net.vpc(account).id
+        assert attachment.inputs["vpcId"] == vpc_of(net, account).id
         assert attachment.inputs["transitGatewayId"] == _hub_id(net)
         assert ram <= set(attachment.dependencies)
         assert attachment.inputs["tags"]["Segment"] == net.config.network.vpcs[account].segment
 
 
-def test_member_attachments_are_accepted_in_the_hub_account(net: NetworkView) -> None:
+def test_member_attachments_are_accepted_in_the_hub_account(net: RunView) -> None:
     accepters = {net.ref(a, "transitGatewayAttachmentId").urn: a for a in net.of(TGW_ACCEPTER)}
     for attachment in net.of(TGW_ATTACHMENT):
         if net.account(attachment) == "network":
@@ -91,19 +95,19 @@ def test_member_attachments_are_accepted_in_the_hub_account(net: NetworkView) ->
     assert len(accepters) == len(net.config.network.vpcs) - 1
 
 
-def _tables(net: NetworkView) -> dict[str, str]:
+def _tables(net: RunView) -> dict[str, str]:
     """TGW route table id -> its segment."""
     return {t.id: t.inputs["tags"]["Segment"] for t in net.of(TGW_ROUTE_TABLE)}
 
 
-def _attachment_accounts(net: NetworkView) -> dict[str, str]:
+def _attachment_accounts(net: RunView) -> dict[str, str]:
     """Id used in hub-side resources (attachment or accepter) -> account of the VPC."""
     found = {a.id: str(net.account(a)) for a in net.of(TGW_ATTACHMENT)}
     found |= {a.id: found[a.inputs["transitGatewayAttachmentId"]] for a in net.of(TGW_ACCEPTER)}
     return found
 
 
-def _learned(net: NetworkView) -> dict[str, set[str]]:
+def _learned(net: RunView) -> dict[str, set[str]]:
     """Segment route table -> accounts whose VPC ranges it learns."""
     tables, accounts = _tables(net), _attachment_accounts(net)
     learned: dict[str, set[str]] = {segment: set() for segment in tables.values()}
@@ -113,7 +117,7 @@ def _learned(net: NetworkView) -> dict[str, set[str]]:
     return learned
 
 
-def test_route_tables_keep_dev_and_ops_apart(net: NetworkView) -> None:
+def test_route_tables_keep_dev_and_ops_apart(net: RunView) -> None:
     learned = _learned(net)
     assert learned["dev"] == {"network", "build", "dev"}
     assert learned["prod"] == {"network", "build", "ops"}
@@ -126,7 +130,7 @@ def test_route_tables_keep_dev_and_ops_apart(net: NetworkView) -> None:
     assert {net.account(r) for r in net.of(TGW_PROPAGATION, None) + net.of(TGW_ASSOCIATION)} == {"network"}
 
 
-def test_segment_tables_hold_no_static_route_to_the_other_segment(net: NetworkView) -> None:
+def test_segment_tables_hold_no_static_route_to_the_other_segment(net: RunView) -> None:
     tables = _tables(net)
     dev, ops = (ipaddress.ip_network(net.config.network.vpcs[a].cidr) for a in ("dev", "ops"))
     for route in net.of("aws:ec2transitgateway/route:Route"):
@@ -136,19 +140,19 @@ def test_segment_tables_hold_no_static_route_to_the_other_segment(net: NetworkVi
         assert not (segment == "prod" and destination.overlaps(dev))
 
 
-def test_vpc_routes_to_the_hub_only_for_allowed_destinations_in_every_app_table(net: NetworkView) -> None:
+def test_vpc_routes_to_the_hub_only_for_allowed_destinations_in_every_app_table(net: RunView) -> None:
     plan = routing_plan(net.config.network)
     hub_id = _hub_id(net)
     for account in net.config.network.vpcs:
         wanted = sorted(plan.peers(account))
-        for subnet in net.subnets(account, "app"):
-            table = net.route_table_of(subnet)
-            to_hub = sorted(r.inputs["destinationCidrBlock"] for r in net.routes(table)
+        for subnet in subnets_of(net, account, "app"):
+            table = route_table_of(net, subnet)
+            to_hub = sorted(r.inputs["destinationCidrBlock"] for r in routes_of(net, table)
                             if r.inputs.get("transitGatewayId") == hub_id)
             assert to_hub == wanted, (account, subnet.inputs["availabilityZone"])
         for tier in ("public", "data"):
-            for subnet in net.subnets(account, tier):
-                assert all("transitGatewayId" not in r.inputs for r in net.routes(net.route_table_of(subnet)))
+            for subnet in subnets_of(net, account, tier):
+                assert all("transitGatewayId" not in r.inputs for r in routes_of(net, route_table_of(net, subnet)))
     other = {"dev": "ops", "ops": "dev"}
     for account, forbidden in other.items():
         cidr = ipaddress.ip_network(net.config.network.vpcs[forbidden].cidr)
@@ -157,7 +161,7 @@ def test_vpc_routes_to_the_hub_only_for_allowed_destinations_in_every_app_table(
         assert any(ipaddress.ip_network(d).overlaps(build) for d in plan.peers(account))
 
 
-def test_hub_routes_wait_for_acceptance_and_count_per_az(net: NetworkView) -> None:
+def test_hub_routes_wait_for_acceptance_and_count_per_az(net: RunView) -> None:
     plan = routing_plan(net.config.network)
     accepters = {a.inputs["transitGatewayAttachmentId"]: a.urn for a in net.of(TGW_ACCEPTER)}
     attachments = {str(net.account(a)): a for a in net.of(TGW_ATTACHMENT)}
@@ -169,7 +173,7 @@ def test_hub_routes_wait_for_acceptance_and_count_per_az(net: NetworkView) -> No
 
 
 def test_no_direct_connect_in_dev(dev: Run) -> None:
-    net = NetworkView(dev)
+    net = view_of(dev)
     assert not [r for r in dev.registrations if r.type.startswith("aws:directconnect/")]
     assert sorted(_tables(net).values()) == ["dev", "prod", "shared"]
     assert net.of("aws:ec2transitgateway/route:Route") == []

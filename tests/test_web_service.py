@@ -10,6 +10,7 @@ import pytest
 
 from preview.mocks import Registration
 from preview.run import Run
+from tests.run_view import RunView, view_of
 from tests.services_view import (
     APPLICATION,
     APPLICATION_VERSION,
@@ -24,7 +25,6 @@ from tests.services_view import (
     ROLE_POLICY,
     SES_TEMPLATE,
     WORKLOADS,
-    ServicesView,
 )
 
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -52,7 +52,7 @@ def account(request: pytest.FixtureRequest) -> str:
 
 
 def test_application_and_environment_run_the_sample_application_without_a_bundle(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     spec = view.config.services[account].web
     assert spec.bundle is None
     application = view.one(APPLICATION, account)
@@ -66,7 +66,7 @@ def test_application_and_environment_run_the_sample_application_without_a_bundle
 
 
 def test_every_option_setting(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     spec = view.config.services[account].web
     settings = _settings(view.one(ENVIRONMENT, account))
     profile = view.one(INSTANCE_PROFILE, account)
@@ -131,7 +131,7 @@ def test_every_option_setting(stack_run: Run, account: str) -> None:
 
 
 def test_instances_in_every_app_subnet_and_the_load_balancer_in_every_public_subnet(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     settings = _settings(view.one(ENVIRONMENT, account))
     zones = view.config.zones_of_vpc(account)
     vpc = view.by_reference(settings[("aws:ec2:vpc", "VPCId")])
@@ -144,7 +144,7 @@ def test_instances_in_every_app_subnet_and_the_load_balancer_in_every_public_sub
 
 
 def test_the_public_group_fronts_the_load_balancer_and_reaches_the_proxy_port(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     settings = _settings(view.one(ENVIRONMENT, account))
     balancer = view.by_reference(settings[("aws:elbv2:loadbalancer", "SecurityGroups")])
     assert settings[("aws:elbv2:loadbalancer", "ManagedSecurityGroup")] == balancer.id
@@ -162,7 +162,7 @@ def test_the_public_group_fronts_the_load_balancer_and_reaches_the_proxy_port(st
 
 
 def test_http_is_redirected_to_https_on_the_environments_load_balancer(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     environment = view.one(ENVIRONMENT, account)
     listener = view.one(LISTENER, account)
     assert listener.inputs["loadBalancerArn"] == environment.outputs["loadBalancers"][0]
@@ -172,7 +172,7 @@ def test_http_is_redirected_to_https_on_the_environments_load_balancer(stack_run
 
 
 def test_the_instance_profile_may_do_exactly_what_the_grants_say(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     region = view.config.organization.region
     search = view.config.services[account].web.search
     profile = view.one(INSTANCE_PROFILE, account)
@@ -225,7 +225,7 @@ def test_the_instance_profile_may_do_exactly_what_the_grants_say(stack_run: Run,
 
 
 def test_the_environment_carries_endpoints_names_and_secret_arns_never_secrets(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     spec = view.config.services[account]
     cluster, domain = view.one(CLUSTER, account), view.one(DOMAIN, account)
     variables = {name: value for (namespace, name), value in _settings(view.one(ENVIRONMENT, account)).items()
@@ -247,7 +247,7 @@ def test_the_environment_carries_endpoints_names_and_secret_arns_never_secrets(s
 
 
 def test_a_configured_bundle_is_deployed_as_an_application_version(services_switched: Run) -> None:
-    view = ServicesView(services_switched)
+    view = view_of(services_switched)
     version = view.one(APPLICATION_VERSION, "dev")
     assert version.inputs == {"name": BUNDLE["version_label"], "application": "shop-dev-web",
                               "bucket": BUNDLE["bucket"], "key": BUNDLE["key"]}
@@ -255,22 +255,22 @@ def test_a_configured_bundle_is_deployed_as_an_application_version(services_swit
 
 
 def test_the_web_service_can_be_switched_off(services_switched: Run) -> None:
-    view = ServicesView(services_switched)
+    view = view_of(services_switched)
     assert view.of(ENVIRONMENT, "ops") == [] and view.of(INSTANCE_PROFILE, "ops") == []
     assert view.of(APPLICATION, "ops") == [] and view.of(LISTENER, "ops") == []
     assert len(view.of(ENVIRONMENT, "dev")) == 1
 
 
-def _proxy_rules(view: ServicesView, account: str) -> list[dict[str, Any]]:
+def _proxy_rules(view: RunView, account: str) -> list[dict[str, Any]]:
     return [r.inputs for r in view.of(EGRESS, account) + view.of(INGRESS, account)
             if "Beanstalk proxy" in r.inputs.get("description", "")]
 
 
 def test_the_proxy_rule_is_added_only_when_the_shared_groups_lack_it(stack_run: Run, services_switched: Run) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     for account in WORKLOADS:  # network.security_groups admits 80, where the platform's proxy listens
         assert _proxy_rules(view, account) == []
-    view = ServicesView(services_switched)  # dev's instance_port is 8080 there: the shared rules don't reach it
+    view = view_of(services_switched)  # dev's instance_port is 8080 there: the shared rules don't reach it
     rules = _proxy_rules(view, "dev")
     assert len(rules) == 2 and {(r["fromPort"], r["toPort"]) for r in rules} == {(8080, 8080)}
     settings = _settings(view.one(ENVIRONMENT, "dev"))
@@ -279,7 +279,7 @@ def test_the_proxy_rule_is_added_only_when_the_shared_groups_lack_it(stack_run: 
 
 @pytest.mark.parametrize("account", WORKLOADS)
 def test_the_platform_policy_is_scoped_to_this_environment(stack_run: Run, account: str) -> None:
-    view = ServicesView(stack_run)
+    view = view_of(stack_run)
     environment = view.one(ENVIRONMENT, account)
     account_id = view.inventory.run.by_urn(environment.urn).outputs["arn"].split(":")[4]
     name, application = environment.inputs["name"], environment.inputs["application"]
@@ -300,7 +300,7 @@ def test_the_platform_policy_is_scoped_to_this_environment(stack_run: Run, accou
 
 
 def test_a_configured_bundle_may_be_fetched_and_nothing_else(services_switched: Run) -> None:
-    view = ServicesView(services_switched)
+    view = view_of(services_switched)
     statements = json.loads(view.one(ROLE_POLICY, "dev", "-web-platform-policy").inputs["policy"])["Statement"]
     assert statements[-1] == {"Sid": "FetchSourceBundle", "Effect": "Allow", "Action": "s3:GetObject",
                               "Resource": f"arn:aws:s3:::{BUNDLE['bucket']}/{BUNDLE['key']}"}

@@ -11,16 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.services_view import SERVICE_SWITCHES
 from tests.stackfiles import base_config, write_stack_file
 
 
 @dataclass(frozen=True)
 class Variant:
-    """A test-owned stack file changed by deep-merging `patch`, then setting dotted `sets` (tests/stackfiles.py)."""
+    """A test-owned stack file changed by deep-merging `patch`, then setting dotted `sets` (tests/stackfiles.py);
+    `overrides` are config values the run gets as the engine hands them over, after the file (a secret's real value,
+    which a stack file only holds encrypted)."""
 
     base: str
     patch: dict[str, Any] = field(default_factory=dict)
     sets: dict[str, Any] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)
 
     def write(self, directory: Path, name: str) -> Path:
         return write_stack_file(directory, self.base, patch=self.patch, sets=self.sets, name=name)
@@ -36,17 +40,35 @@ GUARDRAIL_TARGETS = {
     "deny_other_regions": {"exempt_roles": ["BreakGlassAdmin"]},
 }
 
-# The sandbox reorganized: another account, guardrails on other targets, a new security administrator, no OIDC.
+# A bot token's real value, as `pulumi config set --secret` would hand it over: it must never appear in the inventory.
+BOT_TOKEN = "xoxb-0000-should-never-show"
+REAL_BOT_TOKEN = {"landing-zone:slack_bot_token": BOT_TOKEN}  # test_monitoring_wiring
+
+# The data NACL opened on MySQL's port too, for dev's Aurora MySQL below.
+DATA_NACL = {"inbound": [{"number": 100, "peer": "app", "from_port": 5432},
+                         {"number": 110, "peer": "app", "from_port": 3306},
+                         {"number": 200, "peer": "app", "from_port": 443}],
+             "outbound": [{"number": 100, "peer": "app", "from_port": 1024, "to_port": 65535}]}
+
+# The sandbox reorganized: another account, guardrails on other targets, a new security administrator, no OIDC,
+# dev's database on MySQL and ops' without Aurora and search, the services switched (tests/services_view.py); the bot
+# token's real value.
 SANDBOX_REORGANIZED = Variant(
     "dev",
     patch={
         "landing-zone:accounts": [*base_config("dev")["landing-zone:accounts"], PAYMENTS],  # test_organization
         "landing-zone:guardrails": {"policies": GUARDRAIL_TARGETS},  # test_service_control_policies
+        "landing-zone:network": {"nacls": {"data": DATA_NACL}},  # test_data_config
     },
     sets={
         "landing-zone:baseline.security_admin_account": "build",  # test_security_services
         "landing-zone:identity.oidc": "~",  # test_identity
+        "landing-zone:data.dev.database.engine": "aurora-mysql",  # test_data_config
+        "landing-zone:data.ops.database.enabled": False,
+        "landing-zone:data.ops.search.enabled": False,
+        **SERVICE_SWITCHES,  # test_web_service, test_email_service (the `services_switched` fixture)
     },
+    overrides=REAL_BOT_TOKEN,
 )
 
 ALERT_ADDRESSES = ["oncall@shop.example", "platform@shop.example"]
@@ -63,7 +85,8 @@ SANDBOX_SWITCHED_OFF = Variant(
     },
 )
 
-# Production with other numbers: no region guardrail, a stricter password policy, Datadog on.
+# Production with other numbers: no region guardrail, a stricter password policy, Datadog on; the bot token's real
+# value.
 PRODUCTION_RETUNED = Variant(
     "prod",
     patch={"landing-zone:baseline": {"password_policy": PASSWORD_POLICY}},  # test_baseline
@@ -71,4 +94,5 @@ PRODUCTION_RETUNED = Variant(
         "landing-zone:guardrails.policies": {"deny_other_regions": {"enabled": False}},  # test_root_activity
         "landing-zone:monitoring.datadog": DATADOG,  # test_monitoring_wiring
     },
+    overrides=REAL_BOT_TOKEN,
 )

@@ -164,3 +164,14 @@ def assert_within_slack_limits(payload: dict[str, Any]) -> None:
         else:
             assert block["type"] == "context" and 0 < len(block["elements"]) <= 10
             assert all(0 < slack_length(e["text"]) <= 3000 for e in block["elements"])
+
+
+def only_post(stand_in: StandIn) -> dict[str, Any]:
+    """The one message posted, as Slack would take it: with the token, as JSON, within Slack's limits."""
+    assert len(stand_in.posts) == 1
+    post = stand_in.posts[0]
+    assert post.headers["authorization"] == f"Bearer {TOKEN}"
+    assert post.headers["content-type"].startswith("application/json")
+    payload: dict[str, Any] = post.json
+    assert_within_slack_limits(payload)
+    return payload
