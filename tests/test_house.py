@@ -90,3 +90,35 @@ def test_policy_defines_each_resource_type_once() -> None:
     assert [f"{path}: {name}" for path, name, _ in found if path != "policy/rules/resource_types.py"] == []
     values = [value for _, _, value in found]
     assert sorted(value for value in set(values) if values.count(value) > 1) == []
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_is_longer_than_a_reader_holds() -> None:
+    """A module a newcomer reads in one sitting: split by subject past 400 lines (tests included)."""
+    long = [f"{path.relative_to(ROOT)}: {count} lines" for path in _tracked() if path.suffix == ".py" and path.exists()
+            and (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES]
+    assert long == []
+
+
+def _component_classes() -> set[str]:
+    """Names of the ComponentResource subclasses the program defines (components/ and org/)."""
+    found = set()
+    for path in [*(ROOT / "components").rglob("*.py"), *(ROOT / "org").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any("ComponentResource" in ast.unparse(base) for base in node.bases):
+                found.add(node.name)
+    return found
+
+
+def test_the_composition_root_passes_named_values() -> None:
+    """Each component call in __main__.py passes at most two values by position (its name and its config section or
+    its home); everything else by keyword, so two ids cannot be swapped unnoticed."""
+    components = _component_classes()
+    assert {"Organization", "Vpc", "DataTier", "AlertTopics", "SlackNotifier"} <= components
+    calls = [node for node in ast.walk(ast.parse((ROOT / "__main__.py").read_text(encoding="utf-8")))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in components]
+    assert len(calls) >= 20
+    assert [f"line {c.lineno}: {ast.unparse(c.func)} with {len(c.args)} positional values"
+            for c in calls if len(c.args) > 2] == []
