@@ -122,3 +122,13 @@ def test_the_composition_root_passes_named_values() -> None:
     assert len(calls) >= 20
     assert [f"line {c.lineno}: {ast.unparse(c.func)} with {len(c.args)} positional values"
             for c in calls if len(c.args) > 2] == []
+
+
+def test_the_readme_layout_names_every_top_level_folder() -> None:
+    """README's layout table lists each folder of the repository, and only folders that exist."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = text.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z_]+)/` \|", layout, re.MULTILINE))
+    folders = {path.relative_to(ROOT).parts[0] for path in _tracked() if len(path.relative_to(ROOT).parts) > 1
+               and not path.relative_to(ROOT).parts[0].startswith(".")}
+    assert listed == folders
