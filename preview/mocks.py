@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf import json_format
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+
+from policy.rules import decode  # provider inputs arrive JSON-encoded, as the policy rules read them
 
 # Sentinels the SDK writes into serialized properties.
 _SIG = "4dabf18193072939515e22adb298388d"
@@ -72,7 +73,7 @@ class LandingZoneMocks(Mocks):
         if token.startswith("pulumi:providers:"):
             resource_id = f"{args.name}-provider-{_short_hash(args.name + token)}"
             if token == "pulumi:providers:aws":
-                allowed = _decode(inputs.get("allowedAccountIds")) or [self.management_account_id]
+                allowed = decode(inputs.get("allowedAccountIds")) or [self.management_account_id]
                 region = inputs.get("region") or self.region
                 with self._lock:
                     self.provider_accounts[resource_id] = (str(allowed[0]), region)
@@ -239,15 +240,6 @@ _IAM_ARN_KINDS = {
     "aws:iam/role:Role": "role",
     "aws:iam/user:User": "user",
 }
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
 
 
 def plain(value: Any) -> Any:
