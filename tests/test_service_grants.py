@@ -1,4 +1,5 @@
-"""Every customer managed key lets in the AWS services that encrypt with it on the program's behalf.
+"""Every customer managed key and resource policy lets in the AWS services that write or deliver on the program's
+behalf.
 
 A service that writes to an encrypted topic, queue, log group or bucket calls KMS as itself, so the key's policy must
 allow that service principal; IAM roles do not help. Without it the deploy looks fine and every alarm, event or log
@@ -11,6 +12,11 @@ record is dropped (AccessDenied inside the service, no error anywhere the progra
   `logs.<region>.amazonaws.com` kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe*.
 - S3 user guide, "Enabling Amazon S3 server access logging" and CloudTrail/Config delivery pages: a service principal
   writing SSE-KMS objects needs kms:GenerateDataKey on the bucket's key.
+- Resource policies: a topic whose policy the program writes must allow each publishing service sns:Publish (SNS
+  developer guide, "Example cases for Amazon SNS access control"); a function invoked by an EventBridge rule or an
+  SNS subscription needs a permission for that service and source (Lambda developer guide, "Working with
+  resource-based IAM policies in Lambda"); a queue that receives EventBridge targets or dead letters needs a queue
+  policy allowing events.amazonaws.com sqs:SendMessage (EventBridge user guide, "Using dead-letter queues").
 """
 
 from __future__ import annotations
@@ -35,6 +41,10 @@ EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 TOPIC_POLICY, QUEUE_POLICY = "aws:sns/topicPolicy:TopicPolicy", "aws:sqs/queuePolicy:QueuePolicy"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+SES_EVENT_DESTINATION = "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination"
+VAULT_NOTIFICATIONS = "aws:backup/vaultNotifications:VaultNotifications"
+FUNCTION, PERMISSION = "aws:lambda/function:Function", "aws:lambda/permission:Permission"
+SUBSCRIPTION, EVENT_RULE = "aws:sns/topicSubscription:TopicSubscription", "aws:cloudwatch/eventRule:EventRule"
 SEND = ("kms:GenerateDataKey", "kms:Decrypt")
 # The calls CloudWatch Logs makes with the log group's ARN as encryption context (the documented statement's
 # kms:Describe* sits under the same context condition, which a Describe call never carries).
@@ -84,6 +94,19 @@ def _customer_key(run: Run, reference: Any) -> str | None:
     return None
 
 
+def topic_writers(run: Run, arn: str) -> set[str]:
+    """The services the program has publish to the topic `arn`: CloudWatch for alarm actions, EventBridge for rule
+    targets, SES for configuration-set event destinations, AWS Backup for vault notifications."""
+    writers = {"cloudwatch.amazonaws.com" for a in run.of_type(ALARM)
+               if arn in [*_listed(a.inputs.get("alarmActions")), *_listed(a.inputs.get("okActions")),
+                          *_listed(a.inputs.get("insufficientDataActions"))]}
+    writers |= {"events.amazonaws.com" for t in run.of_type(EVENT_TARGET) if t.inputs.get("arn") == arn}
+    writers |= {"ses.amazonaws.com" for d in run.of_type(SES_EVENT_DESTINATION)
+                if ((d.inputs.get("eventDestination") or {}).get("snsDestination") or {}).get("topicArn") == arn}
+    writers |= {"backup.amazonaws.com" for n in run.of_type(VAULT_NOTIFICATIONS) if n.inputs.get("snsTopicArn") == arn}
+    return writers
+
+
 def needs(run: Run) -> Iterator[Need]:
     """What each service writing to an encrypted resource needs of the resource's key."""
     inventory = Inventory(run)
@@ -93,10 +116,7 @@ def needs(run: Run) -> Iterator[Need]:
         if key is None:
             continue
         arn = arn_of[topic.urn]
-        writers = {"cloudwatch.amazonaws.com" for a in run.of_type(ALARM)
-                   if arn in [*_listed(a.inputs.get("alarmActions")), *_listed(a.inputs.get("okActions")),
-                              *_listed(a.inputs.get("insufficientDataActions"))]}
-        writers |= {"events.amazonaws.com" for t in run.of_type(EVENT_TARGET) if t.inputs.get("arn") == arn}
+        writers = topic_writers(run, arn)
         for policy in run.of_type(TOPIC_POLICY):
             if policy.inputs.get("arn") == arn:
                 writers |= services_allowed(policy.inputs["policy"], "sns:Publish")
@@ -184,3 +204,77 @@ def test_a_log_group_key_without_the_logs_service_is_found(dev: Run) -> None:
     key = next(k for k in dev.of_type(KEY) if k.name == "dev-vpc-flow-logs-key")
     found = missing(_without_service(dev, key.name, "logs.ap-northeast-2.amazonaws.com"))
     assert found and all("logs.ap-northeast-2.amazonaws.com" in p for p in found)
+
+
+def resource_policy_gaps(run: Run) -> list[str]:
+    """Deliveries the program sets up that the receiving resource's own policy would refuse."""
+    arn_of = {r.urn: str(r.outputs.get("arn")) for r in run.registrations if r.custom and r.outputs.get("arn")}
+    problems = []
+    for topic in run.of_type(TOPIC):
+        arn = arn_of[topic.urn]
+        policies = [p.inputs["policy"] for p in run.of_type(TOPIC_POLICY) if p.inputs.get("arn") == arn]
+        if not policies:
+            continue  # SNS's default policy: the owner account publishes
+        allowed = set().union(*(services_allowed(p, "sns:Publish") for p in policies))
+        problems += [f"{topic.name}: its policy does not let {service} publish"
+                     for service in sorted(topic_writers(run, arn) - allowed)]
+    permissions = run.of_type(PERMISSION)
+
+    def permitted(function_arn: str, principal: str, source: str) -> bool:
+        name = function_arn.rsplit(":", 1)[-1]
+        return any(p.inputs.get("principal") == principal and p.inputs.get("action") == "lambda:InvokeFunction"
+                   and str(p.inputs.get("function") or p.inputs.get("functionName")) in (function_arn, name)
+                   and p.inputs.get("sourceArn") in (None, source) for p in permissions)
+
+    rules_by_name = {(str(r.inputs.get("name")), str(r.inputs.get("eventBusName") or "default")): r
+                     for r in run.of_type(EVENT_RULE)}
+    for target in run.of_type(EVENT_TARGET):
+        arn = str(target.inputs.get("arn") or "")
+        rule = rules_by_name.get((str(target.inputs.get("rule")), str(target.inputs.get("eventBusName") or "default")))
+        source = str(rule.outputs.get("arn")) if rule else ""
+        if ":lambda:" in arn and not permitted(arn, "events.amazonaws.com", source):
+            problems.append(f"{target.name}: no permission lets EventBridge invoke {arn}")
+        for queue_arn in (arn, str((target.inputs.get("deadLetterConfig") or {}).get("arn") or "")):
+            queue = next((q for q in run.of_type(QUEUE) if arn_of[q.urn] == queue_arn), None) if ":sqs:" in queue_arn \
+                else None
+            if queue is not None and "events.amazonaws.com" not in set().union(*(
+                    services_allowed(p.inputs["policy"], "sqs:SendMessage") for p in run.of_type(QUEUE_POLICY)
+                    if queue.urn in p.property_dependencies.get("queueUrl", ()))):
+                problems.append(f"{target.name}: the policy of {queue.name} does not let EventBridge send to it")
+    for subscription in run.of_type(SUBSCRIPTION):
+        if subscription.inputs.get("protocol") == "lambda" and not permitted(
+                str(subscription.inputs.get("endpoint")), "sns.amazonaws.com", str(subscription.inputs.get("topic"))):
+            problems.append(f"{subscription.name}: no permission lets SNS invoke {subscription.inputs.get('endpoint')}")
+    return problems
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_delivery_is_admitted_by_the_receiving_resource(stack: str, runs: dict[str, Run]) -> None:
+    run = runs[stack]
+    lambda_targets = [t for t in run.of_type(EVENT_TARGET) if ":lambda:" in str(t.inputs.get("arn"))]
+    lambda_subscriptions = [s for s in run.of_type(SUBSCRIPTION) if s.inputs.get("protocol") == "lambda"]
+    assert lambda_targets and len(lambda_subscriptions) >= 3 * 5  # the check is not empty
+    assert resource_policy_gaps(run) == []
+
+
+def test_a_delivery_the_receiver_refuses_is_found(dev: Run) -> None:
+    """Without the Slack notifier's permissions for one account's topics, and with one topic policy that leaves
+    EventBridge out, the check names each refused delivery."""
+    dropped = {p.urn for p in dev.of_type(PERMISSION) if p.name.startswith("dev-slack-notifier-from-dev-")}
+    registrations = []
+    for registration in dev.registrations:
+        if registration.urn in dropped:
+            continue
+        kept = registration
+        if registration.type == TOPIC_POLICY and registration.name.startswith("dev-alerts-security"):
+            document = json.loads(registration.inputs["policy"])
+            for statement in statements(document):
+                if "events.amazonaws.com" in _services(statement):
+                    statement["Principal"]["Service"] = [s for s in _services(statement) if s != "events.amazonaws.com"]
+            kept = Registration(**{**registration.__dict__,
+                                   "inputs": {**registration.inputs, "policy": json.dumps(document)}})
+        registrations.append(kept)
+    found = resource_policy_gaps(Run(dev.project, dev.stack, registrations, dev.outputs, {}))
+    assert len(dropped) == 3
+    assert sorted(p.split(":")[0] for p in found) == sorted(
+        ["dev-alerts-security", *(f"dev-alerts-to-slack-{s}" for s in ("critical", "security", "warning"))])
