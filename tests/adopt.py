@@ -50,9 +50,11 @@ def adapt(config: dict[str, Any], stack: str) -> dict[str, Any]:
 def copy_repository(target: Path) -> None:
     files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
     for name in filter(None, files):
-        source = ROOT / name.decode()
-        if source.is_file():
-            destination = target / name.decode()
+        source, destination = ROOT / name.decode(), target / name.decode()
+        if source.is_symlink():  # policy/aws_facts: the pack's link to the shared facts stays a link
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.symlink_to(source.readlink())
+        elif source.is_file():
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, destination)
     (target / ".venv").symlink_to(ROOT / ".venv")
