@@ -1,6 +1,8 @@
 """The account a component lives in, as one frozen value, and the ARNs of its well-known principals.
 
-Every component takes `(name, its config section, home: Home, *, dependencies, opts)`; `__main__.py` builds one
+Every component that lives in one account takes `(name, its config section if it has one, home: Home, *,
+dependencies, opts)`; the few that only wire other parts together (subscriptions, observability links, Slack
+channels) take what they wire, by keyword past the first. `__main__.py` builds one
 `Home` per account from the stack config (organization name, home region, production) and the organization's
 account ids.
 """

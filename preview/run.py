@@ -29,7 +29,7 @@ PROJECT = "landing-zone"
 
 @dataclass
 class Run:
-    """The result of one offline run: registrations in order, stack outputs, and the config it ran with."""
+    """The result of one offline run: registrations in URN order, stack outputs, and the config it ran with."""
 
     project: str
     stack: str

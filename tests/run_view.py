@@ -1,18 +1,21 @@
 """One offline run as the tests read it: what was registered, found by type, account, name, reference and
 component, and the validated config the program ran with.
 
-Subject modules (tests/network_view.py, tests/data_view.py, tests/services_view.py) add thin functions over it.
+Subject modules (tests/network_view.py, tests/data_view.py) add thin functions over it.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
 from config.loader import validate
 from config.stack import StackConfig
+from policy.rules import IAM_ROLE, IAM_ROLE_POLICY
 from preview.inventory import Inventory
 from preview.mocks import Registration
 from preview.run import Run
@@ -162,8 +165,37 @@ def document(value: Any) -> dict[str, Any]:
 
 
 def statements_by_sid(value: Any) -> dict[str, dict[str, Any]]:
+    """Sid -> statement of a policy input."""
     return {statement["Sid"]: statement for statement in document(value)["Statement"]}
 
 
 def as_list(value: Any) -> list[Any]:
+    """A policy element that may be one value or a list (Action, Resource, Statement), as a list."""
     return value if isinstance(value, list) else [value]
+
+
+def allows(statements: Sequence[Mapping[str, Any]], action: str, resource: str) -> bool:
+    """Whether an Allow statement grants `action` on `resource` (wildcards as IAM matches them; conditions not read)."""
+    for statement in statements:
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = statement.get("Action")
+        resources = statement.get("Resource")
+        actions = [actions] if isinstance(actions, str) else actions or []
+        resources = [resources] if isinstance(resources, str) else resources or []
+        if any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions) and (
+                resource == "*" or any(fnmatch.fnmatchcase(resource, r) for r in resources)):
+            return True
+    return False
+
+
+def role_statements(run: Run, role_arn: str) -> list[Mapping[str, Any]]:
+    """Every statement of the inline policies of the role whose ARN is `role_arn`."""
+    role = next(r for r in run.of_type(IAM_ROLE) if r.outputs.get("arn") == role_arn)
+    statements: list[Mapping[str, Any]] = []
+    for policy in run.of_type(IAM_ROLE_POLICY):
+        if role.urn in policy.property_dependencies.get("role", ()):
+            document = json.loads(policy.inputs["policy"])
+            found = document["Statement"]
+            statements += found if isinstance(found, list) else [found]
+    return statements

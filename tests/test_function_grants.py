@@ -11,11 +11,9 @@ management" (a producer of an SSE-KMS queue needs kms:GenerateDataKey and kms:De
 from __future__ import annotations
 
 import ast
-import fnmatch
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import botocore.session
 import pytest
@@ -23,6 +21,7 @@ from botocore import xform_name
 
 from preview.mocks import Registration
 from preview.run import Run
+from tests.run_view import allows, role_statements
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTION, ROLE = "aws:lambda/function:Function", "aws:iam/role:Role"
@@ -120,37 +119,12 @@ def _key_use(resource: Registration | None, key_input: str, actions: Sequence[st
             yield action, key
 
 
-def _allows(statements: Sequence[Mapping[str, Any]], action: str, resource: str) -> bool:
-    for statement in statements:
-        if statement.get("Effect") != "Allow":
-            continue
-        actions = statement.get("Action")
-        resources = statement.get("Resource")
-        actions = [actions] if isinstance(actions, str) else actions or []
-        resources = [resources] if isinstance(resources, str) else resources or []
-        if any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions) and (
-                resource == "*" or any(fnmatch.fnmatchcase(resource, r) for r in resources)):
-            return True
-    return False
-
-
-def role_statements(run: Run, role_arn: str) -> list[Mapping[str, Any]]:
-    role = next(r for r in run.of_type(ROLE) if r.outputs.get("arn") == role_arn)
-    statements: list[Mapping[str, Any]] = []
-    for policy in run.of_type(ROLE_POLICY):
-        if role.urn in policy.property_dependencies.get("role", ()):
-            document = json.loads(policy.inputs["policy"])
-            found = document["Statement"]
-            statements += found if isinstance(found, list) else [found]
-    return statements
-
-
 def missing_grants(run: Run) -> list[str]:
     problems = []
     for function in run.of_type(FUNCTION):
         statements = role_statements(run, function.inputs["role"])
         for action, resource in needs(run, function):
-            if not _allows(statements, action, resource):
+            if not allows(statements, action, resource):
                 problems.append(f"{function.name}: its role does not allow {action} on {resource}")
     return problems
 

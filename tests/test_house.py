@@ -82,7 +82,8 @@ def test_management_is_named_once() -> None:
 
 
 def test_policy_defines_each_resource_type_once() -> None:
-    """Type tokens live in policy/rules/resource_types.py, one name each; everything else reads them as rules.<NAME>."""
+    """Named type tokens live in policy/rules/resource_types.py, one name each (a rule may still spell a type it alone
+    reads inline)."""
     token = re.compile(r'^(_?[A-Z][A-Z0-9_]*)\s*=\s*"(aws:[a-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+)"', re.MULTILINE)
     found = [(path.relative_to(ROOT).as_posix(), name, value)
              for path in sorted((ROOT / "policy").rglob("*.py")) if not {".venv", "aws_facts"} & set(path.parts)

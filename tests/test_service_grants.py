@@ -29,22 +29,23 @@ from typing import Any
 
 import pytest
 
+from policy.rules import BUCKET_ENCRYPTION, BUCKET_POLICY, LOG_GROUP
+from policy.rules import KMS_KEY as KEY
+from policy.rules import LAMBDA_PERMISSION as PERMISSION
+from policy.rules import SNS_SUBSCRIPTION as SUBSCRIPTION
+from policy.rules import SNS_TOPIC as TOPIC
+from policy.rules import SNS_TOPIC_POLICY as TOPIC_POLICY
+from policy.rules import SQS_QUEUE as QUEUE
 from preview.inventory import Inventory
 from preview.mocks import Registration
 from preview.run import Run
 
-KEY = "aws:kms/key:Key"
-TOPIC, QUEUE = "aws:sns/topic:Topic", "aws:sqs/queue:Queue"
-LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+# Types no rule reads, so policy/rules/resource_types.py does not name them.
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
-TOPIC_POLICY, QUEUE_POLICY = "aws:sns/topicPolicy:TopicPolicy", "aws:sqs/queuePolicy:QueuePolicy"
-BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+EVENT_TARGET, EVENT_RULE = "aws:cloudwatch/eventTarget:EventTarget", "aws:cloudwatch/eventRule:EventRule"
+QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
 SES_EVENT_DESTINATION = "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination"
 VAULT_NOTIFICATIONS = "aws:backup/vaultNotifications:VaultNotifications"
-FUNCTION, PERMISSION = "aws:lambda/function:Function", "aws:lambda/permission:Permission"
-SUBSCRIPTION, EVENT_RULE = "aws:sns/topicSubscription:TopicSubscription", "aws:cloudwatch/eventRule:EventRule"
 SEND = ("kms:GenerateDataKey", "kms:Decrypt")
 # The calls CloudWatch Logs makes with the log group's ARN as encryption context (the documented statement's
 # kms:Describe* sits under the same context condition, which a Describe call never carries).
@@ -151,6 +152,7 @@ def needs(run: Run) -> Iterator[Need]:
 
 
 def missing(run: Run) -> list[str]:
+    """`<resource>: its key does not allow <service> <action>` for each need its key's policy does not meet."""
     policies = {str(k.outputs.get("arn")): k.inputs.get("policy") for k in run.of_type(KEY)}
     problems = []
     for need in needs(run):
@@ -278,3 +280,16 @@ def test_a_delivery_the_receiver_refuses_is_found(dev: Run) -> None:
     assert len(dropped) == 3
     assert sorted(p.split(":")[0] for p in found) == sorted(
         ["dev-alerts-security", *(f"dev-alerts-to-slack-{s}" for s in ("critical", "security", "warning"))])
+
+
+def test_a_queue_that_refuses_eventbridge_is_found(dev: Run) -> None:
+    """A rule target whose dead letters go to the curation failure queue: that queue's policy and key admit no
+    EventBridge, so both the delivery and the key use are named (the queue branches of both checks)."""
+    queue = next(q for q in dev.of_type(QUEUE) if q.name == "dev-curation-failures")
+    target = next(t for t in dev.of_type(EVENT_TARGET) if t.name == "dev-data-backup-failures-to-alerts")
+    dead_letters = Registration(**{**target.__dict__, "urn": target.urn + "-dead-letters", "name": "dead-letters",
+                                   "inputs": {**target.inputs, "deadLetterConfig": {"arn": queue.outputs["arn"]}}})
+    changed = Run(dev.project, dev.stack, [*dev.registrations, dead_letters], dev.outputs, {})
+    assert resource_policy_gaps(changed) == [f"dead-letters: the policy of {queue.name} does not let EventBridge send to it"]
+    assert sorted(missing(changed)) == sorted(f"{queue.name}: its key does not allow events.amazonaws.com {action}"
+                                              for action in SEND)

@@ -38,7 +38,7 @@ class ObservabilitySink(pulumi.ComponentResource):
 class ObservabilityLink(pulumi.ComponentResource):
     """This account's link to the sink: its metrics, logs and traces appear in the monitoring account."""
 
-    def __init__(self, name: str, sink: ObservabilitySink, opts: pulumi.ResourceOptions | None = None):
+    def __init__(self, name: str, sink: ObservabilitySink, *, opts: pulumi.ResourceOptions | None = None):
         super().__init__("landing-zone:monitoring:ObservabilityLink", name, None, opts)
         self.link = aws.oam.Link(
             name,

@@ -2,7 +2,9 @@
 
 Each section first validates on its own (its Pydantic model); then the loader runs CHECKS, each across the sections
 it reads, and reports every problem at once. A check is skipped when a section it reads is itself invalid. A new
-check goes in its section's module and into CHECKS; nothing registers itself on import.
+check goes in its section's module and into CHECKS; no check registers itself on import. (The alarm catalogue's
+switches, which say whether a service kind runs in an account, still register through config/switches.py when their
+section's module is imported: monitoring.alarm_thresholds reads them.)
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ CheckFn = Callable[[Sections], Iterable[Problem]]
 
 @dataclass(frozen=True)
 class Check:
+    """One cross-check: `fn` yields the problems it finds across the sections named in `needs`."""
+
     needs: tuple[str, ...]  # the sections it reads
     fn: CheckFn
 
