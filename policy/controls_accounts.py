@@ -50,20 +50,20 @@ def _once_per_account(estate: Estate) -> list[tuple[str, rules.Resource, str]]:
 
 
 def _logs_management_events(trail: rules.Resource) -> bool:
-    advanced = rules._as_list(trail.inputs.get("advancedEventSelectors"))
+    advanced = rules.as_list(trail.inputs.get("advancedEventSelectors"))
     if advanced:
         return any(_field(selector, "eventCategory") == ["Management"] and not _field(selector, "readOnly")
                    for selector in advanced)
-    classic = rules._as_list(trail.inputs.get("eventSelectors"))
+    classic = rules.as_list(trail.inputs.get("eventSelectors"))
     return not classic or any(s.get("includeManagementEvents", True) is not False
                               and s.get("readWriteType", "All") == "All" for s in classic)
 
 
 def _field(selector: Mapping[str, Any], name: str) -> list[str]:
     """The `equals` values of one field of an advanced event selector ([] when the field is absent)."""
-    for field in rules._as_list(selector.get("fieldSelectors")):
+    for field in rules.as_list(selector.get("fieldSelectors")):
         if field.get("field") == name:
-            return [str(v) for v in rules._as_list(field.get("equals"))]
+            return [str(v) for v in rules.as_list(field.get("equals"))]
     return []
 
 
@@ -84,19 +84,19 @@ def multi_region_trail(estate: Estate) -> Iterator[Finding]:
 
 def _logs_all_s3_objects(trail: rules.Resource, read: bool) -> bool:
     """Whether the trail records S3 data events of every bucket for reads (`read`) or writes."""
-    for selector in rules._as_list(trail.inputs.get("advancedEventSelectors")):
-        fields = {f.get("field"): f for f in rules._as_list(selector.get("fieldSelectors"))}
+    for selector in rules.as_list(trail.inputs.get("advancedEventSelectors")):
+        fields = {f.get("field"): f for f in rules.as_list(selector.get("fieldSelectors"))}
         if _field(selector, "eventCategory") != ["Data"] or _field(selector, "resources.type") != ["AWS::S3::Object"]:
             continue
         if set(fields) - {"eventCategory", "resources.type", "readOnly"}:
             continue  # narrowed to some buckets (resources.ARN) or events: not every bucket
         if _field(selector, "readOnly") in ([], ["true" if read else "false"]):
             return True
-    for selector in rules._as_list(trail.inputs.get("eventSelectors")):
+    for selector in rules.as_list(trail.inputs.get("eventSelectors")):
         kinds = {"All", "ReadOnly" if read else "WriteOnly"}
-        for data in rules._as_list(selector.get("dataResources")):
+        for data in rules.as_list(selector.get("dataResources")):
             if (data.get("type") == "AWS::S3::Object" and selector.get("readWriteType", "All") in kinds
-                    and any(str(v) in ("arn:aws:s3", "arn:aws:s3:::") for v in rules._as_list(data.get("values")))):
+                    and any(str(v) in ("arn:aws:s3", "arn:aws:s3:::") for v in rules.as_list(data.get("values")))):
                 return True
     return False
 

@@ -130,7 +130,7 @@ def registers_with_ssm(estate: Estate, role: rules.Resource) -> bool:
                 if a.inputs.get("policyArn") == SSM_CORE_POLICY]
     inline = [s for p in estate.graph.dependents(role, "role", rules.IAM_ROLE_POLICY)
               for s in rules.policy_statements(p.inputs.get("policy")) if s.get("Effect") == "Allow"
-              and any(a in ("*", "ssm:*", SSM_REGISTRATION) for a in rules._as_list(s.get("Action")))]
+              and any(a in ("*", "ssm:*", SSM_REGISTRATION) for a in rules.as_list(s.get("Action")))]
     return bool(attached or inline)
 
 
@@ -188,7 +188,7 @@ def _http_redirected(estate: Estate, environment: rules.Resource, settings: Sett
     ours = [listener for listener in estate.graph.dependents(environment, "loadBalancerArn", rules.LB_LISTENER)
             if str(listener.inputs.get("protocol", "")).upper() == "HTTP"]
     redirects = all(any(str((a.get("redirect") or {}).get("protocol") or "").upper() == "HTTPS"
-                        for a in rules._as_list(listener.inputs.get("defaultActions"))) for listener in ours)
+                        for a in rules.as_list(listener.inputs.get("defaultActions"))) for listener in ours)
     return not plain and redirects
 
 
@@ -239,7 +239,7 @@ def alb_multi_az(estate: Estate) -> Iterator[Finding]:
     """ELB.13: the load balancer spans more than one AZ (its ELBSubnets)."""
     yield from _each(estate, lambda _, s: len(_list(s, VPC, "ELBSubnets")) >= 2,
                      "the load balancer of {name} spans several AZs", failed="the load balancer of {name} sits in one AZ")
-    yield from _load_balancers(estate, lambda i: len(rules._as_list(i.get("subnets"))) >= 2,
+    yield from _load_balancers(estate, lambda i: len(rules.as_list(i.get("subnets"))) >= 2,
                                "load balancer {name} spans several AZs", failed="load balancer {name} sits in one AZ")
 
 

@@ -99,7 +99,7 @@ def instance_logging(estate: Estate) -> Iterator[Finding]:
     """RDS.9: the instance's engine logs reach CloudWatch Logs (an Aurora instance exports its cluster's logs)."""
     def exports(_: rules.Resource, cluster: rules.Resource) -> bool:
         wanted = AURORA_LOGS.get(str(cluster.inputs.get("engine")), ())
-        return set(wanted) <= {str(log) for log in rules._as_list(cluster.inputs.get("enabledCloudwatchLogsExports"))}
+        return set(wanted) <= {str(log) for log in rules.as_list(cluster.inputs.get("enabledCloudwatchLogsExports"))}
 
     yield from _instances(estate, exports, "instance {name} exports its logs", failed="instance {name} exports too few logs")
 
@@ -187,7 +187,7 @@ def aurora_log_exports(estate: Estate) -> Iterator[Finding]:
     wanted = {"aurora-mysql": "audit", "aurora-postgresql": "postgresql"}
     for cluster in _aurora(estate):
         log = wanted.get(str(cluster.inputs.get("engine")))
-        exports = {str(e) for e in rules._as_list(cluster.inputs.get("enabledCloudwatchLogsExports"))}
+        exports = {str(e) for e in rules.as_list(cluster.inputs.get("enabledCloudwatchLogsExports"))}
         yield Finding(cluster.urn, log in exports, f"cluster {label(cluster)} "
                       + (f"exports its {log} log" if log in exports else f"does not export its {log} log"))
 
@@ -220,7 +220,7 @@ def instance_deletion_protection(estate: Estate) -> Iterator[Finding]:
 def postgres_instance_logs(estate: Estate) -> Iterator[Finding]:
     """RDS.36: RDS for PostgreSQL exports its postgresql and upgrade logs."""
     yield from each(_standalone(estate, "postgres"), lambda i: {"postgresql", "upgrade"} <= {
-        str(e) for e in rules._as_list(i.inputs.get("enabledCloudwatchLogsExports"))},
+        str(e) for e in rules.as_list(i.inputs.get("enabledCloudwatchLogsExports"))},
         "instance {name} exports its logs", failed="instance {name} does not export postgresql and upgrade logs")
 
 
@@ -229,7 +229,7 @@ def _forces_tls(estate: Estate, instance: rules.Resource, parameter: str, *, val
               if g.urn in instance.property_dependencies.get("parameterGroupName", ())
               or g.inputs.get("name") == instance.inputs.get("parameterGroupName")]
     return any(str(p.get("name")) == parameter and str(p.get("value")).upper() == value
-               for g in groups for p in rules._as_list(g.inputs.get("parameters")))
+               for g in groups for p in rules.as_list(g.inputs.get("parameters")))
 
 
 @evaluates("RDS.38")
@@ -267,7 +267,7 @@ def _domain(ok: Callable[[Any], bool], passed: str, failed: str) -> Callable[[Es
 
 def _publishes(log_type: str) -> Callable[[Any], bool]:
     return lambda inputs: any(o.get("logType") == log_type and o.get("enabled", True) is not False
-                              for o in rules._as_list(inputs.get("logPublishingOptions")))
+                              for o in rules.as_list(inputs.get("logPublishingOptions")))
 
 
 evaluates("OpenSearch.1")(_domain(lambda i: (i.get("encryptAtRest") or {}).get("enabled") is True,

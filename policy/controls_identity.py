@@ -41,7 +41,7 @@ def _allows(document: Any) -> list[Mapping[str, Any]]:
 
 
 def _resources(statement: Mapping[str, Any]) -> list[str]:
-    return [str(r) for r in rules._as_list(statement.get("Resource"))]
+    return [str(r) for r in rules.as_list(statement.get("Resource"))]
 
 
 def boundaries(estate: Estate) -> set[str]:
@@ -60,7 +60,7 @@ def no_full_administrator_policies(estate: Estate) -> Iterator[Finding]:
     """IAM.1: no customer managed policy allows "*" on "*"."""
     for policy in estate.of(rules.IAM_POLICY):
         full = [s for s in _allows(policy.inputs.get("policy"))
-                if "*" in [str(a) for a in rules._as_list(s.get("Action"))] and "*" in _resources(s)]
+                if "*" in [str(a) for a in rules.as_list(s.get("Action"))] and "*" in _resources(s)]
         yield Finding(policy.urn, not full, f"policy {label(policy)} "
                       + ("allows * on *" if full else "allows no full administration"))
 
@@ -73,7 +73,7 @@ def no_user_policies(estate: Estate) -> Iterator[Finding]:
         attached = [p.name for p in estate.of(*USER_POLICIES) if p.inputs.get("user") == name
                     or user.urn in p.property_dependencies.get("user", ())]
         attached += [p.name for p in estate.of(rules.IAM_POLICY_ATTACHMENT)
-                     if name in [str(u) for u in rules._as_list(p.inputs.get("users"))]]
+                     if name in [str(u) for u in rules.as_list(p.inputs.get("users"))]]
         yield Finding(user.urn, not attached, f"user {name} " + (
             f"has policies of its own: {attached}" if attached else "gets permissions through groups only"))
 
@@ -86,7 +86,7 @@ def no_service_wildcards(estate: Estate) -> Iterator[Finding]:
         if policy.urn in skip:
             yield Finding(policy.urn, True, f"policy {label(policy)} is a permissions boundary")
             continue
-        wild = sorted({str(a) for s in _allows(policy.inputs.get("policy")) for a in rules._as_list(s.get("Action"))
+        wild = sorted({str(a) for s in _allows(policy.inputs.get("policy")) for a in rules.as_list(s.get("Action"))
                        if SERVICE_WILDCARD.match(str(a))})
         yield Finding(policy.urn, not wild, f"policy {label(policy)} "
                       + (f"allows every action of {wild}" if wild else "names its actions"))
@@ -94,7 +94,7 @@ def no_service_wildcards(estate: Estate) -> Iterator[Finding]:
 
 def _decrypts_every_key(document: Any) -> bool:
     return any("*" in _resources(s) and any(fnmatch.fnmatchcase(blocked, str(action).lower())
-                                             for action in rules._as_list(s.get("Action")) for blocked in BLOCKED_KMS_ACTIONS)
+                                             for action in rules.as_list(s.get("Action")) for blocked in BLOCKED_KMS_ACTIONS)
                for s in _allows(document))
 
 
@@ -116,7 +116,7 @@ def inline_policies_scope_decrypt(estate: Estate) -> Iterator[Finding]:
         yield Finding(policy.urn, not bad, f"inline policy {policy.name} "
                       + ("decrypts with every key" if bad else "decrypts with named keys at most"))
     for role in estate.of(rules.IAM_ROLE):
-        inline = [item.get("policy") for item in rules._as_list(role.inputs.get("inlinePolicies"))
+        inline = [item.get("policy") for item in rules.as_list(role.inputs.get("inlinePolicies"))
                   if isinstance(item, Mapping)]
         if inline:
             bad = any(_decrypts_every_key(document) for document in inline)
@@ -133,6 +133,6 @@ def no_cloudshell_full_access(estate: Estate) -> Iterator[Finding]:
     for holder in holders:
         name = holder.inputs.get("name") or holder.name
         held = [a for a in attached if name in (a.inputs.get("role"), a.inputs.get("group"), a.inputs.get("user"))]
-        held_inline = CLOUDSHELL_FULL_ACCESS in [str(p) for p in rules._as_list(holder.inputs.get("managedPolicyArns"))]
+        held_inline = CLOUDSHELL_FULL_ACCESS in [str(p) for p in rules.as_list(holder.inputs.get("managedPolicyArns"))]
         yield Finding(holder.urn, not (held or held_inline), f"{name} "
                       + ("holds AWSCloudShellFullAccess" if held or held_inline else "does not hold AWSCloudShellFullAccess"))

@@ -59,7 +59,7 @@ def default_security_groups_closed(estate: Estate) -> Iterator[Finding]:
             yield Finding(vpc.urn, False, f"VPC {label(vpc)}: its default security group keeps AWS's rules (self "
                                           "ingress, all egress); adopt it with aws.ec2.DefaultSecurityGroup, no rules")
         for group in groups:
-            open_rules = [*rules._as_list(group.inputs.get("ingress")), *rules._as_list(group.inputs.get("egress"))]
+            open_rules = [*rules.as_list(group.inputs.get("ingress")), *rules.as_list(group.inputs.get("egress"))]
             yield Finding(group.urn, not open_rules, f"default security group of {label(vpc)} "
                           + ("has no rules" if not open_rules else f"has {len(open_rules)} rule(s); remove them"))
     yield from _left_alone(estate, "its default security group admits itself and sends anywhere")
@@ -102,13 +102,13 @@ def network_acls_in_use(estate: Estate) -> Iterator[Finding]:
     associated = {urn for a in estate.of(rules.NETWORK_ACL_ASSOCIATION)
                   for urn in a.property_dependencies.get("networkAclId", ())}
     for acl in estate.of(rules.NETWORK_ACL):
-        used = bool(rules._as_list(acl.inputs.get("subnetIds"))) or acl.urn in associated
+        used = bool(rules.as_list(acl.inputs.get("subnetIds"))) or acl.urn in associated
         yield Finding(acl.urn, used, f"network ACL {label(acl)} " + ("serves subnets" if used else "serves no subnet"))
 
 
 def _nacl_ingress(estate: Estate) -> dict[str, tuple[rules.Resource, list[Mapping[str, Any]]]]:
     """Every network ACL with its inbound entries (inline ones and separate aws.ec2.NetworkAclRule resources)."""
-    acls = {acl.urn: (acl, list(rules._as_list(acl.inputs.get("ingress"))))
+    acls = {acl.urn: (acl, list(rules.as_list(acl.inputs.get("ingress"))))
             for acl in estate.of(rules.NETWORK_ACL, rules.DEFAULT_NETWORK_ACL)}
     for entry in estate.of(rules.NETWORK_ACL_RULE):
         if entry.inputs.get("egress"):
@@ -127,7 +127,7 @@ def nacl_entry_admits(entry: Mapping[str, Any], port: int) -> bool:
     every allowing entry counts, whatever denies come before it."""
     action = str(entry.get("action") or entry.get("ruleAction") or "").lower()
     source = entry.get("cidrBlock") or entry.get("ipv6CidrBlock")
-    if action != "allow" or not rules._anywhere(source):
+    if action != "allow" or not rules.anywhere(source):
         return False
     protocol = _protocol(entry.get("protocol"))
     if protocol == "all":
@@ -152,16 +152,16 @@ def security_group_ingress(estate: Estate) -> dict[str, tuple[rules.Resource, li
     """Every security group (default ones included) with its inbound rules from CIDR ranges."""
     groups: dict[str, tuple[rules.Resource, list[Rule]]] = {
         g.urn: (g, [(_protocol(r.get("protocol")), int(r.get("fromPort") or 0), int(r.get("toPort") or 0), cidr)
-                    for r in rules._as_list(g.inputs.get("ingress"))
-                    for cidr in [*rules._as_list(r.get("cidrBlocks")), *rules._as_list(r.get("ipv6CidrBlocks"))]])
+                    for r in rules.as_list(g.inputs.get("ingress"))
+                    for cidr in [*rules.as_list(r.get("cidrBlocks")), *rules.as_list(r.get("ipv6CidrBlocks"))]])
         for g in estate.of(rules.SECURITY_GROUP, rules.DEFAULT_SECURITY_GROUP)}
     for rule in estate.of(rules.SECURITY_GROUP_INGRESS_RULE, rules.SECURITY_GROUP_RULE):
         inputs = rule.inputs
         if rule.type == rules.SECURITY_GROUP_RULE and inputs.get("type") != "ingress":
             continue
         protocol = _protocol(inputs.get("ipProtocol") or inputs.get("protocol"))
-        cidrs = [inputs.get("cidrIpv4"), inputs.get("cidrIpv6"), *rules._as_list(inputs.get("cidrBlocks")),
-                 *rules._as_list(inputs.get("ipv6CidrBlocks"))]
+        cidrs = [inputs.get("cidrIpv4"), inputs.get("cidrIpv6"), *rules.as_list(inputs.get("cidrBlocks")),
+                 *rules.as_list(inputs.get("ipv6CidrBlocks"))]
         owners = [urn for urn in rule.property_dependencies.get("securityGroupId", ()) if urn in groups]
         if not owners and rule.parent in groups:
             owners = [rule.parent]
@@ -175,7 +175,7 @@ def _open_ports(rules_: Sequence[Rule], ports: Sequence[int], ipv6: bool | None)
     """Which of `ports` the rules open to the whole internet (IPv4, IPv6, or either when `ipv6` is None)."""
     opened: set[int] = set()
     for protocol, low, high, cidr in rules_:
-        if not rules._anywhere(cidr):
+        if not rules.anywhere(cidr):
             continue
         if ipv6 is not None and (ipaddress.ip_network(cidr, strict=False).version == 6) != ipv6:
             continue
@@ -212,7 +212,7 @@ def high_risk_ports(estate: Estate) -> Iterator[Finding]:
 def authorized_ports_only(estate: Estate) -> Iterator[Finding]:
     """EC2.18: the internet reaches a security group only on the authorized TCP ports (80 and 443)."""
     for group, group_rules in security_group_ingress(estate).values():
-        bad = [f"{protocol} {low}-{high}" for protocol, low, high, cidr in group_rules if rules._anywhere(cidr)
+        bad = [f"{protocol} {low}-{high}" for protocol, low, high, cidr in group_rules if rules.anywhere(cidr)
                and not (protocol == "tcp" and low == high and low in AUTHORIZED_PUBLIC_PORTS)]
         yield Finding(group.urn, not bad, f"security group {label(group)} "
                       + (f"admits the internet on {bad}" if bad else "admits the internet on 80/443 at most"))

@@ -109,10 +109,10 @@ def function_not_public(estate: Estate) -> Iterator[Finding]:
     functions = estate.of(rules.LAMBDA_FUNCTION)
     for function in functions:
         public = [p.name for p in estate.of(rules.LAMBDA_PERMISSION)
-                  if rules._names_function(p.inputs.get("function") or p.inputs.get("functionName"), function)
+                  if rules.names_function(p.inputs.get("function") or p.inputs.get("functionName"), function)
                   and p.inputs.get("principal") == "*" and not any(p.inputs.get(k) for k in SOURCE_KEYS)]
         public += [u.name for u in estate.of(rules.LAMBDA_URL)
-                   if rules._names_function(u.inputs.get("functionName"), function)
+                   if rules.names_function(u.inputs.get("functionName"), function)
                    and u.inputs.get("authorizationType") == "NONE"]
         yield Finding(function.urn, not public, f"function {label(function)} "
                       + (f"is public through {public}" if public else "is invoked by named principals only"))
@@ -130,5 +130,5 @@ def function_runtime_supported(estate: Estate) -> Iterator[Finding]:
 def function_multi_az(estate: Estate) -> Iterator[Finding]:
     """Lambda.5: a function in a VPC has subnets in more than one AZ (functions outside a VPC are not evaluated)."""
     in_vpc = [f for f in estate.of(rules.LAMBDA_FUNCTION) if (f.inputs.get("vpcConfig") or {}).get("subnetIds")]
-    yield from each(in_vpc, lambda f: len(rules._as_list((f.inputs.get("vpcConfig") or {}).get("subnetIds"))) >= 2,
+    yield from each(in_vpc, lambda f: len(rules.as_list((f.inputs.get("vpcConfig") or {}).get("subnetIds"))) >= 2,
                     "function {name} runs in several AZs", failed="function {name} runs in one subnet")

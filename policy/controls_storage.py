@@ -1,7 +1,7 @@
 """Storage and audit-log controls: S3 buckets, the trail's own settings, backup vaults and KMS keys.
 
 Bucket settings are separate resources (public access block, policy, logging, lifecycle, ...) that name their
-bucket; rules/storage.py's `_bucket_settings` finds them. AWS Config rules as in the Security Hub user guide
+bucket; rules/storage.py's `bucket_settings` finds them. AWS Config rules as in the Security Hub user guide
 (s3-controls.html, cloudtrail-controls.html, backup-controls.html, kms-controls.html).
 """
 
@@ -49,7 +49,7 @@ def buckets(estate: Estate) -> list[rules.Resource]:
 
 def settings_of(estate: Estate, setting_type: str) -> dict[str, list[rules.Resource]]:
     """Bucket URN -> its settings of `setting_type`."""
-    return rules._bucket_settings(estate.resources, setting_type)
+    return rules.bucket_settings(estate.resources, setting_type)
 
 
 @evaluates("S3.2", "S3.3", "S3.8")
@@ -70,10 +70,10 @@ def bucket_requires_tls(estate: Estate) -> Iterator[Finding]:
 def _grants_other_accounts(statement: Mapping[str, Any]) -> list[str]:
     """The blacklisted actions an Allow statement gives to principals named by account (not services)."""
     principal = statement.get("Principal")
-    named = rules._as_list(principal.get("AWS")) if isinstance(principal, Mapping) else []
+    named = rules.as_list(principal.get("AWS")) if isinstance(principal, Mapping) else []
     if statement.get("Effect") != "Allow" or not named:
         return []
-    actions = [str(a) for a in rules._as_list(statement.get("Action"))]
+    actions = [str(a) for a in rules.as_list(statement.get("Action"))]
     if any(a in ("*", "s3:*") for a in actions):
         return list(CROSS_ACCOUNT_BLACKLIST)
     return sorted(set(actions) & set(CROSS_ACCOUNT_BLACKLIST))
@@ -100,7 +100,7 @@ def bucket_access_logging(estate: Estate) -> Iterator[Finding]:
 
 
 def _enabled_rules(configuration: rules.Resource) -> list[Mapping[str, Any]]:
-    return [r for r in rules._as_list(configuration.inputs.get("rules")) if r.get("status") == "Enabled"]
+    return [r for r in rules.as_list(configuration.inputs.get("rules")) if r.get("status") == "Enabled"]
 
 
 @evaluates("S3.13")
@@ -144,7 +144,7 @@ def bucket_event_notifications(estate: Estate) -> Iterator[Finding]:
     notifications = settings_of(estate, rules.BUCKET_NOTIFICATION)
 
     def notifies(bucket: rules.Resource) -> bool:
-        return any(n.inputs.get("eventbridge") is True or any(rules._as_list(n.inputs.get(t)) for t in NOTIFICATION_TARGETS)
+        return any(n.inputs.get("eventbridge") is True or any(rules.as_list(n.inputs.get(t)) for t in NOTIFICATION_TARGETS)
                    for n in notifications[bucket.urn])
 
     yield from each(buckets(estate), notifies, "bucket {name} sends event notifications",
@@ -220,7 +220,7 @@ def public_key_statements(policy: Any) -> list[str]:
     caller-account condition (rules/monitoring.py's public_statements, plus kms:CallerAccount, which binds to one account)."""
     found = []
     for index, statement in enumerate(rules.policy_statements(policy)):
-        if statement.get("Effect") != "Allow" or not rules._is_everyone(statement.get("Principal")):
+        if statement.get("Effect") != "Allow" or not rules.is_everyone(statement.get("Principal")):
             continue
         keys = {key.lower() for block in (statement.get("Condition") or {}).values() if isinstance(block, Mapping)
                 for key in block}

@@ -78,7 +78,7 @@ class Estate:
 
     def __init__(self, resources: Sequence[rules.Resource]):
         self.resources = list(resources)
-        self.graph = rules._Graph(self.resources)
+        self.graph = rules.Graph(self.resources)
         self.by_urn = self.graph.by_urn
         self._findings: dict[str, tuple[Finding, ...]] = {}
 
@@ -121,7 +121,7 @@ class Estate:
     def regions(self) -> list[str]:
         """Every region Security Hub runs in: the home region and the aggregator's linked regions."""
         linked = [str(r) for aggregator in self.of(rules.HUB_AGGREGATOR)
-                  for r in rules._as_list(aggregator.inputs.get("specifiedRegions"))]
+                  for r in rules.as_list(aggregator.inputs.get("specifiedRegions"))]
         return sorted({self.home_region, *linked} - {""})
 
     def places(self) -> list[tuple[str, rules.Resource, str]]:
@@ -156,14 +156,14 @@ class Estate:
 
     @cached_property
     def enabled_standards(self) -> list[Standard]:
-        arns = rules._as_list(self.hub_policy.get("enabledStandardArns")) if self.hub_policy.get("serviceEnabled") else []
+        arns = rules.as_list(self.hub_policy.get("enabledStandardArns")) if self.hub_policy.get("serviceEnabled") else []
         found = [catalog().standard_of_arn(str(arn)) for arn in arns]
         return [standard for standard in found if standard is not None]
 
     @cached_property
     def disabled_controls(self) -> list[str]:
         settings = self.hub_policy.get("securityControlsConfiguration") or {}
-        return [str(c) for c in rules._as_list(settings.get("disabledControlIdentifiers"))]
+        return [str(c) for c in rules.as_list(settings.get("disabledControlIdentifiers"))]
 
 
 Evaluation = Callable[[Estate], Iterable[Finding]]

@@ -36,7 +36,7 @@ def test_the_rules_see_what_they_inspect(inventories: dict[str, Inventory]) -> N
         assert types.count(rules.TRAIL) == 1 and types.count(rules.LOG_GROUP) >= 1
         assert types.count(rules.KMS_KEY) >= 12  # alert topics and EBS in 5 accounts, audit archive, trail logs
         for setting in (rules.BUCKET_PUBLIC_ACCESS_BLOCK, rules.BUCKET_POLICY, rules.BUCKET_ENCRYPTION):
-            found = rules._bucket_settings(resources, setting)
+            found = rules.bucket_settings(resources, setting)
             assert len(found) >= 2 and all(len(items) == 1 for items in found.values()), setting
 
 

@@ -11,6 +11,8 @@ from config.organization import AccountConfig
 
 
 def baseline_accounts(sections: Sections) -> Iterator[Problem]:
+    """The audit account and the delegated security administrator are configured accounts; reports
+    `landing-zone:baseline.audit_account` or `landing-zone:baseline.security_admin_account` when one is not."""
     accounts: list[AccountConfig] = sections["accounts"]
     baseline: BaselineConfig = sections["baseline"]
     names = [account.name for account in accounts]

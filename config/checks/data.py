@@ -30,6 +30,8 @@ _VERSION_EXAMPLES = {"aurora-postgresql": "16.6", "aurora-mysql": "8.0.mysql_aur
 
 
 def data_values(sections: Sections) -> Iterator[Problem]:
+    """Each account's enabled data parts hold together on their own (Aurora, OpenSearch, stream, lake, backup); reports
+    under `landing-zone:data.<account>`, e.g. `.database.instance_class`, `.stream.shards`, `.backup.rpo_hours`."""
     data: dict[str, AccountDataConfig] = sections["data"]
     for account, spec in data.items():
         base = f"data.{account}"
@@ -168,6 +170,8 @@ def retentions(backup: BackupConfig) -> list[tuple[str, int]]:
 
 
 def data_against_organization(sections: Sections) -> Iterator[Problem]:
+    """Each data tier meets production's and the home region's rules: readers, search AZs, masters and nodes, a backup
+    for every store, copy region, vault lock and retentions; reports under `landing-zone:data.<account>`."""
     org: OrganizationConfig = sections["organization"]
     data: dict[str, AccountDataConfig] = sections["data"]
     for account, spec in data.items():
@@ -212,6 +216,8 @@ def data_against_organization(sections: Sections) -> Iterator[Problem]:
 
 
 def data_against_network(sections: Sections) -> Iterator[Problem]:
+    """Each data tier is in a configured account with a VPC, within its AZs, behind one of its security groups and
+    a NACL that admits its ports; reports `landing-zone:data.<account>` or a field below it."""
     accounts = [account.name for account in sections["accounts"]]
     org: OrganizationConfig = sections["organization"]
     vpcs = sections["network"].vpcs
@@ -256,6 +262,8 @@ def _nacl_admits(rules: list[NaclRuleConfig], port: int) -> bool:
 
 
 def copy_region_allowed(sections: Sections) -> Iterator[Problem]:
+    """With the region guardrail on, backup copies go only to allowed regions; reports
+    `landing-zone:data.<account>.backup.copy_to.region` when `landing-zone:guardrails.allowed_regions` lacks it."""
     org: OrganizationConfig = sections["organization"]
     guardrails: GuardrailsConfig = sections["guardrails"]
     if not guardrails.policies.deny_other_regions.enabled:

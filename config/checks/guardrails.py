@@ -12,6 +12,8 @@ from config.regions import REGIONS
 
 
 def allowed_regions(sections: Sections) -> Iterator[Problem]:
+    """Allowed regions are AWS regions, each listed once, and include the stack's own region; reports
+    `landing-zone:guardrails.allowed_regions` or one entry of it."""
     org: OrganizationConfig = sections["organization"]
     guardrails: GuardrailsConfig = sections["guardrails"]
     if guardrails.allowed_regions is None:
@@ -29,6 +31,8 @@ def allowed_regions(sections: Sections) -> Iterator[Problem]:
 
 
 def targets(sections: Sections) -> Iterator[Problem]:
+    """Guardrails target `root` or configured OUs, and no target carries more SCPs than AWS allows; reports
+    `landing-zone:guardrails.policies.<name>.targets[i]` or `landing-zone:guardrails.policies`."""
     org: OrganizationConfig = sections["organization"]
     guardrails: GuardrailsConfig = sections["guardrails"]
     known = [ROOT, *(ou.name for ou in org.organizational_units)]
@@ -51,6 +55,8 @@ def targets(sections: Sections) -> Iterator[Problem]:
 
 
 def exempt_roles(sections: Sections) -> Iterator[Problem]:
+    """Exempt roles are break-glass or account access roles; break-glass roles are listed once, none an access role.
+    Reports `landing-zone:guardrails.policies.<name>.exempt_roles[i]` or `.break_glass_roles`."""
     accounts: list[AccountConfig] = sections["accounts"]
     guardrails: GuardrailsConfig = sections["guardrails"]
     access_roles = sorted({account.role_name for account in accounts})

@@ -13,6 +13,8 @@ BOUNDED = "create-bounded-roles"
 
 
 def users(sections: Sections) -> Iterator[Problem]:
+    """IAM user names are unique, their groups configured, each user console or programmatic (not both), `pgp_key` only
+    for console users; reports `landing-zone:identity.users[i]` or its `.name`, `.groups[j]` or `.pgp_key`."""
     identity: IdentityConfig = sections["identity"]
     groups = sorted(identity.groups)
     seen: dict[str, int] = {}
@@ -36,6 +38,8 @@ def users(sections: Sections) -> Iterator[Problem]:
 
 
 def administrator_is_for_infra_admins(sections: Sections) -> Iterator[Problem]:
+    """`administrator` goes only to the `infra-admins` group and the `Admin` role, never to deploy roles; reports its
+    `permission_sets[i]` under `landing-zone:identity.groups.<name>`, `.roles.<key>` or `.deploy`."""
     identity: IdentityConfig = sections["identity"]
     for name, group in identity.groups.items():
         if ADMINISTRATOR in group.permission_sets and name != ADMIN_GROUP:
@@ -54,6 +58,8 @@ def administrator_is_for_infra_admins(sections: Sections) -> Iterator[Problem]:
 
 
 def bounded_roles_only_in_member_roles(sections: Sections) -> Iterator[Problem]:
+    """The `create-bounded-roles` permission set goes only to member-account roles; reports its `permission_sets[i]`
+    under `landing-zone:identity.groups.<name>` or `landing-zone:identity.deploy`."""
     identity: IdentityConfig = sections["identity"]
     places = [(f"identity.groups.{name}", group.permission_sets) for name, group in identity.groups.items()]
     places.append(("identity.deploy", identity.deploy.permission_sets))
@@ -65,6 +71,8 @@ def bounded_roles_only_in_member_roles(sections: Sections) -> Iterator[Problem]:
 
 
 def roles_and_accounts(sections: Sections) -> Iterator[Problem]:
+    """Roles name member accounts; groups map member accounts (or `*`) to roles that exist and are created there.
+    Reports `landing-zone:identity.roles.<key>.accounts[i]` or `.groups.<name>.roles.<account>`."""
     identity: IdentityConfig = sections["identity"]
     members = [account.name for account in sections["accounts"]]
     roles = sorted(identity.roles)
@@ -89,6 +97,8 @@ def roles_and_accounts(sections: Sections) -> Iterator[Problem]:
 
 
 def deploy_accounts(sections: Sections) -> Iterator[Problem]:
+    """With OIDC configured, the pipeline and deploy accounts are member accounts, the pipeline's not a deploy target;
+    reports `landing-zone:identity.deploy.pipeline_account` or `landing-zone:identity.deploy.accounts[i]`."""
     identity: IdentityConfig = sections["identity"]
     if identity.oidc is None:
         return  # no pipeline, no deploy roles: nothing here is built

@@ -27,6 +27,8 @@ def _is_environment_name(name: str) -> bool:
 
 
 def monitoring_accounts(sections: Sections) -> Iterator[Problem]:
+    """Monitoring, its environments (valid names, one per account) and Datadog (IDs when on) name configured accounts;
+    reports `landing-zone:monitoring.account`, `.environments.<name>[.accounts[i]]` or `.datadog.external_ids`."""
     monitoring: MonitoringConfig = sections["monitoring"]
     members = [account.name for account in sections["accounts"]]
     known = [MANAGEMENT, *members]
@@ -54,6 +56,8 @@ def monitoring_accounts(sections: Sections) -> Iterator[Problem]:
 
 
 def slack_channels(sections: Sections) -> Iterator[Problem]:
+    """With Slack on, every environment's channel names are ones Slack accepts; reports the first refusal at
+    `landing-zone:monitoring.slack.channel_prefix`, the part that makes a name unacceptable."""
     monitoring: MonitoringConfig = sections["monitoring"]
     if not monitoring.slack.enabled:
         return
@@ -70,6 +74,8 @@ def slack_channels(sections: Sections) -> Iterator[Problem]:
 
 
 def alarm_thresholds(sections: Sections) -> Iterator[Problem]:
+    """Alarm thresholds name catalogue kinds switched on where they apply, and alarms those kinds have, with valid
+    values; reports `landing-zone:monitoring.alarms.<kind>` or `.environments.<name>.alarms.<kind>`, or a key below."""
     monitoring: MonitoringConfig = sections["monitoring"]
     environments = environments_of(monitoring, sections["organization"], sections["accounts"])
     every_account = [account for accounts in environments.values() for account in accounts]
@@ -99,6 +105,8 @@ def _threshold_problems(path: str, alarms: AlarmThresholds, accounts: list[str],
 
 
 def alerts_reach_someone(sections: Sections) -> Iterator[Problem]:
+    """With Slack off, e-mail addresses receive alerts of every severity; reports
+    `landing-zone:monitoring.email.addresses` when there are none, `.email.severities` when some are left out."""
     monitoring: MonitoringConfig = sections["monitoring"]
     if not monitoring.slack.enabled and not monitoring.email.addresses:
         yield Problem("monitoring.email.addresses",

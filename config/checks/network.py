@@ -21,6 +21,8 @@ DIRECTIONS: tuple[Direction, ...] = ("inbound", "outbound")
 
 
 def interface_endpoints(sections: Sections) -> Iterator[Problem]:
+    """Interface endpoint services are known interface services, each listed once; reports
+    `landing-zone:network.interface_endpoints[i]` or `landing-zone:network.vpcs.<account>.interface_endpoints[i]`."""
     network: NetworkConfig = sections["network"]
     lists = [("network.interface_endpoints", network.interface_endpoints)]
     lists += [(f"network.vpcs.{name}.interface_endpoints", vpc.interface_endpoints)
@@ -35,6 +37,8 @@ def interface_endpoints(sections: Sections) -> Iterator[Problem]:
 
 
 def security_groups(sections: Sections) -> Iterator[Problem]:
+    """Security group rules name groups present in their segments; only public groups admit the internet (TCP 80/443).
+    Reports a rule's `.group` or `.cidr` under `landing-zone:network.security_groups.<name>.ingress` or `.egress`."""
     network: NetworkConfig = sections["network"]
     groups = network.security_groups
     for name, group in groups.items():
@@ -58,6 +62,8 @@ def security_groups(sections: Sections) -> Iterator[Problem]:
 
 
 def nacls(sections: Sections) -> Iterator[Problem]:
+    """Each tier's NACL rules number uniquely and, expanded per VPC, fit 32766 and the quota and open no admin port to
+    0.0.0.0/0; reports `landing-zone:network.nacls.<tier>.<direction>` or a rule's `[i].number`, once per rule."""
     org: OrganizationConfig = sections["organization"]
     network: NetworkConfig = sections["network"]
     found: dict[str, str] = {}  # path -> first message: one problem per rule, not one per VPC
@@ -123,6 +129,8 @@ def _entry_problems(path: str, account: str, rules: list[NaclRuleConfig], *, ent
 
 
 def route_table_size(sections: Sections) -> Iterator[Problem]:
+    """Each VPC's app route tables fit the route table quota (hub routes, the default route, gateway endpoints);
+    reports `landing-zone:network.vpcs.<account>.segment` when they would not."""
     network: NetworkConfig = sections["network"]
     plan = routing_plan(network)
     for account in network.vpcs:
@@ -135,6 +143,8 @@ def route_table_size(sections: Sections) -> Iterator[Problem]:
 
 
 def hub_and_on_premises_accounts(sections: Sections) -> Iterator[Problem]:
+    """The transit hub lives in a member account and on-premises reaches only accounts with a VPC; reports
+    `landing-zone:network.transit_gateway.account` or `landing-zone:network.on_premises.reach[i]`."""
     network: NetworkConfig = sections["network"]
     accounts = [account.name for account in sections["accounts"]]
     hub = network.transit_gateway
@@ -148,6 +158,8 @@ def hub_and_on_premises_accounts(sections: Sections) -> Iterator[Problem]:
 
 
 def on_premises_and_direct_connect(sections: Sections) -> Iterator[Problem]:
+    """On-premises ranges miss the VPCs; Direct Connect comes with the hub, its own ASNs, prefixes and reach, and
+    advertises only reached VPCs; reports under `landing-zone:network.on_premises` or `.direct_connect`."""
     network: NetworkConfig = sections["network"]
     on_premises = network.on_premises
     vpc_ranges = {name: vpc.network for name, vpc in network.vpcs.items()}
@@ -186,6 +198,7 @@ def on_premises_and_direct_connect(sections: Sections) -> Iterator[Problem]:
 
 
 def vpc_ranges(sections: Sections) -> Iterator[Problem]:
+    """No two VPC ranges overlap; reports `landing-zone:network.vpcs.<account>.cidr` of the later VPC."""
     network: NetworkConfig = sections["network"]
     claimed: list[tuple[str, ipaddress.IPv4Network]] = []
     for name, vpc in network.vpcs.items():
@@ -196,6 +209,8 @@ def vpc_ranges(sections: Sections) -> Iterator[Problem]:
 
 
 def vpc_accounts(sections: Sections) -> Iterator[Problem]:
+    """Each VPC belongs to a configured account or `management`; reports `landing-zone:network.vpcs.<name>`
+    otherwise."""
     accounts = [account.name for account in sections["accounts"]]
     for name in sections["network"].vpcs:
         if name not in accounts and name != MANAGEMENT:
@@ -203,6 +218,8 @@ def vpc_accounts(sections: Sections) -> Iterator[Problem]:
 
 
 def vpc_zones_and_subnets(sections: Sections) -> Iterator[Problem]:
+    """A VPC's own AZs suit the region and its subnets fit its range in its AZs; reports
+    `landing-zone:network.vpcs.<account>.availability_zones` or `landing-zone:network.vpcs.<account>.subnets`."""
     org: OrganizationConfig = sections["organization"]
     network: NetworkConfig = sections["network"]
     for name, vpc in network.vpcs.items():

@@ -12,6 +12,8 @@ from config.regions import AZ_LETTERS, REGIONS, zones_of
 
 
 def zone_problems(path: str, zones: list[str], region: str, *, minimum: int, production: bool) -> Iterator[Problem]:
+    """The problems of the AZs listed at `path`: each an AZ of `region`, each once, at least `minimum` of them;
+    reported at `path` or one entry of it."""
     valid = zones_of(region)
     for index, zone in enumerate(zones):
         if zone not in valid:
@@ -25,6 +27,8 @@ def zone_problems(path: str, zones: list[str], region: str, *, minimum: int, pro
 
 
 def organization_zones(sections: Sections) -> Iterator[Problem]:
+    """The home region is an AWS region, production asks for 3+ AZs, and the AZs suit the region; reports
+    `landing-zone:organization.region`, `.minimum_availability_zones` or `.availability_zones`."""
     org: OrganizationConfig = sections["organization"]
     if org.region not in AZ_LETTERS:
         yield Problem("organization.region", f"`{org.region}` is not an AWS region; use one of {list(REGIONS)}")
@@ -36,6 +40,8 @@ def organization_zones(sections: Sections) -> Iterator[Problem]:
 
 
 def organizational_units(sections: Sections) -> Iterator[Problem]:
+    """OU names are unique, parents are configured OUs, and no OU is its own ancestor; reports
+    `landing-zone:organization.organizational_units[i].name` or `.parent`, or the list for a cycle."""
     org: OrganizationConfig = sections["organization"]
     names = [ou.name for ou in org.organizational_units]
     for index, ou in enumerate(org.organizational_units):
@@ -57,6 +63,8 @@ def organizational_units(sections: Sections) -> Iterator[Problem]:
 
 
 def accounts(sections: Sections) -> Iterator[Problem]:
+    """Member account names are unique and not `management`, root e-mails unique (case-insensitively); reports
+    `landing-zone:accounts[i].name` or `landing-zone:accounts[i].email`."""
     accounts: list[AccountConfig] = sections["accounts"]
     seen_names: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
@@ -77,6 +85,7 @@ def accounts(sections: Sections) -> Iterator[Problem]:
 
 
 def account_units(sections: Sections) -> Iterator[Problem]:
+    """Each account's OU is a configured OU; reports `landing-zone:accounts[i].ou` otherwise."""
     ous = [ou.name for ou in sections["organization"].organizational_units]
     for index, account in enumerate(sections["accounts"]):
         if account.ou not in ous:

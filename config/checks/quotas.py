@@ -13,6 +13,8 @@ from config.quotas import ORGANIZATION_QUOTAS, SERVICE_QUOTAS_PRINCIPAL, QuotasC
 
 
 def requested_accounts(sections: Sections) -> Iterator[Problem]:
+    """Quotas are requested for configured accounts, organization quotas from `management` only, none below an
+    account's start; reports `landing-zone:quotas.accounts.<account>` or a `<quota>` below it."""
     quotas: QuotasConfig = sections["quotas"]
     accounts: list[AccountConfig] = sections["accounts"]
     known = [MANAGEMENT, *(account.name for account in accounts)]
@@ -30,6 +32,8 @@ def requested_accounts(sections: Sections) -> Iterator[Problem]:
 
 
 def template(sections: Sections) -> Iterator[Problem]:
+    """The new-account template holds no organization quota or too-low value, and needs the Service Quotas principal;
+    reports `landing-zone:quotas.template.<quota>` or `landing-zone:organization.service_access_principals`."""
     quotas: QuotasConfig = sections["quotas"]
     organization: OrganizationConfig = sections["organization"]
     for name, value in quotas.template.items():

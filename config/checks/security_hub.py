@@ -10,6 +10,8 @@ from config.security_hub import SecurityHubConfig
 
 
 def disabled_once(sections: Sections) -> Iterator[Problem]:
+    """Each Security Hub control is disabled once; reports a repeat at
+    `landing-zone:baseline.security_hub.disabled_controls[i].id`."""
     hub: SecurityHubConfig = sections["baseline"].security_hub
     seen: set[str] = set()
     for index, control in enumerate(hub.disabled_controls):

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def service_accounts(sections: Sections) -> Iterator[Problem]:
+    """Services go only in configured member accounts, never `management`; reports
+    `landing-zone:services.<account>`."""
     accounts = [account.name for account in sections["accounts"]]
     for name in sections["services"]:
         if name not in accounts:
@@ -25,6 +27,7 @@ def service_accounts(sections: Sections) -> Iterator[Problem]:
 
 
 def web_needs_a_vpc(sections: Sections) -> Iterator[Problem]:
+    """A web service needs its account's VPC; reports `landing-zone:services.<account>.web.enabled` without one."""
     services: dict[str, ServicesConfig] = sections["services"]
     for name, account in services.items():
         if account.web.enabled and name not in sections["network"].vpcs:
@@ -33,6 +36,8 @@ def web_needs_a_vpc(sections: Sections) -> Iterator[Problem]:
 
 
 def web_security_groups(sections: Sections) -> Iterator[Problem]:
+    """Web instances use a private group of the account's VPC, the load balancer a public one (named unless just one);
+    reports `landing-zone:services.<account>.web.instance_security_group` or `.load_balancer_security_group`."""
     network = sections["network"]
     services: dict[str, ServicesConfig] = sections["services"]
     for name, account in services.items():
@@ -79,6 +84,8 @@ def certificate_of_the_account(sections: Sections) -> Iterator[Problem]:
 
 
 def no_secrets_in_variables(sections: Sections) -> Iterator[Problem]:
+    """Web environment variables hold no secrets; reports `landing-zone:services.<account>.web.variables.<name>` for
+    one that looks like a secret."""
     services: dict[str, ServicesConfig] = sections["services"]
     for name, account in services.items():
         for variable, value in account.web.variables.items():
@@ -89,6 +96,8 @@ def no_secrets_in_variables(sections: Sections) -> Iterator[Problem]:
 
 
 def deployable_email_templates(sections: Sections) -> Iterator[Problem]:
+    """When an account sends e-mail, the e-mail templates validate; reports each template problem at
+    `landing-zone:services.<account>.email` of the first sender."""
     services: dict[str, ServicesConfig] = sections["services"]
     senders = [name for name, account in services.items() if account.email.enabled]
     if not senders:
@@ -103,6 +112,8 @@ def deployable_email_templates(sections: Sections) -> Iterator[Problem]:
 
 
 def services_need_the_data_tier(sections: Sections) -> Iterator[Problem]:
+    """Curation needs the account's data stream and lake, and web instances the data tier's app security group;
+    reports `landing-zone:services.<account>.curation.enabled` or `.web.instance_security_group`."""
     data = sections["data"]
     services: dict[str, ServicesConfig] = sections["services"]
     for name, account in services.items():

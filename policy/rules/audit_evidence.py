@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from .data import _label, _primary_store, _refers_to
-from .plumbing import Resource, _as_list, stack_rule
+from .plumbing import Resource, as_list, stack_rule
 from .resource_types import BUCKET_LIFECYCLE, BUCKET_LOGGING, BUCKET_TYPES, CLUSTER_PARAMETER_GROUP, RDS_CLUSTER, TRAIL
-from .storage import _bucket_name, _bucket_settings, _buckets
+from .storage import _bucket_name, _buckets, bucket_settings
 
 # Per engine: the parameter that records schema changes with their user and the values that do, and the parameter
 # that records slow statements with the value that means off.
@@ -18,7 +18,7 @@ STATEMENT_LOGGING = {
 
 
 def _parameters(group: Resource) -> dict[str, str]:
-    return {str(p.get("name")): str(p.get("value")) for p in _as_list(group.inputs.get("parameters"))
+    return {str(p.get("name")): str(p.get("value")) for p in as_list(group.inputs.get("parameters"))
             if isinstance(p, Mapping)}
 
 
@@ -48,10 +48,10 @@ def _data_event_prefixes(resources: Sequence[Resource]) -> list[str]:
     for trail in resources:
         if trail.type != TRAIL or trail.inputs.get("isMultiRegionTrail") is not True:
             continue
-        for selector in _as_list(trail.inputs.get("advancedEventSelectors")):
-            fields = {f.get("field"): f for f in _as_list(selector.get("fieldSelectors")) if isinstance(f, Mapping)}
+        for selector in as_list(trail.inputs.get("advancedEventSelectors")):
+            fields = {f.get("field"): f for f in as_list(selector.get("fieldSelectors")) if isinstance(f, Mapping)}
             if list((fields.get("eventCategory") or {}).get("equals") or []) == ["Data"]:
-                prefixes += [str(p) for p in _as_list((fields.get("resources.ARN") or {}).get("startsWiths"))]
+                prefixes += [str(p) for p in as_list((fields.get("resources.ARN") or {}).get("startsWiths"))]
     return prefixes
 
 
@@ -60,7 +60,7 @@ def _data_event_prefixes(resources: Sequence[Resource]) -> list[str]:
             "data events cover it, or it delivers S3 server access logs.")
 def primary_data_object_logging(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
     prefixes = _data_event_prefixes(resources)
-    logged = {urn for urn, settings in _bucket_settings(resources, BUCKET_LOGGING).items() if settings}
+    logged = {urn for urn, settings in bucket_settings(resources, BUCKET_LOGGING).items() if settings}
     for bucket in resources:
         if not _primary_store(bucket) or bucket.type not in BUCKET_TYPES:
             continue
@@ -76,8 +76,8 @@ def primary_data_object_logging(resources: Sequence[Resource]) -> Iterable[tuple
             "Every S3 bucket has an enabled lifecycle rule that aborts incomplete multipart uploads.")
 def bucket_aborts_incomplete_uploads(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
     buckets = _buckets(resources)
-    for urn, lifecycles in _bucket_settings(resources, BUCKET_LIFECYCLE).items():
-        aborts = [r for c in lifecycles for r in _as_list(c.inputs.get("rules")) if isinstance(r, Mapping)
+    for urn, lifecycles in bucket_settings(resources, BUCKET_LIFECYCLE).items():
+        aborts = [r for c in lifecycles for r in as_list(c.inputs.get("rules")) if isinstance(r, Mapping)
                   and r.get("status") == "Enabled" and r.get("abortIncompleteMultipartUpload")]
         if not aborts:
             yield urn, (f"bucket {_bucket_name(buckets[urn])} keeps the parts of uploads that never completed (and "

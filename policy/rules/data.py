@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from .plumbing import Resource, _as_list, number, resource_rule, stack_rule
+from .plumbing import Resource, as_list, number, resource_rule, stack_rule
 from .resource_types import (
     BACKUP_PLAN,
     BACKUP_SELECTION,
@@ -162,7 +162,7 @@ def stateful_in_backup_selection(resources: Sequence[Resource]) -> Iterable[tupl
     selections: dict[str | None, list[tuple[str, str]]] = {}
     for selection in resources:
         if selection.type == BACKUP_SELECTION:
-            tags = [(t.get("key"), t.get("value")) for t in _as_list(selection.inputs.get("selectionTags"))
+            tags = [(t.get("key"), t.get("value")) for t in as_list(selection.inputs.get("selectionTags"))
                     if (t or {}).get("type") == "STRINGEQUALS"]
             selections.setdefault(selection.tags.get("Account"), []).extend(tags)
     for store in resources:
@@ -229,7 +229,7 @@ def backup_plan_meets_rpo(resources: Sequence[Resource]) -> Iterable[tuple[str, 
             continue
         rpo = float(plan.inputs["tags"]["RecoveryPointObjectiveHours"])
         gaps = []
-        for rule in _as_list(plan.inputs.get("rules")):
+        for rule in as_list(plan.inputs.get("rules")):
             if rule.get("enableContinuousBackup"):
                 gaps.append(5 / 60)
                 continue

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .identity import policy_statements
-from .plumbing import Resource, _as_list, resource_rule
+from .plumbing import Resource, as_list, resource_rule
 
 IAM_POLICY_INPUTS = {"aws:iam/policy:Policy": "policy", "aws:iam/rolePolicy:RolePolicy": "policy",
                      "aws:iam/groupPolicy:GroupPolicy": "policy", "aws:iam/userPolicy:UserPolicy": "policy"}
@@ -17,9 +17,9 @@ def _allowed(statements: Sequence[Mapping[str, Any]], action: str) -> set[str]:
     found: set[str] = set()
     service = action.split(":", maxsplit=1)[0]
     for statement in statements:
-        actions = [str(a).lower() for a in _as_list(statement.get("Action"))]
+        actions = [str(a).lower() for a in as_list(statement.get("Action"))]
         if statement.get("Effect") == "Allow" and any(a in (action.lower(), f"{service}:*", "*") for a in actions):
-            found.update(str(r) for r in _as_list(statement.get("Resource")))
+            found.update(str(r) for r in as_list(statement.get("Resource")))
     return found
 
 

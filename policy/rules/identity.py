@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .plumbing import Resource, _as_list, decode, resource_rule, stack_rule
+from .plumbing import Resource, as_list, decode, resource_rule, stack_rule
 
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 # The only holders of administrator documents: the `infra-admins` group (`<org>-infra-admins`) and `Admin` roles.
@@ -21,14 +21,14 @@ def policy_statements(document: Any) -> list[Mapping[str, Any]]:
     document = decode(document)
     if not isinstance(document, Mapping):
         return []
-    return [s for s in _as_list(document.get("Statement")) if isinstance(s, Mapping)]
+    return [s for s in as_list(document.get("Statement")) if isinstance(s, Mapping)]
 
 
 def grants_everything(statement: Mapping[str, Any]) -> bool:
     """An Allow of every action (`*`, `*:*`), or an Allow of everything but a few (NotAction)."""
     if statement.get("Effect") != "Allow":
         return False
-    return "NotAction" in statement or any(action in ("*", "*:*") for action in _as_list(statement.get("Action")))
+    return "NotAction" in statement or any(action in ("*", "*:*") for action in as_list(statement.get("Action")))
 
 
 def _admin_holder(resource: Resource) -> tuple[str, bool]:
@@ -44,7 +44,7 @@ def _admin_holder(resource: Resource) -> tuple[str, bool]:
         role = str(inputs.get("name") or resource.name)
         return f"role {role}", bool(ADMIN_ROLE_NAME.search(role))
     if resource.type == "aws:iam/policyAttachment:PolicyAttachment":
-        groups, roles = _as_list(inputs.get("groups")), _as_list(inputs.get("roles"))
+        groups, roles = as_list(inputs.get("groups")), as_list(inputs.get("roles"))
         allowed = not inputs.get("users") and all(ADMIN_GROUP_NAME.search(str(g)) for g in groups) and all(
             ADMIN_ROLE_NAME.search(str(r)) for r in roles)
         return f"{resource.type} {resource.name}", allowed
@@ -61,9 +61,9 @@ def administrator_only_for_infra_admins(resource: Resource) -> Iterable[str]:
                          "aws:iam/userPolicy:UserPolicy"):
         documents.append(resource.inputs.get("policy"))
     if resource.type == "aws:iam/role:Role":
-        documents.extend(item.get("policy") for item in _as_list(resource.inputs.get("inlinePolicies"))
+        documents.extend(item.get("policy") for item in as_list(resource.inputs.get("inlinePolicies"))
                          if isinstance(item, Mapping))
-    attached = [*_as_list(resource.inputs.get("policyArn")), *_as_list(resource.inputs.get("managedPolicyArns"))]
+    attached = [*as_list(resource.inputs.get("policyArn")), *as_list(resource.inputs.get("managedPolicyArns"))]
     if not documents and not attached:
         return
     holder, allowed = _admin_holder(resource)
@@ -111,7 +111,7 @@ def _aws_principals(statement: Mapping[str, Any]) -> list[str]:
     if principal == "*":
         return ["*"]
     if isinstance(principal, Mapping):
-        return [str(p) for p in _as_list(principal.get("AWS"))]
+        return [str(p) for p in as_list(principal.get("AWS"))]
     return []
 
 
@@ -122,7 +122,7 @@ def role_trust_names_principals(resource: Resource) -> Iterable[str]:
     for statement in _trust_statements(resource):
         principal = statement.get("Principal")
         values = [principal] if isinstance(principal, str) else [
-            value for values in (principal or {}).values() for value in _as_list(values)]
+            value for values in (principal or {}).values() for value in as_list(values)]
         if "NotPrincipal" in statement or principal is None or "*" in values:
             yield (f"role {resource.inputs.get('name') or resource.name} may be assumed by anyone; name the account, "
                    "role, service or identity provider that may assume it")
@@ -136,7 +136,7 @@ def _is_human_principal(principal: str) -> bool:
 def _requires_mfa(statement: Mapping[str, Any]) -> bool:
     for operator, block in (statement.get("Condition") or {}).items():
         if operator.lower() in ("bool", "boolifexists") and isinstance(block, Mapping):
-            if any(key.lower() == MFA_KEY and "true" in [str(v).lower() for v in _as_list(value)]
+            if any(key.lower() == MFA_KEY and "true" in [str(v).lower() for v in as_list(value)]
                    for key, value in block.items()):
                 return operator.lower() == "bool"
     return False
@@ -147,7 +147,7 @@ def _names_only_roles(statement: Mapping[str, Any]) -> bool:
     for operator, block in (statement.get("Condition") or {}).items():
         if operator.lower().startswith(("arn", "string")) and not operator.lower().endswith("ifexists"):
             for key, value in (block or {}).items():
-                values = [str(v) for v in _as_list(value)]
+                values = [str(v) for v in as_list(value)]
                 if key.lower() == "aws:principalarn" and values and all(":role/" in v for v in values):
                     return True
     return False

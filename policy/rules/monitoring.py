@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .plumbing import Resource, _as_list, _is_everyone, decode, resource_rule
+from .plumbing import Resource, as_list, decode, is_everyone, resource_rule
 from .resource_types import ALARM_TYPES, SNS_TOPIC, SNS_TOPIC_POLICY
 
 # Condition keys that narrow a `Principal: *` statement to our organization or accounts.
@@ -31,10 +31,10 @@ def public_statements(policy: Any) -> list[str]:
     if not isinstance(document, Mapping):
         return []
     found = []
-    for index, statement in enumerate(_as_list(document.get("Statement"))):
+    for index, statement in enumerate(as_list(document.get("Statement"))):
         if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
             continue
-        if not _is_everyone(statement.get("Principal")):
+        if not is_everyone(statement.get("Principal")):
             continue
         keys = {key.lower() for values in (statement.get("Condition") or {}).values() if isinstance(values, Mapping)
                 for key in values}

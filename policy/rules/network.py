@@ -9,7 +9,7 @@ import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .plumbing import Resource, _Graph, number, stack_rule
+from .plumbing import Graph, Resource, number, stack_rule
 from .resource_types import (
     INTERNET_GATEWAY,
     NAT_GATEWAY,
@@ -31,7 +31,7 @@ ADMIN_PORTS = (22, 3389)
 ISOLATED_SEGMENTS = (frozenset({"dev", "prod"}),)
 
 
-def _anywhere(cidr: Any) -> bool:
+def anywhere(cidr: Any) -> bool:
     try:
         return isinstance(cidr, str) and ipaddress.ip_network(cidr, strict=False).prefixlen == 0
     except ValueError:
@@ -66,7 +66,7 @@ def _web_only(public: bool, protocol: Any, from_port: Any, *, to_port: Any) -> b
 @stack_rule("security-group-internet-ingress", "Ingress from 0.0.0.0/0 or ::/0 only on TCP 80/443, and only into "
                                                "a security group tagged Exposure=public (a public load balancer).")
 def security_group_internet_ingress(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    graph = _Graph(resources)
+    graph = Graph(resources)
     for resource in resources:
         rules: list[tuple[Any, Any, Any, list[Any]]] = []
         groups: list[Resource] = []
@@ -89,7 +89,7 @@ def security_group_internet_ingress(resources: Sequence[Resource]) -> Iterable[t
                       else graph.deps(resource, "securityGroupId", SECURITY_GROUP))
         public = bool(groups) and all(group.tags.get("Exposure") == "public" for group in groups)
         for protocol, from_port, to_port, cidrs in rules:
-            for cidr in (c for c in cidrs if _anywhere(c)):
+            for cidr in (c for c in cidrs if anywhere(c)):
                 if not _web_only(public, protocol, from_port, to_port=to_port):
                     where = "a public group" if public else "a group not tagged Exposure=public"
                     ports = f"{number(from_port)}-{number(to_port)}"
@@ -101,7 +101,7 @@ def security_group_internet_ingress(resources: Sequence[Resource]) -> Iterable[t
 def _first_anywhere_match(entries: list[Mapping[str, Any]], port: int) -> Mapping[str, Any] | None:
     ordered = sorted(entries, key=lambda e: int(e.get("ruleNo") or e.get("ruleNumber") or 0))
     for entry in ordered:
-        if not (_anywhere(entry.get("cidrBlock")) or _anywhere(entry.get("ipv6CidrBlock"))):
+        if not (anywhere(entry.get("cidrBlock")) or anywhere(entry.get("ipv6CidrBlock"))):
             continue
         if _covers(entry.get("protocol"), entry.get("fromPort"), entry.get("toPort"), port=port):
             return entry if str(entry.get("action") or entry.get("ruleAction")).lower() == "allow" else None
@@ -111,7 +111,7 @@ def _first_anywhere_match(entries: list[Mapping[str, Any]], port: int) -> Mappin
 @stack_rule("nacl-admin-ports-closed", "No network ACL admits TCP 22 or 3389 from 0.0.0.0/0 or ::/0 "
                                        "(the first matching rule for the internet must not allow it).")
 def nacl_admin_ports_closed(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    graph = _Graph(resources)
+    graph = Graph(resources)
     acls: dict[str, tuple[str, list[Mapping[str, Any]]]] = {}
     for acl in graph.of("aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"):
         acls[acl.urn] = (acl.name, list(acl.inputs.get("ingress") or []))
@@ -132,7 +132,7 @@ def nacl_admin_ports_closed(resources: Sequence[Resource]) -> Iterable[tuple[str
 
 @stack_rule("vpc-flow-logs", "Every VPC has a flow log capturing ALL traffic.")
 def vpc_flow_logs(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    graph = _Graph(resources)
+    graph = Graph(resources)
     for vpc in graph.of(VPC):
         logs = graph.dependents(vpc, "vpcId", "aws:ec2/flowLog:FlowLog")
         if not any(log.inputs.get("trafficType") == "ALL" for log in logs):
@@ -143,7 +143,7 @@ def _zone(subnet: Resource) -> Any:
     return subnet.inputs.get("availabilityZone") or subnet.inputs.get("availabilityZoneId")
 
 
-def _default_targets(graph: _Graph, table: Resource) -> list[Resource]:
+def _default_targets(graph: Graph, table: Resource) -> list[Resource]:
     """What the route table's 0.0.0.0/0 routes point at (separate routes and inline ones)."""
     targets = []
     for route in graph.dependents(table, "routeTableId", ROUTE):
@@ -155,7 +155,7 @@ def _default_targets(graph: _Graph, table: Resource) -> list[Resource]:
     return targets
 
 
-def _subnet_defaults(graph: _Graph) -> dict[str, tuple[Resource, list[Resource]]]:
+def _subnet_defaults(graph: Graph) -> dict[str, tuple[Resource, list[Resource]]]:
     """Subnet URN -> (subnet, targets of its default route)."""
     found: dict[str, tuple[Resource, list[Resource]]] = {s.urn: (s, []) for s in graph.of(SUBNET)}
     for association in graph.of(ROUTE_TABLE_ASSOCIATION):
@@ -172,7 +172,7 @@ def _is_private(subnet: Resource, targets: list[Resource]) -> bool:
 @stack_rule("private-subnet-nat-same-az", "Every private subnet's default route points to a NAT gateway in the "
                                           "subnet's own AZ.")
 def private_subnet_nat_same_az(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    graph = _Graph(resources)
+    graph = Graph(resources)
     for subnet, targets in _subnet_defaults(graph).values():
         if any(t.type == INTERNET_GATEWAY for t in targets) or not _is_private(subnet, targets):
             continue
@@ -187,7 +187,7 @@ def private_subnet_nat_same_az(resources: Sequence[Resource]) -> Iterable[tuple[
 
 @stack_rule("nat-gateway-per-az", "A VPC with private subnets has exactly one NAT gateway in every AZ it spans.")
 def nat_gateway_per_az(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    graph = _Graph(resources)
+    graph = Graph(resources)
     defaults = _subnet_defaults(graph)
     for vpc in graph.of(VPC):
         subnets = graph.dependents(vpc, "vpcId", SUBNET)
@@ -208,7 +208,7 @@ def _isolated(a: Any, b: Any) -> bool:
                                          "table of one segment associates, learns or routes to the other, and no "
                                          "VPC route sends traffic for the other segment's VPCs to the hub.")
 def transit_segments_isolated(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
-    graph = _Graph(resources)
+    graph = Graph(resources)
     vpc_ranges = [(vpc.tags.get("Segment"), vpc.inputs.get("cidrBlock"), vpc.name) for vpc in graph.of(VPC)]
     hub_links = ("aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",
                  "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation",

@@ -165,7 +165,7 @@ def number(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _as_list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
     """A field that holds one value or a list of them (IAM's Action, Resource, Principal.AWS) as a list.
 
     A list may be any Sequence: pulumi_policy hands the pack its own proxies for lists and dicts, not `list`/`dict`.
@@ -176,7 +176,7 @@ def _as_list(value: Any) -> list[Any]:
         return list(value)
     return [value]
 
-class _Graph:
+class Graph:
     """Resources by URN, and references between them through the input that holds each one."""
 
     def __init__(self, resources: Sequence[Resource]):
@@ -201,10 +201,10 @@ class _Graph:
         """The resources of `types` whose input `key` references `resource`."""
         return [r for k, r in self.referrers.get(resource.urn, []) if k == key and r.type in types]
 
-def _is_everyone(principal: Any) -> bool:
+def is_everyone(principal: Any) -> bool:
     """A policy principal of everyone: `*`, or `{"AWS": "*"}`."""
     if principal == "*":
         return True
     if isinstance(principal, Mapping):
-        return "*" in _as_list(principal.get("AWS"))
+        return "*" in as_list(principal.get("AWS"))
     return False

@@ -16,7 +16,7 @@ from aws_facts.accounts import MANAGEMENT
 from aws_facts.quotas import QUOTAS, QUOTAS_BY_KEY, Quota
 
 from .network import _zone
-from .plumbing import Resource, _Graph, once_per_resources, stack_rule
+from .plumbing import Graph, Resource, once_per_resources, stack_rule
 from .resource_types import (
     KMS_EXTERNAL_KEY,
     KMS_KEY,
@@ -87,23 +87,23 @@ def _largest_group(groups: Mapping[tuple[str, str, str], list[str]]) -> Iterator
         yield account, region, where, len(urns), tuple(urns)
 
 
-def _count_accounts(graph: _Graph) -> Iterator[_Count]:
+def _count_accounts(graph: Graph) -> Iterator[_Count]:
     accounts = graph.of(ORGANIZATIONS_ACCOUNT)
     # The management account is one of the organization's accounts too.
     region = str(QUOTAS_BY_KEY["organization_accounts"].home)
     yield MANAGEMENT, region, "organization", len(accounts) + 1, tuple(a.urn for a in accounts)
 
 
-def _count_elastic_ips(graph: _Graph) -> Iterator[_Count]:
+def _count_elastic_ips(graph: Graph) -> Iterator[_Count]:
     yield from _per_region(graph.of("aws:ec2/eip:Eip"))
 
 
-def _count_vpcs(graph: _Graph) -> Iterator[_Count]:
+def _count_vpcs(graph: Graph) -> Iterator[_Count]:
     # Every region of an account keeps its default VPC unless someone deleted it; it counts against the quota.
     yield from _per_region(graph.of(VPC), extra=1)
 
 
-def _count_interface_endpoints(graph: _Graph) -> Iterator[_Count]:
+def _count_interface_endpoints(graph: Graph) -> Iterator[_Count]:
     groups: dict[tuple[str, str, str], list[str]] = {}
     for endpoint in graph.of("aws:ec2/vpcEndpoint:VpcEndpoint"):
         if endpoint.inputs.get("vpcEndpointType") not in ("Interface", "GatewayLoadBalancer"):
@@ -113,7 +113,7 @@ def _count_interface_endpoints(graph: _Graph) -> Iterator[_Count]:
     yield from _largest_group(groups)
 
 
-def _count_nat_gateways(graph: _Graph) -> Iterator[_Count]:
+def _count_nat_gateways(graph: Graph) -> Iterator[_Count]:
     groups: dict[tuple[str, str, str], list[str]] = {}
     for nat in graph.of(NAT_GATEWAY):
         zone = next((str(_zone(s)) for s in graph.deps(nat, "subnetId", SUBNET)), str(nat.inputs.get("subnetId")))
@@ -121,7 +121,7 @@ def _count_nat_gateways(graph: _Graph) -> Iterator[_Count]:
     yield from _largest_group(groups)
 
 
-def _count_lambda_concurrency(graph: _Graph) -> Iterator[_Count]:
+def _count_lambda_concurrency(graph: Graph) -> Iterator[_Count]:
     groups: dict[tuple[str, str], list[Resource]] = {}
     for function in graph.of(LAMBDA_FUNCTION):
         groups.setdefault((account_of(function), region_of(function)), []).append(function)
@@ -140,7 +140,7 @@ _SCP_TARGETS = {ORGANIZATION: "root", "aws:organizations/organizationalUnit:Orga
                 ORGANIZATIONS_ACCOUNT: "account"}
 
 
-def _count_scps(graph: _Graph) -> Iterator[_Count]:
+def _count_scps(graph: Graph) -> Iterator[_Count]:
     groups: dict[tuple[str, str, str], list[str]] = {}
     for attachment in graph.of("aws:organizations/policyAttachment:PolicyAttachment"):
         policies = graph.deps(attachment, "policyId", "aws:organizations/policy:Policy")
@@ -159,12 +159,12 @@ def _count_scps(graph: _Graph) -> Iterator[_Count]:
         yield account, region, target, len(urns) + 1, tuple(urns)
 
 
-def _count_kms_keys(graph: _Graph) -> Iterator[_Count]:
+def _count_kms_keys(graph: Graph) -> Iterator[_Count]:
     yield from _per_region(graph.of(KMS_KEY, KMS_EXTERNAL_KEY, "aws:kms/replicaKey:ReplicaKey",
                                     "aws:kms/replicaExternalKey:ReplicaExternalKey"))
 
 
-QUOTA_COUNTERS: dict[str, Callable[[_Graph], Iterator[_Count]]] = {
+QUOTA_COUNTERS: dict[str, Callable[[Graph], Iterator[_Count]]] = {
     "organization_accounts": _count_accounts,
     "elastic_ips": _count_elastic_ips,
     "vpcs": _count_vpcs,
@@ -206,7 +206,7 @@ def template_quotas(resources: Iterable[Resource]) -> dict[tuple[str, str], int]
 @once_per_resources
 def quota_usage(resources: Sequence[Resource]) -> list[QuotaUse]:
     """Per quota, account and region: what the resources need and the quota that applies, sorted for reading."""
-    graph = _Graph(resources)
+    graph = Graph(resources)
     requested = requested_quotas(resources)
     templated = template_quotas(resources)
     created = {account.name for account in graph.of(ORGANIZATIONS_ACCOUNT)}

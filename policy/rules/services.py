@@ -93,7 +93,7 @@ def lambda_runtime_and_tracing(resource: Resource) -> Iterable[str]:
         yield f"{resource.name}: X-Ray tracing is {mode or 'off'}; set tracing_config mode=Active"
 
 
-def _names_function(reference: Any, function: Resource) -> bool:
+def names_function(reference: Any, function: Resource) -> bool:
     """Whether a functionName input (name, ARN or partial ARN, maybe qualified) names `function`."""
     if not isinstance(reference, str) or not reference:
         return False
@@ -123,10 +123,10 @@ def lambda_failure_destination(resources: Sequence[Resource]) -> Iterable[tuple[
             yield mapping.urn, (f"{mapping.name}: a stream mapping without an on-failure destination loses or blocks "
                                 "failed batches; set destination_config.on_failure")
         if is_queue or _on_failure(mapping.inputs, "destinationArn"):
-            covered.update(f.urn for f in functions if _names_function(mapping.inputs.get("functionName"), f))
+            covered.update(f.urn for f in functions if names_function(mapping.inputs.get("functionName"), f))
     for config in invoke_configs:
         if _on_failure(config.inputs, "destination"):
-            covered.update(f.urn for f in functions if _names_function(config.inputs.get("functionName"), f))
+            covered.update(f.urn for f in functions if names_function(config.inputs.get("functionName"), f))
     for function in functions:
         dead_letter = (decode(function.inputs.get("deadLetterConfig")) or {}).get("targetArn")
         if function.urn not in covered and not dead_letter:

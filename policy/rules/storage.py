@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .plumbing import Resource, _as_list, _is_everyone, decode, resource_rule, stack_rule
+from .plumbing import Resource, as_list, decode, is_everyone, resource_rule, stack_rule
 from .resource_types import (
     BUCKET_ENCRYPTION,
     BUCKET_POLICY,
@@ -60,7 +60,7 @@ def log_group_encrypted_with_retention(resource: Resource) -> Iterable[str]:
         yield f"log group {resource.name} keeps logs forever; set retention_in_days"
 
 
-def _bucket_settings(resources: Sequence[Resource], setting_type: str) -> dict[str, list[Resource]]:
+def bucket_settings(resources: Sequence[Resource], setting_type: str) -> dict[str, list[Resource]]:
     """For every bucket, the resources of `setting_type` whose `bucket` input refers to it.
 
     A setting refers to a bucket when its `bucket` input was built from the bucket resource (property dependency,
@@ -96,7 +96,7 @@ def _bucket_name(bucket: Resource) -> str:
             "Every S3 bucket has an aws.s3.BucketPublicAccessBlock with all four flags on.")
 def s3_bucket_blocks_public_access(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
     buckets = _buckets(resources)
-    for urn, blocks in _bucket_settings(resources, BUCKET_PUBLIC_ACCESS_BLOCK).items():
+    for urn, blocks in bucket_settings(resources, BUCKET_PUBLIC_ACCESS_BLOCK).items():
         if not any(all(block.inputs.get(flag) is True for flag in PUBLIC_ACCESS_FLAGS) for block in blocks):
             yield urn, (f"bucket {_bucket_name(buckets[urn])} has no public access block with {', '.join(PUBLIC_ACCESS_FLAGS)} "
                         "all true; add aws.s3.BucketPublicAccessBlock")
@@ -104,10 +104,10 @@ def s3_bucket_blocks_public_access(resources: Sequence[Resource]) -> Iterable[tu
 
 def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
     secure = ((statement.get("Condition") or {}).get("Bool") or {}).get("aws:SecureTransport")
-    return (statement.get("Effect") == "Deny" and _is_everyone(statement.get("Principal"))
-            and any(a in ("*", "s3:*") for a in _as_list(statement.get("Action")))
-            and "false" in [str(value).lower() for value in _as_list(secure)]
-            and any(str(r).endswith("/*") for r in _as_list(statement.get("Resource"))))
+    return (statement.get("Effect") == "Deny" and is_everyone(statement.get("Principal"))
+            and any(a in ("*", "s3:*") for a in as_list(statement.get("Action")))
+            and "false" in [str(value).lower() for value in as_list(secure)]
+            and any(str(r).endswith("/*") for r in as_list(statement.get("Resource"))))
 
 
 @stack_rule("s3-bucket-enforces-tls",
@@ -115,9 +115,9 @@ def _denies_insecure_transport(statement: Mapping[str, Any]) -> bool:
             "when aws:SecureTransport is false.")
 def s3_bucket_enforces_tls(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
     buckets = _buckets(resources)
-    for urn, policies in _bucket_settings(resources, BUCKET_POLICY).items():
+    for urn, policies in bucket_settings(resources, BUCKET_POLICY).items():
         documents = [decode(policy.inputs.get("policy")) for policy in policies]
-        statements = [s for doc in documents if isinstance(doc, Mapping) for s in _as_list(doc.get("Statement"))]
+        statements = [s for doc in documents if isinstance(doc, Mapping) for s in as_list(doc.get("Statement"))]
         if not any(isinstance(s, Mapping) and _denies_insecure_transport(s) for s in statements):
             yield urn, (f"bucket {_bucket_name(buckets[urn])} does not refuse plain HTTP; add an aws.s3.BucketPolicy statement "
                         "denying s3:* to * on the bucket and its objects when aws:SecureTransport is false")
@@ -127,10 +127,10 @@ def s3_bucket_enforces_tls(resources: Sequence[Resource]) -> Iterable[tuple[str,
             "Every S3 bucket has an aws.s3.BucketServerSideEncryptionConfiguration whose default is aws:kms.")
 def s3_bucket_encrypted_with_kms(resources: Sequence[Resource]) -> Iterable[tuple[str, str]]:
     buckets = _buckets(resources)
-    for urn, configurations in _bucket_settings(resources, BUCKET_ENCRYPTION).items():
+    for urn, configurations in bucket_settings(resources, BUCKET_ENCRYPTION).items():
         algorithms = [
             ((rule or {}).get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm")
-            for configuration in configurations for rule in _as_list(configuration.inputs.get("rules"))
+            for configuration in configurations for rule in as_list(configuration.inputs.get("rules"))
         ]
         if not algorithms or any(algorithm not in KMS_ALGORITHMS for algorithm in algorithms):
             yield urn, (f"bucket {_bucket_name(buckets[urn])} is not encrypted with KMS by default "
