@@ -166,9 +166,11 @@ def missing(run: Run) -> list[str]:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_every_key_lets_in_the_services_that_write_with_it(stack: str, runs: dict[str, Run]) -> None:
     found = list(needs(runs[stack]))
-    # The check is not empty: alarms and events into every encrypted alert topic, logs into every encrypted group.
+    # The check is not empty: alarms and events into every encrypted alert topic, logs into every encrypted group,
+    # the trail, Config and log delivery into the audit archive.
     assert {n.service for n in found} >= {"cloudwatch.amazonaws.com", "events.amazonaws.com",
-                                          "logs.ap-northeast-2.amazonaws.com"}
+                                          "logs.ap-northeast-2.amazonaws.com", "cloudtrail.amazonaws.com",
+                                          "config.amazonaws.com", "delivery.logs.amazonaws.com"}
     assert len({n.resource for n in found if n.service == "cloudwatch.amazonaws.com"}) >= 3 * 5  # severities x accounts
     assert missing(runs[stack]) == []
 
