@@ -33,22 +33,25 @@ class Limit:
     source: str
 
 
+# The characters EC2 accepts in security group names and descriptions (CreateSecurityGroup, IpRange).
+EC2_TEXT = r"[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]"
+
 # (type token, input) -> the documented limit of a name or text AWS's models leave open.
 DOCUMENTED_LIMITS: dict[tuple[str, str], Limit] = {
     ("aws:s3/bucket:Bucket", "bucket"): Limit(
         3, 63, r"[a-z0-9][a-z0-9.-]*[a-z0-9]",
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"),
     ("aws:ec2/securityGroup:SecurityGroup", "name"): Limit(
-        1, 255, r"[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+",
+        1, 255, EC2_TEXT + "+",
         "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html (GroupName, in a VPC)"),
     ("aws:ec2/securityGroup:SecurityGroup", "description"): Limit(
-        0, 255, r"[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*",
+        0, 255, EC2_TEXT + "*",
         "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html (GroupDescription)"),
     ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "description"): Limit(
-        0, 255, r"[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*",
+        0, 255, EC2_TEXT + "*",
         "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html (Description)"),
     ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "description"): Limit(
-        0, 255, r"[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*",
+        0, 255, EC2_TEXT + "*",
         "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html (Description)"),
     ("aws:rds/cluster:Cluster", "clusterIdentifier"): Limit(
         1, 63, r"[a-z](?:-?[a-z0-9])*",

@@ -9,23 +9,13 @@ The mocks give every computed value a form unique to its resource, so a value bu
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from policy.analyzer import UNKNOWN_SHOWN
 from preview.mocks import Registration
 from preview.run import Run
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, Sequence):
-        for item in value:
-            yield from _strings(item)
+from tests.values import strings
 
 
 def computed_values(registration: Registration) -> set[str]:
@@ -33,7 +23,7 @@ def computed_values(registration: Registration) -> set[str]:
     computed = {registration.id} if registration.id else set()
     for key, value in registration.outputs.items():
         if key not in registration.inputs:
-            computed.update(_strings(value))
+            computed.update(strings(value))
     return {value for value in computed if len(value) >= 8}  # short words ("Root", "active") name nothing
 
 

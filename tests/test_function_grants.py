@@ -22,6 +22,7 @@ from botocore import xform_name
 from preview.mocks import Registration
 from preview.run import Run
 from tests.run_view import allows, role_statements
+from tests.values import customer_key
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTION, ROLE = "aws:lambda/function:Function", "aws:iam/role:Role"
@@ -113,8 +114,8 @@ def needs(run: Run, function: Registration) -> Iterator[tuple[str, str]]:
 
 
 def _key_use(resource: Registration | None, key_input: str, actions: Sequence[str]) -> Iterator[tuple[str, str]]:
-    key = str((resource.inputs.get(key_input) if resource else "") or "")
-    if key.startswith("arn:aws:kms:"):  # a customer managed key; AWS managed ones need no grant
+    key = customer_key(resource.inputs.get(key_input) if resource else None)
+    if key is not None:
         for action in actions:
             yield action, key
 

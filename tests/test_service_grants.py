@@ -39,6 +39,7 @@ from policy.rules import SQS_QUEUE as QUEUE
 from preview.inventory import Inventory
 from preview.mocks import Registration
 from preview.run import Run
+from tests.run_view import document as policy_document
 
 # Types no rule reads, so policy/rules/resource_types.py does not name them.
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -67,8 +68,7 @@ def _listed(value: Any) -> list[Any]:
 
 
 def statements(policy: str | Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    document = json.loads(policy) if isinstance(policy, str) else policy
-    return _listed(document.get("Statement"))
+    return _listed(policy_document(policy).get("Statement"))
 
 
 def _services(statement: Mapping[str, Any]) -> list[str]:

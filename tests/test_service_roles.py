@@ -33,6 +33,7 @@ from preview.inventory import Inventory
 from preview.mocks import Registration
 from preview.run import Run
 from tests.run_view import allows, role_statements
+from tests.values import customer_key
 
 EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"  # no rule reads it, so the rules' type tokens lack it
 
@@ -45,11 +46,6 @@ class Need:
     role_arn: str
     action: str
     resource: str
-
-
-def _customer_key(reference: object) -> str | None:
-    text = str(reference or "")
-    return text if text.startswith("arn:aws:kms:") else None
 
 
 def _log_group_arn(run: Run, name: object) -> str:
@@ -67,7 +63,7 @@ def needs(run: Run) -> Iterator[Need]:
             yield Need(stream.name, role, f"s3:{action}", bucket)
         for action in ("AbortMultipartUpload", "GetObject", "PutObject"):
             yield Need(stream.name, role, f"s3:{action}", f"{bucket}/events/x")
-        if key := _customer_key(s3.get("kmsKeyArn")):
+        if key := customer_key(s3.get("kmsKeyArn")):
             yield Need(stream.name, role, "kms:GenerateDataKey", key)
         logging = s3.get("cloudwatchLoggingOptions") or {}
         if logging.get("enabled"):
@@ -79,7 +75,7 @@ def needs(run: Run) -> Iterator[Need]:
             for action in ("DescribeStream", "GetShardIterator", "GetRecords", "ListShards"):
                 yield Need(stream.name, role, f"kinesis:{action}", arn)
             kinesis = next(k for k in run.of_type(STREAM) if k.outputs.get("arn") == arn)
-            if key := _customer_key(kinesis.inputs.get("kmsKeyId")):
+            if key := customer_key(kinesis.inputs.get("kmsKeyId")):
                 yield Need(stream.name, role, "kms:Decrypt", key)
     for flow_log in run.of_type(FLOW_LOG):
         if flow_log.inputs.get("logDestinationType", "cloud-watch-logs") != "cloud-watch-logs":

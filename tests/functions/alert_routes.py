@@ -17,6 +17,8 @@ from typing import Any
 
 from moto.events.models import EventPattern
 
+from tests.values import strings
+
 ALERT_TOPICS = "landing-zone:monitoring:AlertTopics"
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
@@ -107,7 +109,7 @@ def read(resources: list[dict[str, Any]], home_region: str) -> Routes:
     publishers: set[str] = set()
     for r in resources:
         inputs, place = r["inputs"], (r["account"] or "", r["region"] or "")
-        named = {topic for value in _strings(inputs) if (topic := topic_of(value))}
+        named = {topic for value in strings(inputs) if (topic := topic_of(value))}
         if named and r["type"] not in NOT_PUBLISHERS:
             publishers.add(r["type"])
         if r["type"] == TARGET:
@@ -131,17 +133,6 @@ def read(resources: list[dict[str, Any]], home_region: str) -> Routes:
     administrators = {r["account"] for r in resources if r["type"] == "aws:guardduty/detector:Detector"}
     accounts = {r["account"] for r in resources if r["account"]}
     return Routes(home_region, accounts, routes, forwards, administrators, publishers)
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 def _one_element_each(value: Any) -> Iterator[Any]:
